@@ -1,0 +1,50 @@
+/**
+ * Channel time. Nothing else reads Date.now(): a live channel's clock is wall
+ * time, a replay's is scenario time; days and 10-minute buckets are taken in
+ * the configured zone (Asia/Shanghai by default).
+ */
+export interface Clock {
+  now(): number
+  readonly zone: string
+}
+
+export const wallClock = (zone = 'Asia/Shanghai'): Clock => ({ now: () => Date.now(), zone })
+
+const partsCache = new Map<string, Intl.DateTimeFormat>()
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = partsCache.get(zone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    })
+    partsCache.set(zone, f)
+  }
+  return f
+}
+
+/** Calendar parts of an instant in a zone. */
+export function zonedParts(ms: number, zone: string) {
+  const p: Record<string, string> = {}
+  for (const { type, value } of formatter(zone).formatToParts(ms)) p[type] = value
+  return { y: p.year!, m: p.month!, d: p.day!, hour: Number(p.hour), minute: Number(p.minute) }
+}
+
+/** Day key yyyymmdd of an instant in a zone. */
+export function dayKey(ms: number, zone: string): string {
+  const { y, m, d } = zonedParts(ms, zone)
+  return `${y}${m}${d}`
+}
+
+/** Index 0–143 of the 10-minute bucket of an instant within its zoned day. */
+export function bucketOfDay(ms: number, zone: string): number {
+  const { hour, minute } = zonedParts(ms, zone)
+  return hour * 6 + Math.floor(minute / 10)
+}
+
+/** Day keys of the n days ending with the day of `ms` (newest last). */
+export function lastDays(ms: number, zone: string, n: number): string[] {
+  const out: string[] = []
+  for (let i = n - 1; i >= 0; i--) out.push(dayKey(ms - i * 86_400_000, zone))
+  return [...new Set(out)]
+}

@@ -1,0 +1,68 @@
+/**
+ * KPI definitions of DESIGN §6: the raw counters kept per region and period
+ * in Redis, and the formulas that turn them into the values on the wire.
+ */
+export const PERIODS = ['today', '7d', 'month', 'year'] as const
+export type Period = (typeof PERIODS)[number]
+
+/** Counter fields of a region's day/month/year hash (written by apply.lua). */
+export type Counters = Record<string, number>
+
+export const COUNT_KPIS = [
+  'caseReported', 'caseRegistered', 'caseClosedFlow', 'hotlineReceived', 'hotlineClosedFlow',
+  'calls', 'patrols', 'visits', 'households', 'alerts', 'alertsCritical',
+] as const
+export const RATE_KPIS = [
+  'registerRate', 'disposalRate', 'onTimeDisposalRate', 'closeRate', 'onTimeCloseRate', 'reworkRate',
+  'mediationSuccessRate', 'answerRate', 'directCloseRate', 'hotlineCloseRate', 'onTimeHotlineCloseRate',
+  'satisfactionRate', 'solveRate', 'responseRate',
+] as const
+export const NOW_KPIS = ['caseOpen', 'caseOverdue', 'casePending', 'hotlineOpen', 'hotlineOverdue', 'workersOnDuty'] as const
+
+export type KpiKey = (typeof COUNT_KPIS)[number] | (typeof RATE_KPIS)[number] | (typeof NOW_KPIS)[number]
+export type KpiValues = Partial<Record<KpiKey, number | null>>
+export type KpiSet = Record<Period, KpiValues>
+
+/** Point-in-time state of a region, shared by every period. */
+export type NowCounts = Record<(typeof NOW_KPIS)[number], number>
+
+const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null)
+
+/** Turn one period's counters (and the region's current state) into KPI values. */
+export function computeKpis(c: Counters, now: NowCounts, basicWeight = 0.9): KpiValues {
+  const n = (k: string) => c[k] ?? 0
+  return {
+    caseReported: n('c.reported'),
+    caseRegistered: n('c.registered'),
+    caseClosedFlow: n('cf.closed'),
+    registerRate: ratio(n('c.registered'), n('c.reported')),
+    disposalRate: ratio(n('c.disposed'), n('c.registered')),
+    onTimeDisposalRate: ratio(n('c.disposedOnTime'), n('c.registered')),
+    closeRate: ratio(n('c.closedRegistered'), n('c.registered')),
+    onTimeCloseRate: ratio(n('c.closedOnTime'), n('c.registered')),
+    reworkRate: ratio(n('c.reworked'), n('c.disposed')),
+    mediationSuccessRate: ratio(n('c.disputeSuccess'), n('c.disputeClosed')),
+    hotlineReceived: n('h.received'),
+    hotlineClosedFlow: n('hf.closed'),
+    calls: n('hf.calls'),
+    answerRate: ratio(n('hf.answered'), n('hf.calls')),
+    directCloseRate: ratio(n('h.directClosed'), n('h.received')),
+    hotlineCloseRate: ratio(n('h.closed'), n('h.received')),
+    onTimeHotlineCloseRate: ratio(n('h.closedOnTime'), n('h.received')),
+    satisfactionRate: ratio(n('h.satisfied') + basicWeight * n('h.basic'), n('h.rated')),
+    solveRate: ratio(n('h.solved'), n('h.rated')),
+    responseRate: ratio(n('h.contacted'), n('h.rated')),
+    patrols: n('gf.patrols'),
+    visits: n('gf.visits'),
+    households: n('gf.households'),
+    alerts: n('gf.alerts'),
+    alertsCritical: n('gf.alertsCritical'),
+    ...now,
+  }
+}
+
+/** Add counters into an accumulator (periods made of several days). */
+export function addCounters(into: Counters, from: Counters): Counters {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
+  return into
+}

@@ -1,0 +1,99 @@
+/**
+ * The region tree (city → district → township → village → grid) and
+ * point-in-polygon lookup through an R-tree of bounding boxes.
+ */
+import RBush from 'rbush'
+
+export const LEVELS = ['city', 'district', 'township', 'village', 'grid'] as const
+export type Level = (typeof LEVELS)[number]
+
+export interface RegionProps { code: string; name: string; level: Level; parent: string | null; population?: number }
+type Ring = [number, number][]
+export interface RegionFeature {
+  type: 'Feature'
+  id?: string | number
+  properties: RegionProps
+  geometry: { type: 'Polygon'; coordinates: Ring[] } | { type: 'MultiPolygon'; coordinates: Ring[][] }
+}
+export interface RegionCollection { type: 'FeatureCollection'; name?: string; root?: string; attribution?: string; features: RegionFeature[] }
+
+interface Box { minX: number; minY: number; maxX: number; maxY: number; region: RegionProps; polys: Ring[][] }
+
+/** Whether a point lies inside a polygon with holes (even-odd ray casting). */
+export function pointInPolygon(x: number, y: number, rings: Ring[]): boolean {
+  let inside = false
+  for (const ring of rings) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i]!
+      const [xj, yj] = ring[j]!
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+    }
+  }
+  return inside
+}
+
+export class RegionIndex {
+  private readonly byCode = new Map<string, RegionProps>()
+  private readonly children = new Map<string, string[]>()
+  private readonly tree = new RBush<Box>()
+  private readonly depth = new Map<string, number>()
+  readonly root: RegionProps
+
+  constructor(readonly collection: RegionCollection) {
+    const boxes: Box[] = []
+    for (const f of collection.features) {
+      const p = f.properties
+      this.byCode.set(p.code, p)
+      if (p.parent) this.children.set(p.parent, [...(this.children.get(p.parent) ?? []), p.code])
+      const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates
+      let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity
+      for (const [x, y] of polys.flatMap((rings) => rings[0] ?? [])) {
+        minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y)
+      }
+      boxes.push({ minX, minY, maxX, maxY, region: p, polys })
+    }
+    this.tree.load(boxes)
+    const root = collection.features.find((f) => !f.properties.parent)
+    if (!root) throw new Error('region config has no root (a feature with parent null)')
+    this.root = root.properties
+    for (const code of this.byCode.keys()) this.depth.set(code, this.chain(code).length)
+  }
+
+  get(code: string): RegionProps | undefined {
+    return this.byCode.get(code)
+  }
+
+  childrenOf(code: string): RegionProps[] {
+    return (this.children.get(code) ?? []).map((c) => this.byCode.get(c)!)
+  }
+
+  /** The region and its ancestors, deepest first, ending with the root. */
+  chain(code: string): string[] {
+    const out: string[] = []
+    for (let p = this.byCode.get(code); p; p = p.parent ? this.byCode.get(p.parent) : undefined) out.push(p.code)
+    return out
+  }
+
+  /** Whether `code` is `ancestor` or lies below it. */
+  within(code: string, ancestor: string): boolean {
+    return this.chain(code).includes(ancestor)
+  }
+
+  /** The deepest region containing the point, or undefined outside all regions. */
+  locate(lon: number, lat: number): RegionProps | undefined {
+    let best: RegionProps | undefined
+    let bestDepth = -1
+    for (const b of this.tree.search({ minX: lon, minY: lat, maxX: lon, maxY: lat })) {
+      const d = this.depth.get(b.region.code)!
+      if (d > bestDepth && b.polys.some((rings) => pointInPolygon(lon, lat, rings))) {
+        best = b.region
+        bestDepth = d
+      }
+    }
+    return best
+  }
+
+  get size(): number {
+    return this.byCode.size
+  }
+}
