@@ -35,7 +35,7 @@ export function computeKpis(c: Counters, now: NowCounts, basicWeight = 0.9): Kpi
     caseReported: n('c.reported'),
     caseRegistered: n('c.registered'),
     caseClosedFlow: n('cf.closed'),
-    registerRate: ratio(n('c.registered'), n('c.reported')),
+    registerRate: ratio(n('c.reportedRegistered'), n('c.reported')),
     disposalRate: ratio(n('c.disposed'), n('c.registered')),
     onTimeDisposalRate: ratio(n('c.disposedOnTime'), n('c.registered')),
     closeRate: ratio(n('c.closedRegistered'), n('c.registered')),

@@ -29,7 +29,8 @@ export interface Snapshot {
   kpis: KpiSet
   trend: TrendPoint[]
   categories: { code: string; count: number }[]
-  events: LiveEvent[]
+  events: LiveEvent[] // last 50 of the region's subtree, or, when resumed, every event after `since`
+  resumed: boolean
   cursor: string
   clock: ClockState
 }

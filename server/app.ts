@@ -1,0 +1,46 @@
+/** The HTTP application (no listen): API routers, the built client, errors. */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import express from 'express'
+import type { Channels } from './channels/channels.ts'
+import type { ServerConfig } from './config.ts'
+import { errorHandler } from './http/error-handler.ts'
+import { eventsRouter } from './http/events-router.ts'
+import { healthRouter } from './http/health-router.ts'
+import { referenceRouter } from './http/reference-router.ts'
+import { snapshotRouter } from './http/snapshot-router.ts'
+import type { Store } from './store/redis-client.ts'
+
+export interface AppDeps { config: ServerConfig; store: Store; channels: Channels }
+
+export function createApp({ config, store, channels }: AppDeps): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+  const { regions, categories } = config
+  const basicWeight = categories.config.satisfactionBasicWeight
+  app.use(healthRouter(store))
+  app.use(eventsRouter({ store, regions, categories }, {
+    keys: config.ingestKeys,
+    bodyLimit: config.bodyLimit,
+    apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
+  }))
+  app.use(referenceRouter(regions, categories))
+  app.use(snapshotRouter(store, channels, regions, basicWeight))
+  app.use('/api', (req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.originalUrl}` } })
+  })
+  serveClient(app, config.clientDir)
+  app.use(errorHandler)
+  return app
+}
+
+/** The built Vue client, with history-mode fallback to index.html for page routes. */
+function serveClient(app: express.Express, dir: string) {
+  const index = join(dir, 'index.html')
+  app.use(express.static(dir, { index: false, maxAge: '1h' }))
+  app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    if (existsSync(index)) res.set('Cache-Control', 'no-cache').sendFile(index)
+    else res.status(503).type('text/plain; charset=utf-8').send('前端尚未构建 / client not built: run `npm run build` first')
+  })
+}

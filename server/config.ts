@@ -1,0 +1,67 @@
+/**
+ * Configuration from the environment and config/ files, validated at start
+ * with messages that say which setting is wrong and how to fix it.
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { Categories } from './domain/categories.ts'
+import { RegionIndex, type RegionCollection } from './domain/regions.ts'
+
+export interface ServerConfig {
+  port: number
+  redisUrl: string | undefined
+  ingestKeys: string[]
+  bodyLimit: string
+  zone: string
+  logMaxLen: number
+  seenTtlSec: number
+  dataDir: string
+  clientDir: string
+  regions: RegionIndex
+  categories: Categories
+}
+
+const root = resolve(import.meta.dirname, '..')
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}="${raw}" must be a whole number ≥ 0`)
+  return n
+}
+
+/** Load the region GeoJSON: REGIONS_FILE, else the one file in config/regions/. */
+export function loadRegions(file?: string): RegionIndex {
+  const dir = join(root, 'config/regions')
+  const path = file ?? join(dir, readdirSync(dir).find((f) => f.endsWith('.geojson')) ?? 'missing.geojson')
+  let fc: RegionCollection
+  try {
+    fc = JSON.parse(readFileSync(path, 'utf8')) as RegionCollection
+  } catch (err) {
+    throw new Error(`cannot read region file ${path}: ${(err as Error).message}`)
+  }
+  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new Error(`${path} is not a GeoJSON FeatureCollection`)
+  return new RegionIndex(fc)
+}
+
+export function loadCategories(path = join(root, 'config/categories.json')): Categories {
+  return Categories.parse(JSON.parse(readFileSync(path, 'utf8')))
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const port = intFrom(env, 'PORT', 3000)
+  return {
+    port,
+    redisUrl: env.REDIS_URL || undefined,
+    ingestKeys: (env.INGEST_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    bodyLimit: env.BODY_LIMIT || '5mb',
+    zone: env.TIME_ZONE || 'Asia/Shanghai',
+    logMaxLen: intFrom(env, 'LOG_MAXLEN', 1_000_000),
+    seenTtlSec: intFrom(env, 'SEEN_TTL_DAYS', 400) * 86_400,
+    dataDir: resolve(env.DATA_DIR || join(root, 'data')),
+    clientDir: join(root, 'dist/client'),
+    regions: loadRegions(env.REGIONS_FILE || undefined),
+    categories: loadCategories(),
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Case and hotline category trees with their SLAs (config/categories.json),
+ * validated at start, and the SLA lookups used at intake.
+ */
+import { z } from 'zod'
+
+const sla = z.strictObject({ normal: z.number().positive(), urgent: z.number().positive() })
+const leaf = z.strictObject({ code: z.string().min(1), name: z.string().min(1), sla: sla.optional() })
+const group = z.strictObject({ code: z.string().min(1), name: z.string().min(1), children: z.array(leaf).min(1) })
+const KINDS = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const
+
+export const categoriesSchema = z.strictObject({
+  $comment: z.string().optional(),
+  satisfactionBasicWeight: z.number().min(0).max(1).default(0.9),
+  case: z.array(group).min(1),
+  hotline: z.array(group).min(1),
+  hotlineSla: z.record(z.enum(KINDS), sla),
+})
+export type CategoryConfig = z.infer<typeof categoriesSchema>
+export type HotlineKind = (typeof KINDS)[number]
+
+export const isDispute = (category: string) => category.startsWith('dispute.')
+
+export class Categories {
+  private readonly caseSla = new Map<string, { normal: number; urgent: number }>()
+  private readonly names = new Map<string, string>()
+  private readonly hotlineCodes = new Set<string>()
+
+  constructor(readonly config: CategoryConfig) {
+    for (const g of config.case) {
+      this.names.set(g.code, g.name)
+      for (const c of g.children) {
+        if (!c.sla) throw new Error(`config/categories.json: case category ${c.code} has no sla`)
+        this.caseSla.set(c.code, c.sla)
+        this.names.set(c.code, c.name)
+      }
+    }
+    for (const g of config.hotline) {
+      this.names.set(g.code, g.name)
+      for (const c of g.children) {
+        this.hotlineCodes.add(c.code)
+        this.names.set(c.code, c.name)
+      }
+    }
+  }
+
+  /** Parse and check the config file's content; throws with the path of the first problem. */
+  static parse(raw: unknown): Categories {
+    const r = categoriesSchema.safeParse(raw)
+    if (!r.success) {
+      const i = r.error.issues[0]!
+      throw new Error(`config/categories.json: ${i.path.join('.')}: ${i.message}`)
+    }
+    return new Categories(r.data)
+  }
+
+  name(code: string): string | undefined {
+    return this.names.get(code)
+  }
+
+  /** Error text when a category does not belong to the feed, else null. */
+  check(feed: 'case' | 'hotline', code: string): string | null {
+    const known = feed === 'case' ? this.caseSla.has(code) : this.hotlineCodes.has(code)
+    return known ? null : `category: "${code}" is not a ${feed} category (see GET /api/v1/categories)`
+  }
+
+  /** SLA in hours of a case category and priority. */
+  caseSlaHours(code: string, priority: string | undefined): number {
+    const s = this.caseSla.get(code)!
+    return priority === 'urgent' ? s.urgent : s.normal
+  }
+
+  /** SLA in hours of a hotline work order by kind and urgency. */
+  hotlineSlaHours(kind: string, urgency: string | undefined): number {
+    const s = this.config.hotlineSla[kind as HotlineKind] ?? this.config.hotlineSla.other ?? { normal: 72, urgent: 24 }
+    return urgency === 'urgent' ? s.urgent : s.normal
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Start and stop one server instance: Redis (the configured one, or an
+ * embedded redis-server with AOF under ./data), HTTP, socket.io.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { pathToFileURL } from 'node:url'
+import { createApp } from './app.ts'
+import { Channels } from './channels/channels.ts'
+import { loadConfig, type ServerConfig } from './config.ts'
+import { startRealtime } from './realtime/gateway.ts'
+import { connectStore } from './store/redis-client.ts'
+import { startRedis, type RedisProcess } from './store/redis-process.ts'
+
+export interface Running { url: string; port: number; http: Server; stop(): Promise<void> }
+
+export async function start(config: ServerConfig): Promise<Running> {
+  let embedded: RedisProcess | undefined
+  let redisUrl = config.redisUrl
+  if (!redisUrl) {
+    embedded = await startRedis({ dir: config.dataDir, appendonly: true })
+    redisUrl = embedded.url
+    console.log(`REDIS_URL not set: started embedded redis-server (pid ${embedded.pid}) with AOF in ${config.dataDir}`)
+  }
+  const store = await connectStore(redisUrl)
+  const channels = new Channels(config.zone)
+  const http = createServer(createApp({ config, store, channels }))
+  const realtime = await startRealtime(http, {
+    store, channels, regions: config.regions, basicWeight: config.categories.config.satisfactionBasicWeight,
+  })
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(config.port, resolve)
+  })
+  const port = (http.address() as AddressInfo).port
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    http,
+    async stop() {
+      await realtime.stop()
+      await new Promise<void>((resolve) => http.close(() => resolve()))
+      store.disconnect()
+      await embedded?.stop()
+    },
+  }
+}
+
+/** Run until SIGINT/SIGTERM, then stop everything we started. */
+export async function runUntilSignal(config: ServerConfig, banner?: (r: Running) => void): Promise<Running> {
+  const running = await start(config)
+  if (config.ingestKeys.length === 0) console.warn('INGEST_KEYS is empty: POST /api/v1/events will refuse every request')
+  console.log(`situation room listening on ${running.url}  (wall: ${running.url}/wall)`)
+  banner?.(running)
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: stopping…`)
+    await running.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  return running
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    await runUntilSignal(loadConfig())
+  } catch (err) {
+    console.error(`cannot start: ${(err as Error).message}`)
+    process.exit(1)
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Who watches what: each socket's subscription (channel, region, cursor) and
+ * the per-subscription outbox flushed every 100 ms. An item is sent only if it
+ * is newer than what the socket already has, so snapshot and live stream
+ * never overlap or leave a hole.
+ */
+import type { LiveEvent } from '../domain/protocol.ts'
+import type { RegionIndex } from '../domain/regions.ts'
+import { compareSid } from '../store/log-entry.ts'
+
+export interface Outlet { id: string; send(cursor: string, items: LiveEvent[]): void; overloaded(): boolean; resync(): void }
+
+export interface Subscription {
+  outlet: Outlet
+  channel: string
+  region: string
+  cursor: string | null // null while the snapshot is being read: items are held
+  outbox: LiveEvent[]
+}
+
+export const OUTBOX_CAP = 2_000
+
+export class Subscriptions {
+  private readonly bySocket = new Map<string, Subscription>()
+  private readonly byRoom = new Map<string, Set<Subscription>>()
+
+  constructor(private readonly regions: RegionIndex) {}
+
+  /** Start holding events for a socket before its snapshot is read. */
+  open(outlet: Outlet, channel: string, region: string): Subscription {
+    this.close(outlet.id)
+    const sub: Subscription = { outlet, channel, region, cursor: null, outbox: [] }
+    this.bySocket.set(outlet.id, sub)
+    const room = `${channel}|${region}`
+    if (!this.byRoom.has(room)) this.byRoom.set(room, new Set())
+    this.byRoom.get(room)!.add(sub)
+    return sub
+  }
+
+  /** The snapshot was read at `cursor`: drop held items it already contains. */
+  ready(sub: Subscription, cursor: string): void {
+    sub.cursor = cursor
+    sub.outbox = sub.outbox.filter((e) => compareSid(e.sid, cursor) > 0)
+  }
+
+  close(socketId: string): void {
+    const sub = this.bySocket.get(socketId)
+    if (!sub) return
+    this.bySocket.delete(socketId)
+    const room = `${sub.channel}|${sub.region}`
+    this.byRoom.get(room)?.delete(sub)
+    if (this.byRoom.get(room)?.size === 0) this.byRoom.delete(room)
+  }
+
+  /** Regions with at least one subscriber on a channel. */
+  watched(channel: string): string[] {
+    return [...this.byRoom.keys()].filter((r) => r.startsWith(`${channel}|`)).map((r) => r.slice(channel.length + 1))
+  }
+
+  /** Put new log entries in the outbox of every subscription whose region contains them. */
+  dispatch(channel: string, events: LiveEvent[]): Set<string> {
+    const touched = new Set<string>()
+    for (const e of events) {
+      if (!e.region) continue
+      for (const code of this.regions.chain(e.region)) {
+        const room = this.byRoom.get(`${channel}|${code}`)
+        if (!room) continue
+        if (e.applied) touched.add(code)
+        for (const sub of room) {
+          if (sub.outbox.length >= OUTBOX_CAP) {
+            sub.outbox = []
+            sub.outlet.resync() // too far behind: the client gets a fresh snapshot instead
+          } else sub.outbox.push(e)
+        }
+      }
+    }
+    return touched
+  }
+
+  /** Send every ready outbox as one batch (called every ≤100 ms). */
+  flush(): void {
+    for (const sub of this.bySocket.values()) {
+      if (sub.cursor === null || sub.outbox.length === 0 || sub.outlet.overloaded()) continue
+      const items = sub.outbox.filter((e) => compareSid(e.sid, sub.cursor!) > 0)
+      sub.outbox = []
+      if (items.length === 0) continue
+      sub.cursor = items[items.length - 1]!.sid
+      sub.outlet.send(sub.cursor, items)
+    }
+  }
+
+  get size(): number {
+    return this.bySocket.size
+  }
+}

@@ -1,0 +1,33 @@
+/** Typed wrapper of apply.lua: builds its keys and arguments from a resolved event. */
+import type { ValidEvent } from '../domain/events.ts'
+import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from '../domain/lifecycles.ts'
+import { bucketOfDay, dayKey } from '../domain/clock.ts'
+import { keys } from './keys.ts'
+import type { Store } from './redis-client.ts'
+
+export type ApplyStatus = 'applied' | 'outOfOrder' | 'duplicate'
+export interface ApplyResult { status: ApplyStatus; sid: string }
+
+const asLua = (t: Record<string, Transition>) =>
+  JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [v.from, v.to]])))
+const TRANSITIONS = { case: asLua(CASE_LIFECYCLE), hotline: asLua(HOTLINE_LIFECYCLE), grid: '{}' }
+
+export interface ApplyInput {
+  event: ValidEvent
+  chain: string[] // region chain of the event, deepest first; [] when the event names no place
+  intake: string // case reported: SLA hours; hotline received: deadline ms; else ''
+}
+
+export interface ApplyOptions { channel: string; zone: string; logMaxLen: number; seenTtlSec: number }
+
+/** Queue one apply on a pipeline (or run it on the store); results come back in order. */
+export function applyEvent(target: Pick<Store, 'applyEvent'>, input: ApplyInput, o: ApplyOptions) {
+  const k = keys(o.channel)
+  const e = input.event
+  const deadline = typeof e.attrs.deadline === 'string' ? String(Date.parse(e.attrs.deadline)) : ''
+  return target.applyEvent(
+    k.log, k.seen(e.id), k.subject(e.feed, e.subject), k.stats,
+    JSON.stringify(e), input.chain.join(','), dayKey(e.at, o.zone), String(bucketOfDay(e.at, o.zone)),
+    TRANSITIONS[e.feed], input.intake, k.prefix, String(o.logMaxLen), String(o.seenTtlSec), deadline,
+  )
+}

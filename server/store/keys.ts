@@ -1,0 +1,25 @@
+/**
+ * Every Redis key name is built here. All keys of a channel carry the hash
+ * tag {channel}, so a channel lives in one cluster slot. apply.lua derives the
+ * per-region keys from `prefix` with the same suffixes as below.
+ */
+export function keys(channel: string) {
+  const p = `sr:{${channel}}:`
+  return {
+    prefix: p,
+    log: `${p}log`,
+    stats: `${p}stats`,
+    seen: (id: string) => `${p}seen:${id}`,
+    subject: (feed: string, subject: string) => `${p}s:${feed}:${subject}`,
+    day: (region: string, day: string) => `${p}d:${region}:${day}`,
+    month: (region: string, month: string) => `${p}m:${region}:${month}`,
+    year: (region: string, year: string) => `${p}y:${region}:${year}`,
+    trend: (region: string, day: string) => `${p}t:${region}:${day}`,
+    categories: (region: string, day: string) => `${p}k:${region}:${day}`,
+    open: (feed: 'case' | 'hotline', region: string) => `${p}o:${feed}:${region}`,
+    pending: (region: string) => `${p}p:${region}`,
+    onDuty: (region: string) => `${p}w:${region}`,
+    workerGeo: `${p}geo`,
+  }
+}
+export type ChannelKeys = ReturnType<typeof keys>

@@ -1,0 +1,67 @@
+/**
+ * Starts and stops a redis-server child process: the embedded store when no
+ * REDIS_URL is configured, and the real Redis of the test run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+
+export interface RedisProcess { url: string; port: number; pid: number; stop(): Promise<void> }
+
+/** A TCP port that was free a moment ago on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export interface RedisOptions { port?: number; dir?: string; appendonly?: boolean }
+
+/** Spawn redis-server bound to loopback and resolve once it accepts connections. */
+export async function startRedis(opts: RedisOptions = {}): Promise<RedisProcess> {
+  const port = opts.port ?? (await freePort())
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--protected-mode', 'yes']
+  if (opts.dir) {
+    mkdirSync(opts.dir, { recursive: true })
+    args.push('--dir', opts.dir)
+  }
+  args.push('--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', 'everysec')
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const ready = new Promise<void>((resolve, reject) => {
+    let log = ''
+    const onData = (b: Buffer) => {
+      log += b.toString()
+      if (log.includes('Ready to accept connections')) resolve()
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('error', (err) =>
+      reject(new Error(`could not start redis-server (${err.message}); install it with: apt-get install -y redis-server`)),
+    )
+    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code} before it was ready:\n${log.slice(-2000)}`)))
+  })
+  const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000)
+  try {
+    await ready
+  } finally {
+    clearTimeout(timeout)
+  }
+  child.stdout!.resume()
+  child.stderr!.resume()
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}

@@ -1,0 +1,5 @@
+import 'vitest'
+
+declare module 'vitest' {
+  export interface ProvidedContext { redisUrl: string; redisPort: number }
+}
