@@ -1,0 +1,68 @@
+// A real server on port 0 against the test run's redis-server, in a Redis
+// database of its own (flushed first), so test files never see each other's keys.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { io, type Socket } from 'socket.io-client'
+import type { ClientToServer, ServerToClient } from '../../server/domain/protocol.ts'
+import { loadConfig } from '../../server/config.ts'
+import { start, type Running } from '../../server/main.ts'
+
+export const INGEST_KEY = 'test-ingest-key'
+
+/** A redis URL on a database of its own, emptied. */
+export async function freshRedisUrl(baseUrl: string, db = 1 + Math.floor(Math.random() * 15)): Promise<string> {
+  const url = `${baseUrl}/${db}`
+  const r = new Redis(url)
+  await r.flushdb()
+  r.disconnect()
+  return url
+}
+
+export async function startTestServer(redisUrl: string, env: Record<string, string> = {}): Promise<Running> {
+  return start(loadConfig({
+    PORT: '0', REDIS_URL: redisUrl, INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-data-')), ...env,
+  }))
+}
+
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${INGEST_KEY}`, 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, any> }
+}
+
+export type TestSocket = Socket<ServerToClient, ClientToServer>
+
+export function connect(url: string, channel = 'live'): Promise<TestSocket> {
+  const s: TestSocket = io(url, { transports: ['websocket'], query: { channel }, reconnection: false, forceNew: true })
+  return new Promise((resolve, reject) => {
+    s.once('connect', () => resolve(s))
+    s.once('connect_error', reject)
+  })
+}
+
+/** Wait until `check` passes (polling), or fail with its last error. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await check()
+    } catch (err) {
+      if (Date.now() > until) throw err
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+}
+
+/** Wait until `find` returns something. */
+export function waitFor<T>(find: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  return eventually(() => {
+    const v = find()
+    if (v === undefined) throw new Error('not there yet')
+    return v
+  }, timeoutMs)
+}
