@@ -5,10 +5,23 @@
 import { z } from 'zod'
 import { CASE_TYPES, GRID_TYPES, HOTLINE_TYPES, INTAKE_TYPES, type Feed } from './lifecycles.ts'
 
+const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-](\d\d):(\d\d))$/
+
+/** Epoch ms of an ISO 8601 time with offset, or null when it names no real instant (e.g. Feb 30). */
+export function parseInstant(s: string): number | null {
+  const m = ISO.exec(s)
+  if (!m) return null
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as number[]
+  const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate()
+  if (mo! < 1 || mo! > 12 || d! < 1 || d! > daysInMonth || h! > 23 || mi! > 59 || sec! > 59) return null
+  if (m[9] && (Number(m[9]) > 14 || Number(m[10]) > 59)) return null
+  return Date.parse(s)
+}
+
 const isoWithOffset = z
   .string()
-  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/, 'must be ISO 8601 with an offset, e.g. 2026-11-21T09:15:02+08:00')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a valid date')
+  .regex(ISO, 'must be ISO 8601 with an offset, e.g. 2026-11-21T09:15:02+08:00')
+  .refine((s) => !ISO.test(s) || parseInstant(s) !== null, 'is not a real date and time')
 
 const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
 const deadline = isoWithOffset.optional()
@@ -104,7 +117,7 @@ export function validateEvent(raw: unknown): Validation {
   }
   if (e.feed === 'grid' && e.type === 'position' && !e.location) return { ok: false, error: 'location: required on grid position' }
   const event: ValidEvent = {
-    id: e.id, feed: e.feed, type: e.type, subject: e.subject, at: Date.parse(e.at),
+    id: e.id, feed: e.feed, type: e.type, subject: e.subject, at: parseInstant(e.at)!,
     attrs: attrs.data as Record<string, unknown>,
   }
   if (e.region) event.region = e.region

@@ -59,7 +59,7 @@ export function nextState(feed: Feed, type: string, current: string): string | n
   const table: Record<string, Transition> | null =
     feed === 'case' ? CASE_LIFECYCLE : feed === 'hotline' ? HOTLINE_LIFECYCLE : null
   if (!table) return current
-  const t = table[type]
+  const t = Object.hasOwn(table, type) ? table[type] : undefined
   if (!t) return feed === 'hotline' && type === 'call' ? current : null
   if (!t.from.includes(current)) return null
   return t.to === '=' ? current : t.to

@@ -20,13 +20,15 @@ export function parseBody(text: string, contentType: string | undefined): RawIte
 }
 
 function parseNdjson(text: string): RawItem[] {
-  const lines = text.split('\n').filter((l) => l.trim() !== '')
-  if (lines.length === 0) throw new BadRequestError('NDJSON body holds no events')
-  return lines.map((line, i) => {
+  const items: RawItem[] = []
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return
     try {
-      return { ok: true, value: JSON.parse(line) }
+      items.push({ ok: true, value: JSON.parse(line) })
     } catch {
-      return { ok: false, error: `line ${i + 1} is not valid JSON` }
+      items.push({ ok: false, error: `line ${i + 1} is not valid JSON` })
     }
   })
+  if (items.length === 0) throw new BadRequestError('NDJSON body holds no events')
+  return items
 }
