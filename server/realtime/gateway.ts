@@ -58,7 +58,9 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
       d.channels.get(String(socket.handshake.query.channel ?? 'live'))
       next()
     } catch (err) {
-      next(err as Error)
+      const refusal = err as Error & { data?: unknown }
+      if (err instanceof AppError) refusal.data = { code: err.code }
+      next(refusal)
     }
   })
 
@@ -88,10 +90,10 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
       if (!d.regions.get(req.region)) throw new UnknownRegionError(req.region)
       if (current) void socket.leave(room(channel, current.region))
       current = subs.open(outlet, channel, req.region)
-      void socket.join(room(channel, req.region))
       try {
         const snap = await snapshotFor(channel, req.region, req.since)
         subs.ready(current, snap.cursor)
+        void socket.join(room(channel, req.region)) // KPI pushes only after the snapshot, never overwritten by it
         return snap
       } catch (err) {
         subs.close(socket.id)

@@ -6,7 +6,7 @@
  */
 import type { LiveEvent } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import { compareSid } from '../store/log-entry.ts'
+import { compareStreamIds as compareSid } from '../domain/stream-id.ts'
 
 export interface Outlet { id: string; send(cursor: string, items: LiveEvent[]): void; overloaded(): boolean; resync(): void }
 

@@ -1,4 +1,4 @@
-/** Channel log entries (XADD fields e, r, a) as the LiveEvents screens receive. */
+/** Channel log entries (XADD fields e, r, a, c) as the LiveEvents screens receive. */
 import type { ValidEvent } from '../domain/events.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 
@@ -13,15 +13,9 @@ export function toLiveEvent([sid, fields]: RawEntry): LiveEvent {
     region: f.r ?? '', applied: f.a === '1',
   }
   if (e.location) live.location = e.location
-  if (e.category) live.category = e.category
+  const category = e.category ?? f.c
+  if (category) live.category = category
   if (typeof e.attrs.kind === 'string') live.kind = e.attrs.kind
   if (typeof e.attrs.severity === 'string') live.severity = e.attrs.severity
   return live
-}
-
-/** Order of two stream ids ("ms-seq"): negative when a is older. */
-export function compareSid(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number) as [number, number]
-  const [bm, bs] = b.split('-').map(Number) as [number, number]
-  return am !== bm ? am - bm : as - bs
 }

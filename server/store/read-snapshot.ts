@@ -7,7 +7,8 @@ import { dayKey } from '../domain/clock.ts'
 import { SNAPSHOT_EVENTS, type ClockState, type LiveEvent, type Snapshot, type TrendPoint } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { keys } from './keys.ts'
-import { compareSid, toLiveEvent, type RawEntry } from './log-entry.ts'
+import { compareStreamIds as compareSid } from '../domain/stream-id.ts'
+import { toLiveEvent, type RawEntry } from './log-entry.ts'
 import { queueKpiReads, type KpiQuery } from './read-kpis.ts'
 
 const SCAN_PAGE = 500

@@ -50,12 +50,15 @@ local function intakeMarks(chain, category)
   end
 end
 
-local function log(region, applied)
-  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[1], 'r', region, 'a', applied)
+-- the log entry: the event, the region it counts in, applied or refused, and
+-- the subject's category so every step of a case shows what it is about
+local function log(region, applied, category)
+  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[1], 'r', region, 'a', applied,
+    'c', category or '')
 end
-local function refuse(region)
+local function refuse(region, category)
   redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1)
-  return { 'outOfOrder', log(region or '', '0') }
+  return { 'outOfOrder', log(region or '', '0', category) }
 end
 
 local eventChain = split(ARGV[2])
@@ -107,7 +110,7 @@ if t then for _, from in ipairs(t[1]) do if from == state then allowed = true en
 if not allowed then
   local region = eventChain[1]
   if chainCsv then region = split(chainCsv)[1] end
-  return refuse(region)
+  return refuse(region, redis.call('HGET', subj, 'category'))
 end
 local to = t[2] == '=' and state or t[2]
 if state == '' then chainCsv, iday = ARGV[2], day end
@@ -210,4 +213,4 @@ else
 end
 
 redis.call('HSET', subj, 'state', to)
-return { 'applied', log(region, '1') }
+return { 'applied', log(region, '1', redis.call('HGET', subj, 'category')) }

@@ -1,0 +1,44 @@
+import { shallowRef, type ShallowRef } from 'vue'
+
+export interface SharedResource<T> {
+  data: Readonly<ShallowRef<T | null>>
+  error: Readonly<ShallowRef<string | null>>
+  /** Start the request unless it already ran or is running; idempotent. */
+  load(): void
+}
+
+const RETRY_MIN_MS = 2_000
+const RETRY_MAX_MS = 30_000
+
+/**
+ * A JSON document fetched once per page and shared by every caller. A wall
+ * may boot before its server, so a failed request is retried with backoff
+ * instead of leaving the screen empty for weeks.
+ */
+export function sharedResource<T>(url: string): SharedResource<T> {
+  const data = shallowRef<T | null>(null)
+  const error = shallowRef<string | null>(null)
+  let started = false
+
+  async function attempt(delay: number): Promise<void> {
+    try {
+      const res = await fetch(url, { headers: { accept: 'application/json' } })
+      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`)
+      data.value = (await res.json()) as T
+      error.value = null
+    } catch (err) {
+      error.value = err instanceof Error ? err.message : String(err)
+      setTimeout(() => void attempt(Math.min(delay * 2, RETRY_MAX_MS)), delay)
+    }
+  }
+
+  return {
+    data,
+    error,
+    load() {
+      if (started) return
+      started = true
+      void attempt(RETRY_MIN_MS)
+    },
+  }
+}
