@@ -6,11 +6,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { INGEST_KEY } from './test-server.ts'
 
-export interface ServerProcess { url: string; pid: number; stop(): Promise<void> }
+export interface ServerProcess { url: string; pid: number; output(): string; stop(): Promise<void> }
 
-export function spawnServer(redisUrl: string): Promise<ServerProcess> {
+/** Start `server/main.ts` in its own process; without a redisUrl it embeds its own redis-server. */
+export function spawnServer(redisUrl?: string, dataDir = mkdtempSync(join(tmpdir(), 'sr-'))): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', INGEST_KEYS: INGEST_KEY, DATA_DIR: dataDir }
+  if (redisUrl) env.REDIS_URL = redisUrl
+  else delete env.REDIS_URL
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', REDIS_URL: redisUrl, INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-')) },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -24,6 +28,7 @@ export function spawnServer(redisUrl: string): Promise<ServerProcess> {
       resolve({
         url: m[1]!,
         pid: child.pid!,
+        output: () => out,
         stop: () => new Promise((done) => {
           if (child.exitCode !== null) return done()
           child.once('exit', () => done())
