@@ -23,7 +23,9 @@ try {
   })
   process.once('SIGINT', () => controller.abort())
   process.once('SIGTERM', () => controller.abort())
-  void runSimulator({ url: running.url, key, rate, seed: Number(env.DEMO_SEED || 1), signal: controller.signal })
+  void runSimulator({
+    url: running.url, key, rate, seed: Number(env.DEMO_SEED || 1), signal: controller.signal, backfillSec: 180, maxBacklog: 50_000,
+  })
     .catch((err: unknown) => console.error(`simulator stopped: ${(err as Error).message}`))
 } catch (err) {
   console.error(`cannot start the demo: ${(err as Error).message}`)

@@ -33,6 +33,8 @@ export interface RunOptions {
   maxBatch?: number
   /** After the duration, how long to keep retrying what is still waiting. */
   drainMs?: number
+  /** Start this many seconds in the past and post that stretch at once, so a wall opens full. */
+  backfillSec?: number
 }
 
 const MAX_RETRY_MS = 15_000
@@ -42,8 +44,8 @@ export async function runSimulator(o: RunOptions): Promise<RunTotals> {
   const { batchMs = 250, maxBacklog = 20_000, maxBatch = 1000, drainMs = 30_000 } = o
   const clock = o.clock ?? wallClock()
   const config = o.config ?? loadSimConfig()
-  const start = clock.now()
-  const endAt = o.durationSec ? start + o.durationSec * 1000 : Infinity
+  const start = clock.now() - (o.backfillSec ?? 0) * 1000
+  const endAt = o.durationSec ? clock.now() + o.durationSec * 1000 : Infinity
   const sim = createSimulation({ ...config, seed: o.seed, rate: o.rate, compress: o.compress, start })
   const progress = new ProgressLog(o.log ?? console.log, start)
   const backlog: EventEnvelope[][] = []
