@@ -1,0 +1,77 @@
+// What a subscriber receives: only its region's subtree; after a reconnect
+// with `since`, exactly what it missed; KPI pushes only when values change.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { KpiUpdate, LiveEvent } from '../../server/domain/protocol.ts'
+import type { Running } from '../../server/main.ts'
+import { caseReported, hotlineReceived } from '../support/events-factory.ts'
+import { connect, freshRedisUrl, post, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
+
+const GAOCHANG_GRID = '650402001001001' // 高昌区
+const SHANSHAN_GRID = '650421100001001' // 鄯善县
+let server: Running
+const open: TestSocket[] = []
+
+beforeAll(async () => {
+  server = await startTestServer(await freshRedisUrl(inject('redisUrl')))
+})
+afterAll(async () => {
+  for (const s of open) s.disconnect()
+  await server?.stop()
+})
+
+async function subscriber(region: string, since?: string) {
+  const socket = await connect(server.url)
+  open.push(socket)
+  const events: LiveEvent[] = []
+  const kpis: KpiUpdate[] = []
+  socket.on('events', (b) => events.push(...b.items))
+  socket.on('kpis', (u) => kpis.push(u))
+  const ack = await socket.emitWithAck('subscribe', since ? { region, since } : { region })
+  if (!ack.ok) throw new Error(ack.message)
+  return { socket, events, kpis, snapshot: ack.data }
+}
+
+describe('subscriptions', () => {
+  it('sends a district only the events of its own subtree', async () => {
+    const gaochang = await subscriber('650402')
+    const shanshan = await subscriber('650421')
+    await post(server.url, [caseReported('SUB-G', undefined, GAOCHANG_GRID), caseReported('SUB-S', undefined, SHANSHAN_GRID)])
+    await waitFor(() => gaochang.events.find((e) => e.subject === 'SUB-G'))
+    await waitFor(() => shanshan.events.find((e) => e.subject === 'SUB-S'))
+    await new Promise((r) => setTimeout(r, 300))
+    expect(gaochang.events.map((e) => e.subject)).toEqual(['SUB-G'])
+    expect(shanshan.events.map((e) => e.subject)).toEqual(['SUB-S'])
+  })
+
+  it('resumes after a reconnect with exactly the missed events, no duplicate and no hole', async () => {
+    const first = await subscriber('650400')
+    await post(server.url, [caseReported('RES-1'), caseReported('RES-2')])
+    await waitFor(() => first.events.find((e) => e.subject === 'RES-2'))
+    const cursor = first.events.at(-1)!.sid
+    first.socket.disconnect()
+    await post(server.url, [hotlineReceived('RES-3'), caseReported('RES-4', undefined, SHANSHAN_GRID)])
+    const again = await subscriber('650400', cursor)
+    expect(again.snapshot.resumed).toBe(true)
+    expect(again.snapshot.events.map((e) => e.subject)).toEqual(['RES-3', 'RES-4'])
+    await post(server.url, caseReported('RES-5'))
+    await waitFor(() => again.events.find((e) => e.subject === 'RES-5'))
+    expect(again.events.map((e) => e.subject)).toEqual(['RES-5'])
+  })
+
+  it('answers a fresh snapshot when the cursor is unknown to the log', async () => {
+    const s = await subscriber('650400', '1-0')
+    expect(s.snapshot.resumed).toBe(false)
+    expect(s.snapshot.events.length).toBeGreaterThan(0)
+    expect(s.snapshot.events.length).toBeLessThanOrEqual(50)
+  })
+
+  it('pushes KPIs of a region once it changed, and not again while nothing changes', async () => {
+    const s = await subscriber('650421')
+    await post(server.url, caseReported('KPI-1', undefined, SHANSHAN_GRID))
+    const update = await waitFor(() => s.kpis.find((u) => u.values.today?.caseReported === s.snapshot.kpis.today.caseReported! + 1))
+    expect(update.region).toBe('650421')
+    const count = s.kpis.length
+    await new Promise((r) => setTimeout(r, 2500))
+    expect(s.kpis.length).toBe(count)
+  })
+})
