@@ -7,6 +7,7 @@
 import type { CaseCategory } from './catalog.ts'
 import { randomPointIn } from './grid-geometry.ts'
 import { formatAt, dayStamp } from './shanghai-time.ts'
+import { after, dispatchOrBounce, type ReturnDelays } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
 
 /** Average events per reported case: turns an event rate into an intake rate. */
@@ -49,7 +50,6 @@ export function startCase(ctx: SimContext, at: number): void {
   else ctx.schedule(after(ctx, at, urgent ? 8 : 25, 2), (t) => register(ctx, c, t))
 }
 
-const after = (ctx: SimContext, at: number, meanMin: number, minMin: number) => at + ctx.minutes(ctx.rng.delay(meanMin, minMin))
 
 function register(ctx: SimContext, c: Case, t: number): void {
   c.registeredAt = t
@@ -62,14 +62,9 @@ function register(ctx: SimContext, c: Case, t: number): void {
 function dispatch(ctx: SimContext, c: Case, t: number, attempt: number): void {
   const { rng } = ctx
   const group = c.category.code.split('.')[0] ?? ''
-  c.ev.emit('dispatched', t, { attrs: { department: rng.pick(DEPARTMENTS[group] ?? TOWNSHIP_OFFICE) } })
-  if (attempt === 1 && rng.chance(0.02)) {
-    ctx.schedule(after(ctx, t, 30, 5), (t2) => {
-      c.ev.emit('returned', t2)
-      ctx.schedule(after(ctx, t2, 10, 2), (t3) => dispatch(ctx, c, t3, 2))
-    })
-    return
-  }
+  const department = rng.pick(DEPARTMENTS[group] ?? TOWNSHIP_OFFICE)
+  const delays = { back: [30, 5], again: [10, 2] } as const satisfies ReturnDelays
+  if (dispatchOrBounce(ctx, c.ev, t, attempt, department, delays, (t2) => dispatch(ctx, c, t2, 2))) return
   const onTime = rng.chance(0.97)
   const share = onTime ? rng.between(0.08, 0.92) : rng.between(1.03, 1.5)
   const disposeAt = Math.max(after(ctx, t, 20, 5), c.registeredAt + ctx.minutes(share * c.slaMin))

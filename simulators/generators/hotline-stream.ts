@@ -7,6 +7,7 @@
 import type { SimGrid } from './grid-geometry.ts'
 import { randomPointIn } from './grid-geometry.ts'
 import { dayStamp, formatAt } from './shanghai-time.ts'
+import { after, dispatchOrBounce, type ReturnDelays } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
 
 /** Average events per hotline arrival (call or online order): turns an event rate into an intake rate. */
@@ -23,7 +24,6 @@ const TOWNSHIP_OFFICE = ['乡镇人民政府（街道办事处）']
 
 interface Order { ev: SubjectEvents; category: string; slaMin: number; receivedAt: number; deadline: number; reopened: boolean }
 
-const after = (ctx: SimContext, at: number, meanMin: number, minMin: number) => at + ctx.minutes(ctx.rng.delay(meanMin, minMin))
 
 /** One hotline arrival at `at`: a phone call (maybe leading to an order) or an online order. */
 export function startHotline(ctx: SimContext, at: number): void {
@@ -65,14 +65,9 @@ function receive(ctx: SimContext, at: number, grid: SimGrid, channel: string): v
 function dispatch(ctx: SimContext, o: Order, t: number, attempt: number): void {
   const { rng } = ctx
   const group = o.category.split('.').slice(0, 2).join('.')
-  o.ev.emit('dispatched', t, { attrs: { department: rng.pick(DEPARTMENTS[group] ?? TOWNSHIP_OFFICE) } })
-  if (attempt === 1 && rng.chance(0.02)) {
-    ctx.schedule(after(ctx, t, 60, 10), (t2) => {
-      o.ev.emit('returned', t2)
-      ctx.schedule(after(ctx, t2, 15, 2), (t3) => dispatch(ctx, o, t3, 2))
-    })
-    return
-  }
+  const department = rng.pick(DEPARTMENTS[group] ?? TOWNSHIP_OFFICE)
+  const delays = { back: [60, 10], again: [15, 2] } as const satisfies ReturnDelays
+  if (dispatchOrBounce(ctx, o.ev, t, attempt, department, delays, (t2) => dispatch(ctx, o, t2, 2))) return
   planReply(ctx, o, t)
 }
 
