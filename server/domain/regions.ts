@@ -36,7 +36,7 @@ export class RegionIndex {
   private readonly byCode = new Map<string, RegionProps>()
   private readonly children = new Map<string, string[]>()
   private readonly tree = new RBush<Box>()
-  private readonly depth = new Map<string, number>()
+  private readonly chains = new Map<string, string[]>()
   readonly root: RegionProps
 
   constructor(readonly collection: RegionCollection) {
@@ -56,7 +56,11 @@ export class RegionIndex {
     const root = collection.features.find((f) => !f.properties.parent)
     if (!root) throw new Error('region config has no root (a feature with parent null)')
     this.root = root.properties
-    for (const code of this.byCode.keys()) this.depth.set(code, this.chain(code).length)
+    for (const code of this.byCode.keys()) {
+      const chain: string[] = []
+      for (let p = this.byCode.get(code); p; p = p.parent ? this.byCode.get(p.parent) : undefined) chain.push(p.code)
+      this.chains.set(code, chain)
+    }
   }
 
   get(code: string): RegionProps | undefined {
@@ -68,10 +72,8 @@ export class RegionIndex {
   }
 
   /** The region and its ancestors, deepest first, ending with the root. */
-  chain(code: string): string[] {
-    const out: string[] = []
-    for (let p = this.byCode.get(code); p; p = p.parent ? this.byCode.get(p.parent) : undefined) out.push(p.code)
-    return out
+  chain(code: string): readonly string[] {
+    return this.chains.get(code) ?? []
   }
 
   /** Whether `code` is `ancestor` or lies below it. */
@@ -84,7 +86,7 @@ export class RegionIndex {
     let best: RegionProps | undefined
     let bestDepth = -1
     for (const b of this.tree.search({ minX: lon, minY: lat, maxX: lon, maxY: lat })) {
-      const d = this.depth.get(b.region.code)!
+      const d = this.chains.get(b.region.code)!.length
       if (d > bestDepth && b.polys.some((rings) => pointInPolygon(lon, lat, rings))) {
         best = b.region
         bestDepth = d

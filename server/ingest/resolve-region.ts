@@ -5,7 +5,7 @@
 import type { ValidEvent } from '../domain/events.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 
-export type Resolved = { ok: true; chain: string[] } | { ok: false; error: string }
+export type Resolved = { ok: true; chain: readonly string[] } | { ok: false; error: string }
 
 export function resolveRegion(e: ValidEvent, regions: RegionIndex): Resolved {
   if (e.region && !regions.get(e.region)) {

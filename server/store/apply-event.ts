@@ -14,7 +14,7 @@ const TRANSITIONS = { case: asLua(CASE_LIFECYCLE), hotline: asLua(HOTLINE_LIFECY
 
 export interface ApplyInput {
   event: ValidEvent
-  chain: string[] // region chain of the event, deepest first; [] when the event names no place
+  chain: readonly string[] // region chain of the event, deepest first; [] when the event names no place
   intake: string // case reported: SLA hours; hotline received: deadline ms; else ''
 }
 

@@ -19,8 +19,7 @@ export interface KpiQuery { channel: string; now: number; zone: string; basicWei
 export function queueKpiReads(p: ReturnType<Redis['pipeline']>, region: string, q: KpiQuery) {
   const k = keys(q.channel)
   const today = dayKey(q.now, q.zone)
-  const week = lastDays(q.now, q.zone, 7)
-  p.hgetall(k.day(region, today))
+  const week = lastDays(q.now, q.zone, 7) // oldest first, today last
   for (const d of week) p.hgetall(k.day(region, d))
   p.hgetall(k.month(region, today.slice(0, 6)))
   p.hgetall(k.year(region, today.slice(0, 4)))
@@ -28,20 +27,21 @@ export function queueKpiReads(p: ReturnType<Redis['pipeline']>, region: string, 
   p.scard(k.pending(region))
   p.zcard(k.open('hotline', region)).zcount(k.open('hotline', region), '-inf', `(${q.now}`)
   p.scard(k.onDuty(region))
-  const size = 1 + week.length + 2 + 6
+  const size = week.length + 2 + 6
   return {
     size,
     decode(replies: unknown[]): KpiSet {
-      const h = replies.slice(0, 3 + week.length).map((r) => toCounters(r as Record<string, string>))
+      const h = replies.slice(0, week.length + 2).map((r) => toCounters(r as Record<string, string>))
       const [caseOpen, caseOverdue, casePending, hotlineOpen, hotlineOverdue, workersOnDuty] = replies
-        .slice(3 + week.length) as number[]
+        .slice(week.length + 2) as number[]
       const now: NowCounts = { caseOpen: caseOpen!, caseOverdue: caseOverdue!, casePending: casePending!, hotlineOpen: hotlineOpen!, hotlineOverdue: hotlineOverdue!, workersOnDuty: workersOnDuty! }
-      const weekSum = h.slice(1, 1 + week.length).reduce((acc, c) => addCounters(acc, c), {})
+      const days = h.slice(0, week.length)
+      const weekSum = days.reduce((acc, c) => addCounters(acc, c), {})
       return {
-        today: computeKpis(h[0]!, now, q.basicWeight),
+        today: computeKpis(days[days.length - 1]!, now, q.basicWeight),
         '7d': computeKpis(weekSum, now, q.basicWeight),
-        month: computeKpis(h[1 + week.length]!, now, q.basicWeight),
-        year: computeKpis(h[2 + week.length]!, now, q.basicWeight),
+        month: computeKpis(h[week.length]!, now, q.basicWeight),
+        year: computeKpis(h[week.length + 1]!, now, q.basicWeight),
       }
     },
   }
