@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express from 'express'
+import type { ChannelReader } from './channels/channel-reader.ts'
 import type { Channels } from './channels/channels.ts'
 import type { ServerConfig } from './config.ts'
 import { errorHandler } from './http/error-handler.ts'
@@ -11,14 +12,13 @@ import { referenceRouter } from './http/reference-router.ts'
 import { snapshotRouter } from './http/snapshot-router.ts'
 import type { Store } from './store/redis-client.ts'
 
-export interface AppDeps { config: ServerConfig; store: Store; channels: Channels }
+export interface AppDeps { config: ServerConfig; store: Store; channels: Channels; reader: ChannelReader }
 
-export function createApp({ config, store, channels }: AppDeps): express.Express {
+export function createApp({ config, store, reader }: AppDeps): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
   const { regions, categories } = config
-  const basicWeight = categories.config.satisfactionBasicWeight
   app.use(healthRouter(store))
   app.use(eventsRouter({ store, regions, categories }, {
     keys: config.ingestKeys,
@@ -26,7 +26,7 @@ export function createApp({ config, store, channels }: AppDeps): express.Express
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
   }))
   app.use(referenceRouter(regions, categories))
-  app.use(snapshotRouter(store, channels, regions, basicWeight))
+  app.use(snapshotRouter(reader, regions.root.code))
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.originalUrl}` } })
   })

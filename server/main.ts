@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { createApp } from './app.ts'
+import { ChannelReader } from './channels/channel-reader.ts'
 import { Channels } from './channels/channels.ts'
 import { loadConfig, type ServerConfig } from './config.ts'
 import { startRealtime } from './realtime/gateway.ts'
@@ -24,10 +25,9 @@ export async function start(config: ServerConfig): Promise<Running> {
   }
   const store = await connectStore(redisUrl)
   const channels = new Channels(config.zone)
-  const http = createServer(createApp({ config, store, channels }))
-  const realtime = await startRealtime(http, {
-    store, channels, regions: config.regions, basicWeight: config.categories.config.satisfactionBasicWeight,
-  })
+  const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight)
+  const http = createServer(createApp({ config, store, channels, reader }))
+  const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader })
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
     http.listen(config.port, resolve)

@@ -17,9 +17,11 @@ export const RATE_KPIS = [
   'mediationSuccessRate', 'answerRate', 'directCloseRate', 'hotlineCloseRate', 'onTimeHotlineCloseRate',
   'satisfactionRate', 'solveRate', 'responseRate',
 ] as const
+export const COVERAGE_KPIS = ['patrolCoverage'] as const
 export const NOW_KPIS = ['caseOpen', 'caseOverdue', 'casePending', 'hotlineOpen', 'hotlineOverdue', 'workersOnDuty'] as const
 
-export type KpiKey = (typeof COUNT_KPIS)[number] | (typeof RATE_KPIS)[number] | (typeof NOW_KPIS)[number]
+export type KpiKey =
+  | (typeof COUNT_KPIS)[number] | (typeof RATE_KPIS)[number] | (typeof COVERAGE_KPIS)[number] | (typeof NOW_KPIS)[number]
 export type KpiValues = Partial<Record<KpiKey, number | null>>
 export type KpiSet = Record<Period, KpiValues>
 
@@ -28,8 +30,16 @@ export type NowCounts = Record<(typeof NOW_KPIS)[number], number>
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null)
 
+export interface KpiContext {
+  now: NowCounts // the region's point-in-time counts, the same for every period
+  patrolledGrids: number // grids of the region with ≥1 patrol in the period
+  grids: number // grids of the region
+  basicWeight: number // weight of a 'basic' rating in the satisfaction rate
+}
+
 /** Turn one period's counters (and the region's current state) into KPI values. */
-export function computeKpis(c: Counters, now: NowCounts, basicWeight = 0.9): KpiValues {
+export function computeKpis(c: Counters, ctx: KpiContext): KpiValues {
+  const { now, basicWeight } = ctx
   const n = (k: string) => c[k] ?? 0
   return {
     caseReported: n('c.reported'),
@@ -57,6 +67,7 @@ export function computeKpis(c: Counters, now: NowCounts, basicWeight = 0.9): Kpi
     households: n('gf.households'),
     alerts: n('gf.alerts'),
     alertsCritical: n('gf.alertsCritical'),
+    patrolCoverage: ratio(ctx.patrolledGrids, ctx.grids),
     ...now,
   }
 }

@@ -37,6 +37,7 @@ export class RegionIndex {
   private readonly children = new Map<string, string[]>()
   private readonly tree = new RBush<Box>()
   private readonly chains = new Map<string, string[]>()
+  private readonly grids = new Map<string, number>()
   readonly root: RegionProps
 
   constructor(readonly collection: RegionCollection) {
@@ -60,6 +61,7 @@ export class RegionIndex {
       const chain: string[] = []
       for (let p = this.byCode.get(code); p; p = p.parent ? this.byCode.get(p.parent) : undefined) chain.push(p.code)
       this.chains.set(code, chain)
+      if (this.byCode.get(code)!.level === 'grid') for (const c of chain) this.grids.set(c, (this.grids.get(c) ?? 0) + 1)
     }
   }
 
@@ -93,6 +95,11 @@ export class RegionIndex {
       }
     }
     return best
+  }
+
+  /** How many grids lie in a region (a grid counts itself). */
+  gridCount(code: string): number {
+    return this.grids.get(code) ?? 0
   }
 
   get size(): number {

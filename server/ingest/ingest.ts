@@ -31,7 +31,8 @@ export function prepare(raw: unknown, deps: Omit<IngestDeps, 'store'>): ApplyInp
   const place = resolveRegion(e, deps.regions)
   if (!place.ok) return place.error
   const chain = place.chain.length || !(e.feed === 'hotline' && e.type === 'call') ? place.chain : [deps.regions.root.code]
-  return { event: e, chain, intake: intakeArg(e, deps.categories) }
+  const grid = chain[0] && deps.regions.get(chain[0])?.level === 'grid' ? chain[0] : ''
+  return { event: e, chain, grid, intake: intakeArg(e, deps.categories) }
 }
 
 function intakeArg(e: ValidEvent, categories: Categories): string {

@@ -5,18 +5,18 @@
 import type { Server as HttpServer } from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import type { ClientToServer, ServerToClient, Snapshot, SubscribeReq } from '../domain/protocol.ts'
-import { AppError, BadRequestError, StoreUnavailableError, UnknownRegionError } from '../domain/errors.ts'
+import { AppError, BadRequestError, UnknownRegionError } from '../domain/errors.ts'
+import type { ChannelReader } from '../channels/channel-reader.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Channels } from '../channels/channels.ts'
 import { keys } from '../store/keys.ts'
 import { blockingConnection, type Store } from '../store/redis-client.ts'
-import { readSnapshot } from '../store/read-snapshot.ts'
 import { KpiPusher } from './kpi-pusher.ts'
 import { LogTailer } from './log-tailer.ts'
 import { Subscriptions, type Subscription } from './subscriptions.ts'
 import { withAck } from './with-ack.ts'
 
-export interface RealtimeDeps { store: Store; channels: Channels; regions: RegionIndex; basicWeight: number }
+export interface RealtimeDeps { store: Store; channels: Channels; regions: RegionIndex; reader: ChannelReader }
 type WallSocket = Socket<ClientToServer, ServerToClient>
 
 const FLUSH_MS = 100
@@ -27,7 +27,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   const subs = new Subscriptions(d.regions)
   const room = (channel: string, region: string) => `${channel}|${region}`
   const pusher = new KpiPusher({
-    store: d.store, channels: d.channels, subscriptions: subs, basicWeight: d.basicWeight,
+    store: d.store, channels: d.channels, subscriptions: subs, reader: d.reader,
     emit: (channel, region, update) => io.to(room(channel, region)).volatile.emit('kpis', update),
   })
 
@@ -42,16 +42,8 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     }),
   )
 
-  const snapshotFor = (channel: string, region: string, since?: string): Promise<Snapshot> => {
-    const ch = d.channels.get(channel)
-    const now = ch.clock.now()
-    return readSnapshot(d.store, {
-      channel, region, since, now, zone: ch.clock.zone, basicWeight: d.basicWeight,
-      clock: d.channels.clockState(ch), regions: d.regions,
-    }).catch((err: unknown) => {
-      throw err instanceof AppError || d.store.status === 'ready' ? err : new StoreUnavailableError(err)
-    })
-  }
+  const snapshotFor = (channel: string, region: string, since?: string): Promise<Snapshot> =>
+    d.reader.snapshot(channel, region, since)
 
   io.use((socket, next) => {
     try {
@@ -87,7 +79,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
 
     socket.on('subscribe', withAck(async (req: SubscribeReq) => {
       if (!req || typeof req.region !== 'string') throw new BadRequestError('subscribe needs { region }')
-      if (!d.regions.get(req.region)) throw new UnknownRegionError(req.region)
+      if (!d.regions.get(req.region)) throw new UnknownRegionError(req.region) // before leaving the current room
       if (current) void socket.leave(room(channel, current.region))
       current = subs.open(outlet, channel, req.region)
       try {

@@ -7,14 +7,14 @@ import type { Redis } from 'ioredis'
 import type { KpiSet } from '../domain/kpis.ts'
 import type { KpiUpdate } from '../domain/protocol.ts'
 import type { Channels } from '../channels/channels.ts'
-import { readKpis } from '../store/read-kpis.ts'
+import type { ChannelReader } from '../channels/channel-reader.ts'
 import type { Subscriptions } from './subscriptions.ts'
 
 export interface KpiPusherDeps {
   store: Redis
   channels: Channels
   subscriptions: Subscriptions
-  basicWeight: number
+  reader: ChannelReader
   emit: (channel: string, region: string, update: KpiUpdate) => void
 }
 
@@ -47,9 +47,7 @@ export class KpiPusher {
         if (full) this.prune(id, watched)
         const regions = full ? watched : watched.filter((r) => dirty?.has(r))
         if (regions.length === 0) continue
-        const ch = this.d.channels.get(id)
-        const q = { channel: id, now: ch.clock.now(), zone: ch.clock.zone, basicWeight: this.d.basicWeight }
-        for (const [region, kpis] of await readKpis(this.d.store, regions, q)) this.send(id, region, kpis)
+        for (const [region, kpis] of await this.d.reader.kpis(id, regions)) this.send(id, region, kpis)
       }
     } catch {
       // Redis away: the next tick tries again; healthz reports it

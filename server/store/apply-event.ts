@@ -14,6 +14,7 @@ const TRANSITIONS = { case: asLua(CASE_LIFECYCLE), hotline: asLua(HOTLINE_LIFECY
 
 export interface ApplyInput {
   event: ValidEvent
+  grid: string // the event's place when it is a grid (patrol coverage), else ''
   chain: readonly string[] // region chain of the event, deepest first; [] when the event names no place
   intake: string // case reported: SLA hours; hotline received: deadline ms; else ''
 }
@@ -28,6 +29,6 @@ export function applyEvent(target: Pick<Store, 'applyEvent'>, input: ApplyInput,
   return target.applyEvent(
     k.log, k.seen(e.id), k.subject(e.feed, e.subject), k.stats,
     JSON.stringify(e), input.chain.join(','), dayKey(e.at, o.zone), String(bucketOfDay(e.at, o.zone)),
-    TRANSITIONS[e.feed], input.intake, k.prefix, String(o.logMaxLen), String(o.seenTtlSec), deadline,
+    TRANSITIONS[e.feed], input.intake, k.prefix, String(o.logMaxLen), String(o.seenTtlSec), deadline, input.grid,
   )
 }

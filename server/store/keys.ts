@@ -19,6 +19,8 @@ export function keys(channel: string) {
     open: (feed: 'case' | 'hotline', region: string) => `${p}o:${feed}:${region}`,
     pending: (region: string) => `${p}p:${region}`,
     onDuty: (region: string) => `${p}w:${region}`,
+    /** Grids patrolled in a period: key yyyymmdd, yyyymm or yyyy. */
+    patrolled: (region: string, period: string) => `${p}pc:${region}:${period}`,
     workerGeo: `${p}geo`,
   }
 }

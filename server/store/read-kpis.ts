@@ -13,35 +13,50 @@ const toCounters = (h: Record<string, string>): Counters => {
   return c
 }
 
-export interface KpiQuery { channel: string; now: number; zone: string; basicWeight: number }
+export interface KpiQuery {
+  channel: string
+  now: number
+  zone: string
+  basicWeight: number
+  gridCount: (region: string) => number
+}
 
-/** Queue the reads of one region on a pipeline/multi; returns how to decode its replies. */
-export function queueKpiReads(p: ReturnType<Redis['pipeline']>, region: string, q: KpiQuery) {
+type Queue = ReturnType<Redis['pipeline']>
+
+/** Queue the reads of one region on a pipeline/multi; returns how many replies and how to decode them. */
+export function queueKpiReads(p: Queue, region: string, q: KpiQuery) {
   const k = keys(q.channel)
   const today = dayKey(q.now, q.zone)
   const week = lastDays(q.now, q.zone, 7) // oldest first, today last
+  const [month, year] = [today.slice(0, 6), today.slice(0, 4)]
   for (const d of week) p.hgetall(k.day(region, d))
-  p.hgetall(k.month(region, today.slice(0, 6)))
-  p.hgetall(k.year(region, today.slice(0, 4)))
+  p.hgetall(k.month(region, month)).hgetall(k.year(region, year))
   p.zcard(k.open('case', region)).zcount(k.open('case', region), '-inf', `(${q.now}`)
   p.scard(k.pending(region))
   p.zcard(k.open('hotline', region)).zcount(k.open('hotline', region), '-inf', `(${q.now}`)
   p.scard(k.onDuty(region))
-  const size = week.length + 2 + 6
+  p.scard(k.patrolled(region, today))
+  p.sunion(...week.map((d) => k.patrolled(region, d)))
+  p.scard(k.patrolled(region, month)).scard(k.patrolled(region, year))
+  const size = week.length + 2 + 6 + 4
   return {
     size,
     decode(replies: unknown[]): KpiSet {
-      const h = replies.slice(0, week.length + 2).map((r) => toCounters(r as Record<string, string>))
-      const [caseOpen, caseOverdue, casePending, hotlineOpen, hotlineOverdue, workersOnDuty] = replies
-        .slice(week.length + 2) as number[]
-      const now: NowCounts = { caseOpen: caseOpen!, caseOverdue: caseOverdue!, casePending: casePending!, hotlineOpen: hotlineOpen!, hotlineOverdue: hotlineOverdue!, workersOnDuty: workersOnDuty! }
-      const days = h.slice(0, week.length)
-      const weekSum = days.reduce((acc, c) => addCounters(acc, c), {})
+      const hashes = replies.slice(0, week.length + 2).map((r) => toCounters(r as Record<string, string>))
+      const rest = replies.slice(week.length + 2)
+      const [caseOpen, caseOverdue, casePending, hotlineOpen, hotlineOverdue, workersOnDuty] = rest as number[]
+      const now: NowCounts = {
+        caseOpen: caseOpen!, caseOverdue: caseOverdue!, casePending: casePending!,
+        hotlineOpen: hotlineOpen!, hotlineOverdue: hotlineOverdue!, workersOnDuty: workersOnDuty!,
+      }
+      const [pcToday, pcWeek, pcMonth, pcYear] = rest.slice(6) as [number, string[], number, number]
+      const days = hashes.slice(0, week.length)
+      const ctx = (patrolledGrids: number) => ({ now, patrolledGrids, grids: q.gridCount(region), basicWeight: q.basicWeight })
       return {
-        today: computeKpis(days[days.length - 1]!, now, q.basicWeight),
-        '7d': computeKpis(weekSum, now, q.basicWeight),
-        month: computeKpis(h[week.length]!, now, q.basicWeight),
-        year: computeKpis(h[week.length + 1]!, now, q.basicWeight),
+        today: computeKpis(days[days.length - 1]!, ctx(pcToday)),
+        '7d': computeKpis(days.reduce((acc, c) => addCounters(acc, c), {}), ctx(pcWeek.length)),
+        month: computeKpis(hashes[week.length]!, ctx(pcMonth)),
+        year: computeKpis(hashes[week.length + 1]!, ctx(pcYear)),
       }
     },
   }

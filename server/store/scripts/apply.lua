@@ -4,7 +4,7 @@
   KEYS[4] channel stats hash
   Per-region keys are derived from ARGV[7] (the channel prefix, which carries
   the {channel} hash tag, so every key is in the same slot) with the suffixes
-  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w:
+  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc:
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
@@ -12,6 +12,7 @@
   ARGV[6] intake deadline ms (hotline received) or SLA hours (case reported), or ''
   ARGV[7] key prefix   ARGV[8] log MAXLEN   ARGV[9] seen-id TTL seconds
   ARGV[10] explicit deadline ms from attrs.deadline, or ''
+  ARGV[11] grid code of the event's place when it is a grid, or ''
   returns: { status ('applied' | 'outOfOrder' | 'duplicate'), stream id or '' } ]]
 
 if redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[9])) == false then
@@ -83,6 +84,13 @@ if feed == 'grid' then
     redis.call('GEOADD', P .. 'geo', ev.location[1], ev.location[2], ev.subject)
   elseif etype == 'patrol' then
     count(eventChain, day, 'gf.patrols', 1)
+    if ARGV[11] ~= '' then
+      for _, r in ipairs(eventChain) do
+        for _, period in ipairs({ day, string.sub(day, 1, 6), string.sub(day, 1, 4) }) do
+          redis.call('SADD', P .. 'pc:' .. r .. ':' .. period, ARGV[11])
+        end
+      end
+    end
   elseif etype == 'visit' then
     count(eventChain, day, 'gf.visits', 1)
     count(eventChain, day, 'gf.households', tonumber(attrs.households) or 0)
