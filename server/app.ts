@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express from 'express'
+import type { Alerting } from './alerts/alerting.ts'
 import type { ChannelReader } from './channels/channel-reader.ts'
+import type { ApplyInput } from './store/apply-event.ts'
 import type { Channels } from './channels/channels.ts'
 import type { ServerConfig } from './config.ts'
 import { errorHandler } from './http/error-handler.ts'
@@ -12,15 +14,16 @@ import { referenceRouter } from './http/reference-router.ts'
 import { snapshotRouter } from './http/snapshot-router.ts'
 import type { Store } from './store/redis-client.ts'
 
-export interface AppDeps { config: ServerConfig; store: Store; channels: Channels; reader: ChannelReader }
+export interface AppDeps { config: ServerConfig; store: Store; channels: Channels; reader: ChannelReader; alerting: Alerting }
 
-export function createApp({ config, store, reader }: AppDeps): express.Express {
+export function createApp({ config, store, reader, alerting }: AppDeps): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
   const { regions, categories } = config
   app.use(healthRouter(store))
-  app.use(eventsRouter({ store, regions, categories }, {
+  const onApplied = (channel: string, applied: ApplyInput[]) => alerting.onApplied(channel, applied)
+  app.use(eventsRouter({ store, regions, categories, onApplied }, {
     keys: config.ingestKeys,
     bodyLimit: config.bodyLimit,
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },

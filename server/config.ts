@@ -4,6 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { parseAlertConfig, type AlertConfig } from './alerts/alert-config.ts'
 import { Categories } from './domain/categories.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
 
@@ -19,6 +20,7 @@ export interface ServerConfig {
   clientDir: string
   regions: RegionIndex
   categories: Categories
+  alerts: AlertConfig
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -46,7 +48,19 @@ export function loadRegions(file?: string): RegionIndex {
 }
 
 export function loadCategories(path = join(root, 'config/categories.json')): Categories {
-  return Categories.parse(JSON.parse(readFileSync(path, 'utf8')))
+  return Categories.parse(readJson(path))
+}
+
+const readJson = (path: string): unknown => {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${(err as Error).message}`)
+  }
+}
+
+export function loadAlertConfig(path = join(root, 'config/alerts.json')): AlertConfig {
+  return parseAlertConfig(readJson(path), path)
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -63,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     clientDir: join(root, 'dist/client'),
     regions: loadRegions(env.REGIONS_FILE || undefined),
     categories: loadCategories(),
+    alerts: loadAlertConfig(),
   }
 }

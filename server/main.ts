@@ -6,14 +6,22 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { createApp } from './app.ts'
+import { Alerting } from './alerts/alerting.ts'
 import { ChannelReader } from './channels/channel-reader.ts'
 import { Channels } from './channels/channels.ts'
 import { loadConfig, type ServerConfig } from './config.ts'
 import { startRealtime } from './realtime/gateway.ts'
-import { connectStore } from './store/redis-client.ts'
+import { connectStore, type Store } from './store/redis-client.ts'
 import { startRedis, type RedisProcess } from './store/redis-process.ts'
 
-export interface Running { url: string; port: number; http: Server; stop(): Promise<void> }
+export interface Running {
+  url: string
+  port: number
+  http: Server
+  channels: Channels
+  store: Store
+  stop(): Promise<void>
+}
 
 export async function start(config: ServerConfig): Promise<Running> {
   let embedded: RedisProcess | undefined
@@ -26,7 +34,8 @@ export async function start(config: ServerConfig): Promise<Running> {
   const store = await connectStore(redisUrl)
   const channels = new Channels(config.zone)
   const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight)
-  const http = createServer(createApp({ config, store, channels, reader }))
+  const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
+  const http = createServer(createApp({ config, store, channels, reader, alerting }))
   const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader })
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
@@ -37,7 +46,10 @@ export async function start(config: ServerConfig): Promise<Running> {
     url: `http://localhost:${port}`,
     port,
     http,
+    channels,
+    store,
     async stop() {
+      alerting.stop()
       await realtime.stop()
       await new Promise<void>((resolve) => http.close(() => resolve()))
       store.disconnect()

@@ -37,7 +37,7 @@ export const zhCN = {
     mediationSuccessRate: '调解成功率', hotlineReceived: '受理量', hotlineClosedFlow: '办结数', calls: '进线量',
     answerRate: '接通率', directCloseRate: '直接办结率', hotlineCloseRate: '办结率', onTimeHotlineCloseRate: '按期办结率',
     satisfactionRate: '满意率', solveRate: '解决率', responseRate: '响应率', hotlineOpen: '在办', hotlineOverdue: '超期',
-    workersOnDuty: '在岗网格员', patrols: '巡查', visits: '走访', households: '入户', alerts: '告警', alertsCritical: '严重告警',
+    workersOnDuty: '在岗网格员', patrols: '巡查', visits: '走访', households: '入户', alerts: '告警', alertsCritical: '严重告警', patrolCoverage: '巡查覆盖率',
   } satisfies Record<KpiKey, string>,
   /** Units of counts; rates carry their own "%". */
   kpiUnits: {

@@ -1,18 +1,24 @@
 /**
- * The channels this instance serves and their clocks. Only `live` exists for
- * now (wall time); replay channels plug in here with their own clock.
+ * The channels this instance serves and their clocks: `live` on wall time,
+ * and replay/simulation channels on a ReplayClock. Listeners learn of
+ * channels added or removed (log tailers and scanners follow them).
  */
-import { wallClock, type Clock } from '../domain/clock.ts'
-import { UnknownChannelError } from '../domain/errors.ts'
+import { ReplayClock, wallClock, type Clock } from '../domain/clock.ts'
+import { BadRequestError, UnknownChannelError } from '../domain/errors.ts'
 import type { ClockState } from '../domain/protocol.ts'
 
-export interface Channel { id: string; clock: Clock; speed: number; paused: boolean }
+export interface Channel { id: string; clock: Clock }
+type Listener = (channel: Channel) => void | Promise<void>
+
+export const CHANNEL_ID = /^(live|(replay|sim)-[a-z0-9-]{1,40})$/
 
 export class Channels {
   private readonly byId = new Map<string, Channel>()
+  private readonly added: Listener[] = []
+  private readonly removed: Listener[] = []
 
-  constructor(zone: string) {
-    this.byId.set('live', { id: 'live', clock: wallClock(zone), speed: 1, paused: false })
+  constructor(readonly zone: string) {
+    this.byId.set('live', { id: 'live', clock: wallClock(zone) })
   }
 
   get(id: string | undefined): Channel {
@@ -25,7 +31,32 @@ export class Channels {
     return [...this.byId.keys()]
   }
 
+  /** Add a replay/simulation channel whose clock starts at `start` and runs at `speed`. */
+  async createReplay(id: string, start: number, speed: number): Promise<Channel> {
+    if (!CHANNEL_ID.test(id) || id === 'live') throw new BadRequestError(`channel id "${id}" must look like replay-<name> or sim-<name>`)
+    if (this.byId.has(id)) throw new BadRequestError(`channel "${id}" exists already`)
+    const channel = { id, clock: new ReplayClock(start, speed, this.zone) }
+    this.byId.set(id, channel)
+    for (const l of this.added) await l(channel)
+    return channel
+  }
+
+  async remove(id: string): Promise<void> {
+    const channel = this.get(id)
+    if (id === 'live') throw new BadRequestError('the live channel cannot be removed')
+    this.byId.delete(id)
+    for (const l of this.removed) await l(channel)
+  }
+
+  onAdded(l: Listener): void {
+    this.added.push(l)
+  }
+
+  onRemoved(l: Listener): void {
+    this.removed.push(l)
+  }
+
   clockState(c: Channel): ClockState {
-    return { now: c.clock.now(), speed: c.speed, paused: c.paused, zone: c.clock.zone }
+    return { now: c.clock.now(), speed: c.clock.speed, paused: c.clock.paused, zone: c.clock.zone }
   }
 }

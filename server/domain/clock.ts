@@ -6,9 +6,63 @@
 export interface Clock {
   now(): number
   readonly zone: string
+  readonly speed: number
+  readonly paused: boolean
+  /** Wall milliseconds until the channel instant `at` (Infinity while paused). */
+  wallDelayUntil(at: number): number
 }
 
-export const wallClock = (zone = 'Asia/Shanghai'): Clock => ({ now: () => Date.now(), zone })
+export const systemTime = (): number => Date.now()
+
+export const wallClock = (zone = 'Asia/Shanghai'): Clock => ({
+  now: systemTime, zone, speed: 1, paused: false, wallDelayUntil: (at) => Math.max(0, at - systemTime()),
+})
+
+/**
+ * Scenario time for replay and simulation channels: starts at a virtual
+ * instant and advances at `speed` times wall time; can pause and seek.
+ */
+export class ReplayClock implements Clock {
+  private base: number
+  private wallBase: number
+  speed: number
+  paused = false
+
+  constructor(start: number, speed: number, readonly zone = 'Asia/Shanghai', private readonly wall: () => number = systemTime) {
+    this.base = start
+    this.wallBase = wall()
+    this.speed = speed
+  }
+
+  now(): number {
+    return this.paused ? this.base : this.base + (this.wall() - this.wallBase) * this.speed
+  }
+
+  /** Change speed from now on, keeping the current virtual instant. */
+  setSpeed(speed: number): void {
+    this.rebase(this.now())
+    this.speed = speed
+  }
+
+  setPaused(paused: boolean): void {
+    this.rebase(this.now())
+    this.paused = paused
+  }
+
+  seek(to: number): void {
+    this.rebase(to)
+  }
+
+  wallDelayUntil(at: number): number {
+    if (this.paused) return Infinity
+    return Math.max(0, (at - this.now()) / this.speed)
+  }
+
+  private rebase(virtual: number): void {
+    this.base = virtual
+    this.wallBase = this.wall()
+  }
+}
 
 const partsCache = new Map<string, Intl.DateTimeFormat>()
 function formatter(zone: string): Intl.DateTimeFormat {

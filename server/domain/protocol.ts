@@ -1,4 +1,5 @@
 /** The socket.io wire contract shared by server and client (DESIGN §7). */
+import type { Alert, AlertUpdate } from './alerts.ts'
 import type { ErrorCode } from './errors.ts'
 import type { Feed } from './lifecycles.ts'
 import type { KpiSet, KpiValues, Period } from './kpis.ts'
@@ -31,6 +32,7 @@ export interface Snapshot {
   categories: { code: string; count: number }[]
   events: LiveEvent[] // last 50 of the region's subtree, or, when resumed, every event after `since`
   resumed: boolean
+  alerts: Alert[] // active alerts in the region's subtree, newest first
   cursor: string
   clock: ClockState
 }
@@ -46,6 +48,7 @@ export interface ServerToClient {
   kpis: (u: KpiUpdate) => void
   clock: (c: ClockState) => void
   reset: (s: Snapshot) => void
+  alert: (u: AlertUpdate) => void
 }
 
 export interface ClientToServer {

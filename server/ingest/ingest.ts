@@ -15,12 +15,18 @@ import { resolveRegion } from './resolve-region.ts'
 export interface Rejection { index: number; id: string | null; error: string }
 export interface IngestResult { accepted: number; duplicates: number; outOfOrder: number; rejected: Rejection[] }
 
-export interface IngestDeps { store: Store; regions: RegionIndex; categories: Categories }
+export interface IngestDeps {
+  store: Store
+  regions: RegionIndex
+  categories: Categories
+  /** Rules to run on what a batch applied (alerts), before the sender gets its answer. */
+  onApplied?: (channel: string, applied: ApplyInput[]) => Promise<void>
+}
 
 const HOUR = 3_600_000
 
 /** Validate and prepare one item for apply.lua; a string is the reason it is rejected. */
-export function prepare(raw: unknown, deps: Omit<IngestDeps, 'store'>): ApplyInput | string {
+export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'categories'>): ApplyInput | string {
   const v = validateEvent(raw)
   if (!v.ok) return v.error
   const e = v.event
@@ -35,7 +41,8 @@ export function prepare(raw: unknown, deps: Omit<IngestDeps, 'store'>): ApplyInp
   return { event: e, chain, grid, intake: intakeArg(e, deps.categories) }
 }
 
-function intakeArg(e: ValidEvent, categories: Categories): string {
+/** apply.lua's intake argument: case reported → SLA hours; hotline received → deadline ms. */
+export function intakeArg(e: ValidEvent, categories: Categories): string {
   if (e.feed === 'case' && e.type === 'reported') return String(categories.caseSlaHours(e.category!, e.attrs.priority as string))
   if (e.feed === 'hotline' && e.type === 'received') {
     return String(e.at + categories.hotlineSlaHours(e.attrs.kind as string, e.attrs.urgency as string) * HOUR)
@@ -64,6 +71,7 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: ApplyO
   } catch (err) {
     throw new StoreUnavailableError(err)
   }
+  const applied: ApplyInput[] = []
   for (const [i, [err, reply]] of (replies ?? []).entries()) {
     if (err?.name === 'ReplyError') {
       // a script error is a bug of ours, not of the sender: say so for this item and go on
@@ -77,8 +85,10 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: ApplyO
     else {
       result.accepted++
       if (status === 'outOfOrder') result.outOfOrder++
+      else applied.push(ready[i]!)
     }
   }
+  if (applied.length > 0) await deps.onApplied?.(options.channel, applied)
   result.rejected.sort((a, b) => a.index - b.index)
   return result
 }

@@ -1,19 +1,20 @@
 /**
- * The socket.io side of an instance: tails every channel's log, fans events
- * out to subscribed regions in ≤100 ms batches and pushes KPIs ≤1/s.
+ * The socket.io side of an instance: tails every channel's log and alert
+ * stream, fans events out to subscribed regions in ≤100 ms batches, alerts at
+ * once, and pushes KPIs ≤1/s. Channels added or removed at run time are followed.
  */
 import type { Server as HttpServer } from 'node:http'
 import { Server, type Socket } from 'socket.io'
-import type { ClientToServer, ServerToClient, Snapshot, SubscribeReq } from '../domain/protocol.ts'
+import type { ClientToServer, ServerToClient, SubscribeReq } from '../domain/protocol.ts'
 import { AppError, BadRequestError, UnknownRegionError } from '../domain/errors.ts'
-import type { ChannelReader } from '../channels/channel-reader.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import type { Channels } from '../channels/channels.ts'
+import type { ChannelReader } from '../channels/channel-reader.ts'
+import type { Channel, Channels } from '../channels/channels.ts'
 import { keys } from '../store/keys.ts'
 import { blockingConnection, type Store } from '../store/redis-client.ts'
 import { KpiPusher } from './kpi-pusher.ts'
 import { LogTailer } from './log-tailer.ts'
-import { Subscriptions, type Subscription } from './subscriptions.ts'
+import { Subscriptions, type Outlet, type Subscription } from './subscriptions.ts'
 import { withAck } from './with-ack.ts'
 
 export interface RealtimeDeps { store: Store; channels: Channels; regions: RegionIndex; reader: ChannelReader }
@@ -21,29 +22,36 @@ type WallSocket = Socket<ClientToServer, ServerToClient>
 
 const FLUSH_MS = 100
 const MAX_WRITE_BUFFER = 200
+const room = (channel: string, region: string) => `${channel}|${region}`
 
 export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   const io = new Server<ClientToServer, ServerToClient>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 })
   const subs = new Subscriptions(d.regions)
-  const room = (channel: string, region: string) => `${channel}|${region}`
   const pusher = new KpiPusher({
     store: d.store, channels: d.channels, subscriptions: subs, reader: d.reader,
     emit: (channel, region, update) => io.to(room(channel, region)).volatile.emit('kpis', update),
   })
+  const tailers = new Map<string, LogTailer>()
 
-  const tailers = await Promise.all(
-    d.channels.ids().map(async (id) => {
-      const t = new LogTailer(blockingConnection(d.store), {
-        log: keys(id).log,
-        onEvents: (events) => pusher.markDirty(id, subs.dispatch(id, events)),
-      })
-      await t.start()
-      return t
-    }),
-  )
-
-  const snapshotFor = (channel: string, region: string, since?: string): Promise<Snapshot> =>
-    d.reader.snapshot(channel, region, since)
+  const follow = async (ch: Channel) => {
+    const k = keys(ch.id)
+    const t = new LogTailer(blockingConnection(d.store), {
+      log: k.log,
+      alertLog: k.alertLog,
+      onEvents: (events) => pusher.markDirty(ch.id, subs.dispatch(ch.id, events)),
+      onAlerts: (updates) => subs.dispatchAlerts(ch.id, updates),
+    })
+    tailers.set(ch.id, t)
+    await t.start()
+  }
+  const unfollow = async (ch: Channel) => {
+    for (const outlet of subs.closeChannel(ch.id)) io.sockets.sockets.get(outlet.id)?.disconnect(true)
+    await tailers.get(ch.id)?.stop()
+    tailers.delete(ch.id)
+  }
+  await Promise.all(d.channels.ids().map((id) => follow(d.channels.get(id))))
+  d.channels.onAdded(follow)
+  d.channels.onRemoved(unfollow)
 
   io.use((socket, next) => {
     try {
@@ -59,15 +67,16 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   io.on('connection', (socket: WallSocket) => {
     const channel = String(socket.handshake.query.channel ?? 'live')
     let current: Subscription | undefined
-    const outlet = {
+    const outlet: Outlet = {
       id: socket.id,
-      send: (cursor: string, items: Snapshot['events']) => socket.emit('events', { cursor, items }),
+      send: (cursor, items) => void socket.emit('events', { cursor, items }),
+      alert: (update) => void socket.emit('alert', update),
       overloaded: () => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length > MAX_WRITE_BUFFER,
       resync: () => {
         const sub = current
         if (!sub) return
         sub.cursor = null
-        snapshotFor(channel, sub.region).then(
+        d.reader.snapshot(channel, sub.region).then(
           (snap) => {
             subs.ready(sub, snap.cursor)
             socket.emit('reset', snap)
@@ -83,7 +92,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
       if (current) void socket.leave(room(channel, current.region))
       current = subs.open(outlet, channel, req.region)
       try {
-        const snap = await snapshotFor(channel, req.region, req.since)
+        const snap = await d.reader.snapshot(channel, req.region, req.since)
         subs.ready(current, snap.cursor)
         void socket.join(room(channel, req.region)) // KPI pushes only after the snapshot, never overwritten by it
         return snap
@@ -106,7 +115,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     async stop() {
       clearInterval(flushTimer)
       clearInterval(kpiTimer)
-      await Promise.all(tailers.map((t) => t.stop()))
+      await Promise.all([...tailers.values()].map((t) => t.stop()))
       await new Promise<void>((resolve) => io.close(() => resolve()))
     },
   }

@@ -1,25 +1,40 @@
 /**
- * Follows a channel's log with XREAD BLOCK on its own connection and hands
- * every new entry, in order, to the fan-out. Each server instance runs one
- * per channel; the log is the only bus between instances.
+ * Follows a channel's event log and alert stream with XREAD BLOCK on its own
+ * connection and hands every new entry, in order, to the fan-out. Each server
+ * instance runs one per channel; the streams are the only bus between instances.
  */
 import type { Redis } from 'ioredis'
+import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 import { toLiveEvent, type RawEntry } from '../store/log-entry.ts'
 
-export interface TailerOptions { log: string; onEvents: (events: LiveEvent[]) => void; blockMs?: number; count?: number }
+export interface TailerOptions {
+  log: string
+  alertLog: string
+  onEvents: (events: LiveEvent[]) => void
+  onAlerts: (updates: AlertUpdate[]) => void
+  blockMs?: number
+  count?: number
+}
+
+const toAlertUpdate = ([, f]: RawEntry): AlertUpdate => ({
+  state: f[f.indexOf('k') + 1] as AlertUpdate['state'],
+  alert: JSON.parse(f[f.indexOf('a') + 1]!),
+})
 
 export class LogTailer {
   private running = false
   private done: Promise<void> = Promise.resolve()
+  private lastAlertId = '0-0'
   lastId = '0-0'
 
   constructor(private readonly redis: Redis, private readonly o: TailerOptions) {}
 
-  /** Start after the newest entry present now. */
+  /** Start after the newest entries present now. */
   async start(): Promise<void> {
-    const last = (await this.redis.xrevrange(this.o.log, '+', '-', 'COUNT', 1)) as RawEntry[]
-    this.lastId = last[0]?.[0] ?? '0-0'
+    const newest = async (key: string) => ((await this.redis.xrevrange(key, '+', '-', 'COUNT', 1)) as RawEntry[])[0]?.[0] ?? '0-0'
+    this.lastId = await newest(this.o.log)
+    this.lastAlertId = await newest(this.o.alertLog)
     this.running = true
     this.done = this.loop()
   }
@@ -28,15 +43,23 @@ export class LogTailer {
     while (this.running) {
       try {
         const res = (await this.redis.xread(
-          'COUNT', this.o.count ?? 1000, 'BLOCK', this.o.blockMs ?? 1000, 'STREAMS', this.o.log, this.lastId,
+          'COUNT', this.o.count ?? 1000, 'BLOCK', this.o.blockMs ?? 1000,
+          'STREAMS', this.o.log, this.o.alertLog, this.lastId, this.lastAlertId,
         )) as [string, RawEntry[]][] | null
-        const entries = res?.[0]?.[1] ?? []
-        if (entries.length === 0) continue
-        this.lastId = entries[entries.length - 1]![0]
-        this.o.onEvents(entries.map(toLiveEvent))
+        for (const [key, entries] of res ?? []) {
+          if (entries.length === 0) continue
+          const last = entries[entries.length - 1]![0]
+          if (key === this.o.log) {
+            this.lastId = last
+            this.o.onEvents(entries.map(toLiveEvent))
+          } else {
+            this.lastAlertId = last
+            this.o.onAlerts(entries.map(toAlertUpdate))
+          }
+        }
       } catch {
         if (!this.running) break
-        await new Promise((r) => setTimeout(r, 500)) // Redis away: retry from lastId, nothing skipped
+        await new Promise((r) => setTimeout(r, 500)) // Redis away: retry from the last ids, nothing skipped
       }
     }
   }

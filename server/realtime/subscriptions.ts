@@ -4,11 +4,18 @@
  * is newer than what the socket already has, so snapshot and live stream
  * never overlap or leave a hole.
  */
+import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { compareStreamIds as compareSid } from '../domain/stream-id.ts'
 
-export interface Outlet { id: string; send(cursor: string, items: LiveEvent[]): void; overloaded(): boolean; resync(): void }
+export interface Outlet {
+  id: string
+  send(cursor: string, items: LiveEvent[]): void
+  alert(update: AlertUpdate): void
+  overloaded(): boolean
+  resync(): void
+}
 
 export interface Subscription {
   outlet: Outlet
@@ -75,6 +82,22 @@ export class Subscriptions {
       }
     }
     return touched
+  }
+
+  /** Alerts go out at once to every subscription whose region contains them. */
+  dispatchAlerts(channel: string, updates: AlertUpdate[]): void {
+    for (const u of updates) {
+      for (const code of this.regions.chain(u.alert.region)) {
+        for (const sub of this.byRoom.get(`${channel}|${code}`) ?? []) sub.outlet.alert(u)
+      }
+    }
+  }
+
+  /** Drop every subscription of a channel that is going away. */
+  closeChannel(channel: string): Outlet[] {
+    const gone = [...this.bySocket.values()].filter((s) => s.channel === channel)
+    for (const s of gone) this.close(s.outlet.id)
+    return gone.map((s) => s.outlet)
   }
 
   /** Send every ready outbox as one batch (called every ≤100 ms). */

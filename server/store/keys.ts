@@ -22,6 +22,14 @@ export function keys(channel: string) {
     /** Grids patrolled in a period: key yyyymmdd, yyyymm or yyyy. */
     patrolled: (region: string, period: string) => `${p}pc:${region}:${period}`,
     workerGeo: `${p}geo`,
+    alertSeen: (id: string) => `${p}al:seen:${id}`,
+    alertsActive: `${p}al:active`,
+    alertsById: `${p}al:byid`,
+    alertLog: `${p}alog`,
+    /** Complaints of one category in one grid, scored by time (repeat hotspots). */
+    complaints: (grid: string, category: string) => `${p}hot:${grid}:${category}`,
+    /** Channel metadata: clock, scanner watermarks. */
+    meta: `${p}meta`,
   }
 }
 export type ChannelKeys = ReturnType<typeof keys>

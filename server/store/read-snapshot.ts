@@ -3,6 +3,7 @@
  * cursor describe the same moment of the log; then its recent events.
  */
 import type { Redis } from 'ioredis'
+import type { Alert } from '../domain/alerts.ts'
 import { dayKey } from '../domain/clock.ts'
 import { SNAPSHOT_EVENTS, type ClockState, type LiveEvent, type Snapshot, type TrendPoint } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
@@ -14,6 +15,7 @@ import { queueKpiReads, type KpiQuery } from './read-kpis.ts'
 const SCAN_PAGE = 500
 const SCAN_MAX = 5_000
 const RESUME_MAX = 1_000
+const SNAPSHOT_ALERTS = 100
 
 export interface SnapshotQuery extends KpiQuery { region: string; since?: string; clock: ClockState; regions: RegionIndex }
 
@@ -25,12 +27,13 @@ export async function readSnapshot(redis: Redis, q: SnapshotQuery): Promise<Snap
   const kpis = queueKpiReads(m as unknown as ReturnType<Redis['pipeline']>, q.region, q)
   m.hgetall(k.trend(q.region, today)).hgetall(k.trend(q.region, yesterday)).hgetall(k.categories(q.region, today))
   m.xrevrange(k.log, '+', '-', 'COUNT', 1)
+  m.hvals(k.alertsById)
   const replies = ((await m.exec()) ?? []).map(([err, v]) => {
     if (err) throw err
     return v
   })
-  const [trendToday, trendYesterday, cats, last] = replies.slice(kpis.size) as [
-    Record<string, string>, Record<string, string>, Record<string, string>, RawEntry[],
+  const [trendToday, trendYesterday, cats, last, alerts] = replies.slice(kpis.size) as [
+    Record<string, string>, Record<string, string>, Record<string, string>, RawEntry[], string[],
   ]
   const cursor = last[0]?.[0] ?? '0-0'
   const inRegion = (e: LiveEvent) => e.region !== '' && q.regions.within(e.region, q.region)
@@ -45,6 +48,11 @@ export async function readSnapshot(redis: Redis, q: SnapshotQuery): Promise<Snap
       .sort((a, b) => b.count - a.count),
     events: resumed ?? (await recentEvents(redis, k.log, cursor, inRegion)),
     resumed: resumed !== null,
+    alerts: alerts
+      .map((j) => JSON.parse(j) as Alert)
+      .filter((a) => q.regions.within(a.region, q.region))
+      .sort((a, b) => b.at - a.at)
+      .slice(0, SNAPSHOT_ALERTS),
     cursor,
     clock: q.clock,
   }

@@ -5,10 +5,13 @@
 import { readFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 
-const applyLua = readFileSync(new URL('./scripts/apply.lua', import.meta.url), 'utf8')
+const lua = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8')
+const SCRIPTS = { applyEvent: [4, lua('apply')], raiseAlert: [4, lua('raise-alert')], endAlert: [3, lua('end-alert')] } as const
 
 export type Store = Redis & {
   applyEvent(log: string, seen: string, subject: string, stats: string, ...argv: string[]): Promise<[string, string]>
+  raiseAlert(seen: string, active: string, byId: string, stream: string, ...argv: string[]): Promise<0 | 1>
+  endAlert(active: string, byId: string, stream: string, ...argv: string[]): Promise<string | null>
 }
 
 /** Connect with scripts defined; resolves once Redis answers. */
@@ -19,7 +22,7 @@ export async function connectStore(url: string): Promise<Store> {
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(200 * times, 2000),
   }) as Store
-  redis.defineCommand('applyEvent', { numberOfKeys: 4, lua: applyLua })
+  for (const [name, [numberOfKeys, source]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys, lua: source })
   redis.on('error', () => {}) // reported through healthz and 503s, not as unhandled errors
   await redis.connect()
   return redis

@@ -1,0 +1,69 @@
+/**
+ * Runs the alert rules of every channel: the SLA scanner and the surge check
+ * on their timers, the intake rules after each applied batch. Raising goes
+ * through raise-alert.lua, so every instance may run this and each alert is
+ * raised once; the alert stream carries it to every instance's sockets.
+ */
+import type { Categories } from '../domain/categories.ts'
+import type { RegionIndex } from '../domain/regions.ts'
+import type { Channel, Channels } from '../channels/channels.ts'
+import type { ApplyInput } from '../store/apply-event.ts'
+import { raiseAlert } from '../store/alert-store.ts'
+import type { Store } from '../store/redis-client.ts'
+import type { AlertConfig } from './alert-config.ts'
+import { hotspotCheck, immediateAlerts } from './intake-rules.ts'
+import { OverdueScanner } from './overdue-scanner.ts'
+import { surgeAlerts } from './surge-rule.ts'
+
+export interface AlertingDeps { store: Store; channels: Channels; regions: RegionIndex; categories: Categories; config: AlertConfig }
+
+export class Alerting {
+  private readonly running = new Map<string, { scanner: OverdueScanner; surge: NodeJS.Timeout }>()
+
+  constructor(private readonly d: AlertingDeps) {
+    for (const id of d.channels.ids()) this.follow(d.channels.get(id))
+    d.channels.onAdded((ch) => this.follow(ch))
+    d.channels.onRemoved((ch) => this.unfollow(ch.id))
+  }
+
+  /** Intake rules for the events a batch applied; failures are logged, never lose the batch. */
+  async onApplied(channel: string, inputs: ApplyInput[]): Promise<void> {
+    const { store, regions, categories } = this.d
+    try {
+      for (const input of inputs) {
+        for (const alert of immediateAlerts(input, regions, categories)) await raiseAlert(store, channel, alert)
+        const hotspot = await hotspotCheck(channel, input, this.d)
+        if (hotspot) await raiseAlert(store, channel, hotspot)
+      }
+    } catch (err) {
+      console.error(`alert rules failed on channel ${channel}:`, (err as Error).message)
+    }
+  }
+
+  stop(): void {
+    for (const id of [...this.running.keys()]) this.unfollow(id)
+  }
+
+  private follow(ch: Channel): void {
+    const scanner = new OverdueScanner({ store: this.d.store, channel: ch, regions: this.d.regions, categories: this.d.categories })
+    scanner.start()
+    const surge = setInterval(() => void this.checkSurge(ch), this.d.config.surge.everySec * 1000)
+    this.running.set(ch.id, { scanner, surge })
+  }
+
+  private unfollow(id: string): void {
+    const r = this.running.get(id)
+    r?.scanner.stop()
+    clearInterval(r?.surge)
+    this.running.delete(id)
+  }
+
+  private async checkSurge(ch: Channel): Promise<void> {
+    if (this.d.store.status !== 'ready' || ch.clock.paused) return
+    try {
+      for (const alert of await surgeAlerts(this.d.store, ch, this.d.regions, this.d.config.surge)) await raiseAlert(this.d.store, ch.id, alert)
+    } catch {
+      // Redis away: the next check tries again
+    }
+  }
+}

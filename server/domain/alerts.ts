@@ -1,0 +1,74 @@
+/**
+ * Alerts of DESIGN §6: a subject became overdue, an urgent case or a critical
+ * IoT alert arrived, an intake surge in a township, a repeat hotspot. Each has
+ * a region, a severity, the channel time it was first seen and a Chinese text.
+ */
+export const ALERT_TYPES = ['overdue', 'urgent', 'critical', 'surge', 'hotspot'] as const
+export type AlertType = (typeof ALERT_TYPES)[number]
+export type Severity = 'info' | 'warning' | 'critical'
+
+export interface Alert {
+  id: string // also its deduplication key: the same id is raised once
+  type: AlertType
+  severity: Severity
+  region: string
+  at: number // channel time first seen
+  text: string
+  feed?: 'case' | 'hotline' | 'grid'
+  subject?: string
+  category?: string
+}
+
+export type AlertState = 'active' | 'resolved' | 'acknowledged'
+export interface AlertUpdate { state: AlertState; alert: Alert }
+
+const FEED_NAME = { case: '案件', hotline: '工单', grid: '告警' } as const
+
+const hhmm = (ms: number, zone: string) =>
+  new Intl.DateTimeFormat('zh-CN', { timeZone: zone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms)
+
+/** An open case or work order passed its deadline. */
+export function overdueAlert(o: {
+  feed: 'case' | 'hotline'; subject: string; deadline: number; region: string; place: string; category?: string; categoryName?: string; zone: string
+}): Alert {
+  const what = o.categoryName ? `（${o.categoryName}）` : ''
+  return {
+    id: `overdue:${o.feed}:${o.subject}:${o.deadline}`, type: 'overdue', severity: 'warning', region: o.region, at: o.deadline,
+    feed: o.feed, subject: o.subject, category: o.category,
+    text: `${FEED_NAME[o.feed]} ${o.subject}${what}已超期，办理时限 ${hhmm(o.deadline, o.zone)}，${o.place}`,
+  }
+}
+
+/** An urgent case was reported. */
+export function urgentCaseAlert(o: { subject: string; at: number; region: string; place: string; category?: string; categoryName?: string }): Alert {
+  return {
+    id: `urgent:case:${o.subject}`, type: 'urgent', severity: 'warning', region: o.region, at: o.at,
+    feed: 'case', subject: o.subject, category: o.category,
+    text: `紧急案件 ${o.subject}${o.categoryName ? `（${o.categoryName}）` : ''}，${o.place}`,
+  }
+}
+
+/** A critical IoT or video alert arrived from the grid. */
+export function criticalAlert(o: { eventId: string; at: number; region: string; place: string; title?: string; source?: string }): Alert {
+  const src = o.source === 'video' ? '视频' : '物联'
+  return {
+    id: `critical:${o.eventId}`, type: 'critical', severity: 'critical', region: o.region, at: o.at, feed: 'grid',
+    text: `${src}严重告警${o.title ? `：${o.title}` : ''}，${o.place}`,
+  }
+}
+
+/** Intake in a township's last hour far above its baseline. */
+export function surgeAlert(o: { township: string; hour: number; at: number; place: string; count: number; baseline: number }): Alert {
+  return {
+    id: `surge:${o.township}:${o.hour}`, type: 'surge', severity: 'warning', region: o.township, at: o.at,
+    text: `${o.place} 近一小时受理 ${o.count} 件，为基线 ${o.baseline.toFixed(1)} 件/时的 ${(o.count / Math.max(o.baseline, 0.1)).toFixed(1)} 倍`,
+  }
+}
+
+/** Repeated complaints of one category in one grid within the window. */
+export function hotspotAlert(o: { grid: string; category: string; categoryName?: string; day: number; at: number; place: string; count: number; hours: number }): Alert {
+  return {
+    id: `hotspot:${o.grid}:${o.category}:${o.day}`, type: 'hotspot', severity: 'warning', region: o.grid, at: o.at, category: o.category,
+    text: `重复投诉热点：${o.place} ${o.hours} 小时内 ${o.count} 起「${o.categoryName ?? o.category}」投诉`,
+  }
+}
