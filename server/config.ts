@@ -77,6 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     clientDir: join(root, 'dist/client'),
     regions: loadRegions(env.REGIONS_FILE || undefined),
     categories: loadCategories(),
-    alerts: loadAlertConfig(),
+    alerts: loadAlertConfig(env.ALERTS_FILE || undefined),
   }
 }

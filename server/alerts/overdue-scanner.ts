@@ -5,11 +5,11 @@
  * (deduplicated in Redis, so any number of instances may scan), and resolves
  * overdue alerts whose subject closed or got a later deadline.
  */
-import { overdueAlert } from '../domain/alerts.ts'
+import { overdueAlert, type Alert } from '../domain/alerts.ts'
 import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel } from '../channels/channels.ts'
-import { activeAlerts, endAlert, raiseAlert } from '../store/alert-store.ts'
+import { activeAlerts, endAlert, queueRaise, type StillOpen } from '../store/alert-store.ts'
 import { keys } from '../store/keys.ts'
 import type { Store } from '../store/redis-client.ts'
 import { placeName } from './region-place.ts'
@@ -19,9 +19,13 @@ const MAX_SLEEP_MS = 1000 // new subjects with earlier deadlines and speed chang
 const RESOLVE_EVERY_MS = 2000
 const BATCH = 1000
 
+type Due = { feed: (typeof FEEDS)[number]; subject: string; deadline: number }
+type Armed = { alert: Alert; guard: StillOpen }
+
 export interface ScannerDeps { store: Store; channel: Channel; regions: RegionIndex; categories: Categories }
 
 export class OverdueScanner {
+  private armed: { deadline: number; alerts: Armed[] } | undefined
   private timer: NodeJS.Timeout | undefined
   private stopped = false
   private lastResolve = 0
@@ -51,13 +55,19 @@ export class OverdueScanner {
       if (this.d.store.status === 'ready') {
         const clock = this.d.channel.clock
         const now = clock.now()
+        if (this.armed && this.armed.deadline < now) {
+          await this.raise(this.armed.alerts)
+          this.armed = undefined
+        }
         const more = await this.raiseDue(now)
         if (Date.now() - this.lastResolve > RESOLVE_EVERY_MS) {
           this.lastResolve = Date.now()
           await this.resolveEnded()
         }
         const next = await this.nextDeadline(now)
-        sleep = more ? 0 : Math.min(MAX_SLEEP_MS, next === null ? Infinity : clock.wallDelayUntil(next) + 1)
+        if (next !== null && clock.wallDelayUntil(next) < MAX_SLEEP_MS) await this.arm(next)
+        // wake just after the deadline: overdue means deadline < now
+        sleep = more ? 0 : Math.min(MAX_SLEEP_MS, next === null ? Infinity : Math.ceil(clock.wallDelayUntil(next + 1)))
       }
     } catch {
       // Redis away: try again after a while; nothing is lost, the watermark did not move
@@ -65,34 +75,69 @@ export class OverdueScanner {
     this.schedule(sleep)
   }
 
-  /** Raise alerts for deadlines in [watermark, now); true when a batch was full. */
+  /** Raise alerts for deadlines in [watermark, now) in three round trips; true when a batch was full. */
   private async raiseDue(now: number): Promise<boolean> {
     const { store, regions } = this.d
     const root = regions.root.code
     const from = (await store.hget(this.k.meta, 'overdueScannedTo')) ?? '-inf'
+    const ranges = await store
+      .pipeline(FEEDS.map((feed) => ['zrangebyscore', this.k.open(feed, root), from, `(${now}`, 'WITHSCORES', 'LIMIT', 0, BATCH]))
+      .exec()
+    const due: Due[] = []
     let full = false
     let reached = now
-    for (const feed of FEEDS) {
-      const due = await store.zrangebyscore(this.k.open(feed, root), from, `(${now}`, 'WITHSCORES', 'LIMIT', 0, BATCH)
-      if (due.length === BATCH * 2) {
+    FEEDS.forEach((feed, i) => {
+      const flat = (ranges?.[i]?.[1] ?? []) as string[]
+      for (let j = 0; j < flat.length; j += 2) due.push({ feed, subject: flat[j]!, deadline: Number(flat[j + 1]) })
+      if (flat.length === BATCH * 2) {
         full = true
-        reached = Math.min(reached, Number(due[due.length - 1]))
+        reached = Math.min(reached, Number(flat[flat.length - 1]))
       }
-      for (let i = 0; i < due.length; i += 2) await this.raiseOne(feed, due[i]!, Number(due[i + 1]))
-    }
+    })
+    await this.raise(await this.build(due))
     await store.hset(this.k.meta, 'overdueScannedTo', String(reached))
     return full
   }
 
-  private async raiseOne(feed: 'case' | 'hotline', subject: string, deadline: number): Promise<void> {
+  /** The alerts of subjects due, with what to check when raising them. */
+  private async build(due: Due[]): Promise<Armed[]> {
+    if (due.length === 0) return []
     const { store, regions, categories, channel } = this.d
-    const [chain, category] = await store.hmget(this.k.subject(feed, subject), 'chain', 'category')
-    const region = chain?.split(',')[0] ?? regions.root.code
-    const alert = overdueAlert({
-      feed, subject, deadline, region, place: placeName(regions, region), zone: channel.clock.zone,
-      ...(category ? { category, categoryName: categories.name(category) } : {}),
+    const root = regions.root.code
+    const details = await store.pipeline(due.map((x) => ['hmget', this.k.subject(x.feed, x.subject), 'chain', 'category'])).exec()
+    return due.map((x, i) => {
+      const [chain, category] = (details?.[i]?.[1] ?? []) as (string | null)[]
+      const region = chain?.split(',')[0] ?? root
+      const alert = overdueAlert({
+        ...x, region, place: placeName(regions, region), zone: channel.clock.zone,
+        ...(category ? { category, categoryName: categories.name(category) } : {}),
+      })
+      return { alert, guard: { open: this.k.open(x.feed, root), subject: x.subject, deadline: x.deadline } }
     })
-    await raiseAlert(store, channel.id, alert)
+  }
+
+  /** One round trip; each raise checks atomically that its subject is still open with that deadline. */
+  private async raise(alerts: Armed[]): Promise<void> {
+    if (alerts.length === 0) return
+    const p = this.d.store.pipeline() as unknown as Store
+    for (const a of alerts) void queueRaise(p, this.d.channel.id, a.alert, a.guard)
+    await (p as unknown as { exec(): Promise<unknown> }).exec()
+  }
+
+  /**
+   * Prepare the alerts of the next deadline before it passes, so that waking
+   * costs one round trip: at 60× a few milliseconds are seconds of channel time.
+   */
+  private async arm(next: number): Promise<void> {
+    if (this.armed?.deadline === next) return
+    const root = this.d.regions.root.code
+    const due: Due[] = []
+    for (const feed of FEEDS) {
+      for (const subject of await this.d.store.zrangebyscore(this.k.open(feed, root), next, next, 'LIMIT', 0, BATCH)) {
+        due.push({ feed, subject, deadline: next })
+      }
+    }
+    this.armed = { deadline: next, alerts: await this.build(due) }
   }
 
   /** Overdue alerts end when their subject left the open set or its deadline moved. */

@@ -24,8 +24,16 @@ export interface AlertUpdate { state: AlertState; alert: Alert }
 
 const FEED_NAME = { case: '案件', hotline: '工单', grid: '告警' } as const
 
-const hhmm = (ms: number, zone: string) =>
-  new Intl.DateTimeFormat('zh-CN', { timeZone: zone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms)
+const formatters = new Map<string, Intl.DateTimeFormat>()
+/** Month, day and time in the channel's zone; formatters are costly to build, so one per zone. */
+function hhmm(ms: number, zone: string): string {
+  let f = formatters.get(zone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('zh-CN', { timeZone: zone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    formatters.set(zone, f)
+  }
+  return f.format(ms)
+}
 
 /** An open case or work order passed its deadline. */
 export function overdueAlert(o: {

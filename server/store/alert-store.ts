@@ -7,14 +7,23 @@ export const ALERT_LOG_MAXLEN = 10_000
 export const ACTIVE_ALERTS_CAP = 2_000
 const DEDUPE_TTL_SEC = 7 * 86_400
 
+/** A condition checked atomically with the raise: the subject is still open with this deadline. */
+export interface StillOpen { open: string; subject: string; deadline: number }
+
+/** Queue the raise of an alert (skipped when its id was raised before or `stillOpen` no longer holds). */
+export function queueRaise(target: Pick<Store, 'raiseAlert'>, channel: string, alert: Alert, stillOpen?: StillOpen) {
+  const k = keys(channel)
+  const guard = stillOpen ? [stillOpen.subject, String(stillOpen.deadline)] : []
+  return target.raiseAlert(
+    k.alertSeen(alert.id), k.alertsActive, k.alertsById, k.alertLog, stillOpen?.open ?? k.alertsById,
+    alert.id, JSON.stringify(alert), String(alert.at), String(DEDUPE_TTL_SEC), String(ALERT_LOG_MAXLEN), String(ACTIVE_ALERTS_CAP),
+    ...guard,
+  )
+}
+
 /** Raise an alert unless its id was raised before; true when it is new. */
 export async function raiseAlert(store: Store, channel: string, alert: Alert): Promise<boolean> {
-  const k = keys(channel)
-  const raised = await store.raiseAlert(
-    k.alertSeen(alert.id), k.alertsActive, k.alertsById, k.alertLog,
-    alert.id, JSON.stringify(alert), String(alert.at), String(DEDUPE_TTL_SEC), String(ALERT_LOG_MAXLEN), String(ACTIVE_ALERTS_CAP),
-  )
-  return raised === 1
+  return (await queueRaise(store, channel, alert)) === 1
 }
 
 /** End an active alert; the alert when it was active. */

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 
 const lua = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8')
-const SCRIPTS = { applyEvent: [4, lua('apply')], raiseAlert: [4, lua('raise-alert')], endAlert: [3, lua('end-alert')] } as const
+const SCRIPTS = { applyEvent: [4, lua('apply')], raiseAlert: [5, lua('raise-alert')], endAlert: [3, lua('end-alert')] } as const
 
 export type Store = Redis & {
   applyEvent(log: string, seen: string, subject: string, stats: string, ...argv: string[]): Promise<[string, string]>
-  raiseAlert(seen: string, active: string, byId: string, stream: string, ...argv: string[]): Promise<0 | 1>
+  raiseAlert(seen: string, active: string, byId: string, stream: string, open: string, ...argv: string[]): Promise<0 | 1>
   endAlert(active: string, byId: string, stream: string, ...argv: string[]): Promise<string | null>
 }
 
