@@ -119,9 +119,16 @@ describe('prepare (validation + category + region + intake argument)', () => {
 
   it('gives non-intake events an empty intake argument', () => {
     const p = prepare(raw({ feed: 'case', type: 'registered' }), deps)
-    expect(p).toEqual({ event: expect.objectContaining({ type: 'registered' }), chain: [], intake: '' })
+    expect(p).toEqual({ event: expect.objectContaining({ type: 'registered' }), chain: [], grid: '', intake: '' })
     const g = prepare(raw({ feed: 'grid', type: 'patrol', region: gridA.properties.code }), deps)
     expect(typeof g === 'string' ? g : g.intake).toBe('')
+  })
+
+  it('names the grid of an event placed in a grid (patrol coverage), and none above grid level', () => {
+    const g = prepare(raw({ feed: 'grid', type: 'patrol', region: gridA.properties.code }), deps)
+    expect(typeof g === 'string' ? g : g.grid).toBe(gridA.properties.code)
+    const v = prepare(raw({ feed: 'grid', type: 'patrol', region: villageA }), deps)
+    expect(typeof v === 'string' ? v : v.grid).toBe('')
   })
 
   it('puts a hotline call without a place at the root', () => {
