@@ -33,10 +33,16 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return n
 }
 
-/** Load the region GeoJSON: REGIONS_FILE, else the one file in config/regions/. */
+/** Load the region GeoJSON: REGIONS_FILE, else the only .geojson in config/regions/. */
 export function loadRegions(file?: string): RegionIndex {
   const dir = join(root, 'config/regions')
-  const path = file ?? join(dir, readdirSync(dir).find((f) => f.endsWith('.geojson')) ?? 'missing.geojson')
+  const found = readdirSync(dir).filter((f) => f.endsWith('.geojson')).sort()
+  if (!file && found.length !== 1) {
+    throw new Error(found.length === 0
+      ? `no region file in ${dir}: import one with npm run regions:import`
+      : `several region files in ${dir} (${found.join(', ')}): choose one with REGIONS_FILE=config/regions/<file>`)
+  }
+  const path = file ? resolve(file) : join(dir, found[0]!)
   let fc: RegionCollection
   try {
     fc = JSON.parse(readFileSync(path, 'utf8')) as RegionCollection
