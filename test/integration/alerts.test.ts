@@ -63,7 +63,7 @@ describe('alerts', () => {
     expect(res.accepted).toBe(2)
     const first = await waitFor(() => seen.find((x) => x.u.alert.type === 'overdue' && x.u.state === 'active'), 8000)
     // when it fired: the alert stream entry id holds Redis's wall-clock ms of the XADD
-    const [[entryId]] = (await server.store.xrange(keys('replay-sla').alertLog, '-', '+')) as [string, string[]][]
+    const [entryId] = ((await server.store.xrange(keys('replay-sla').alertLog, '-', '+')) as [string, string[]][])[0]!
     const firedWall = Number(entryId!.split('-')[0])
     const firedLate = channel.clock.now() - (Date.now() - firedWall) * 60 - deadline
     const arrivedLate = first.channelNow - deadline
