@@ -6,6 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseAlertConfig, type AlertConfig } from './alerts/alert-config.ts'
 import { Categories } from './domain/categories.ts'
+import { parseConfig } from './domain/parse-config.ts'
+import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
 
 export interface ServerConfig {
@@ -21,6 +23,7 @@ export interface ServerConfig {
   regions: RegionIndex
   categories: Categories
   alerts: AlertConfig
+  ranking: RankingConfig
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -54,7 +57,7 @@ export function loadRegions(file?: string): RegionIndex {
 }
 
 export function loadCategories(path = join(root, 'config/categories.json')): Categories {
-  return Categories.parse(readJson(path))
+  return Categories.parse(readJson(path), path)
 }
 
 const readJson = (path: string): unknown => {
@@ -67,6 +70,10 @@ const readJson = (path: string): unknown => {
 
 export function loadAlertConfig(path = join(root, 'config/alerts.json')): AlertConfig {
   return parseAlertConfig(readJson(path), path)
+}
+
+export function loadRankingConfig(path = join(root, 'config/ranking.json')): RankingConfig {
+  return parseConfig(rankingConfigSchema, readJson(path), path)
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -84,5 +91,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     regions: loadRegions(env.REGIONS_FILE || undefined),
     categories: loadCategories(),
     alerts: loadAlertConfig(env.ALERTS_FILE || undefined),
+    ranking: loadRankingConfig(),
   }
 }

@@ -33,7 +33,7 @@ export async function start(config: ServerConfig): Promise<Running> {
   }
   const store = await connectStore(redisUrl)
   const channels = new Channels(config.zone)
-  const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight)
+  const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking)
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
   const http = createServer(createApp({ config, store, channels, reader, alerting }))
   const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader })

@@ -1,5 +1,6 @@
 /** Thresholds of the alert rules, from config/alerts.json, validated at start. */
 import { z } from 'zod'
+import { parseConfig } from '../domain/parse-config.ts'
 
 export const alertConfigSchema = z.strictObject({
   $comment: z.string().optional(),
@@ -12,11 +13,4 @@ export const alertConfigSchema = z.strictObject({
 })
 export type AlertConfig = z.infer<typeof alertConfigSchema>
 
-export function parseAlertConfig(raw: unknown, file = 'config/alerts.json'): AlertConfig {
-  const r = alertConfigSchema.safeParse(raw)
-  if (!r.success) {
-    const i = r.error.issues[0]!
-    throw new Error(`${file}: ${i.path.join('.')}: ${i.message}`)
-  }
-  return r.data
-}
+export const parseAlertConfig = (raw: unknown, file = 'config/alerts.json'): AlertConfig => parseConfig(alertConfigSchema, raw, file)

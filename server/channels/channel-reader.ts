@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis'
 import { AppError, StoreUnavailableError, UnknownRegionError } from '../domain/errors.ts'
 import type { KpiSet } from '../domain/kpis.ts'
 import type { Snapshot } from '../domain/protocol.ts'
+import type { RankingConfig } from '../domain/rankings.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { readKpis } from '../store/read-kpis.ts'
 import { readSnapshot } from '../store/read-snapshot.ts'
@@ -17,6 +18,7 @@ export class ChannelReader {
     private readonly channels: Channels,
     private readonly regions: RegionIndex,
     private readonly basicWeight: number,
+    private readonly ranking: RankingConfig,
   ) {}
 
   private query(channelId: string) {
@@ -24,7 +26,7 @@ export class ChannelReader {
     const regions = this.regions
     return {
       channel: ch.id, now: ch.clock.now(), zone: ch.clock.zone, basicWeight: this.basicWeight,
-      gridCount: (code: string) => regions.gridCount(code), clock: this.channels.clockState(ch), regions,
+      gridCount: (code: string) => regions.gridCount(code), clock: this.channels.clockState(ch), regions, ranking: this.ranking,
     }
   }
 

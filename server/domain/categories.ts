@@ -3,6 +3,7 @@
  * validated at start, and the SLA lookups used at intake.
  */
 import { z } from 'zod'
+import { parseConfig } from './parse-config.ts'
 
 const sla = z.strictObject({ normal: z.number().positive(), urgent: z.number().positive() })
 const leaf = z.strictObject({ code: z.string().min(1), name: z.string().min(1), sla: sla.optional() })
@@ -45,13 +46,8 @@ export class Categories {
   }
 
   /** Parse and check the config file's content; throws with the path of the first problem. */
-  static parse(raw: unknown): Categories {
-    const r = categoriesSchema.safeParse(raw)
-    if (!r.success) {
-      const i = r.error.issues[0]!
-      throw new Error(`config/categories.json: ${i.path.join('.')}: ${i.message}`)
-    }
-    return new Categories(r.data)
+  static parse(raw: unknown, file = 'config/categories.json'): Categories {
+    return new Categories(parseConfig(categoriesSchema, raw, file))
   }
 
   name(code: string): string | undefined {

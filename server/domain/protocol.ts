@@ -3,6 +3,7 @@ import type { Alert, AlertUpdate } from './alerts.ts'
 import type { ErrorCode } from './errors.ts'
 import type { Feed } from './lifecycles.ts'
 import type { KpiSet, KpiValues, Period } from './kpis.ts'
+import type { Ranking } from './rankings.ts'
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string }
 
@@ -24,6 +25,11 @@ export interface LiveEvent {
 
 export interface TrendPoint { bucket: number; today: number; yesterday: number }
 
+/** An open case or work order past its deadline. */
+export interface OverdueItem { feed: 'case' | 'hotline'; subject: string; deadline: number; region: string; state: string; category?: string }
+/** An on-duty grid worker's last position. */
+export interface WorkerPosition { id: string; location: [number, number] }
+
 export interface Snapshot {
   channel: string
   region: string
@@ -33,6 +39,10 @@ export interface Snapshot {
   events: LiveEvent[] // last 50 of the region's subtree, or, when resumed, every event after `since`
   resumed: boolean
   alerts: Alert[] // active alerts in the region's subtree, newest first
+  overdue: OverdueItem[] // most overdue first, at most SNAPSHOT_OVERDUE
+  workers: WorkerPosition[] // on-duty workers with a known position, at most SNAPSHOT_WORKERS
+  hotlineKinds: { kind: string; count: number }[] // work orders received today by kind
+  ranking: Ranking | null // the region's children; null for a grid
   cursor: string
   clock: ClockState
 }
@@ -56,3 +66,5 @@ export interface ClientToServer {
 }
 
 export const SNAPSHOT_EVENTS = 50
+export const SNAPSHOT_OVERDUE = 20
+export const SNAPSHOT_WORKERS = 2000

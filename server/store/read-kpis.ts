@@ -41,6 +41,8 @@ export function queueKpiReads(p: Queue, region: string, q: KpiQuery) {
   const size = week.length + 2 + 6 + 4
   return {
     size,
+    /** Today's raw counters (e.g. work orders by kind) from the same replies. */
+    today: (replies: unknown[]): Counters => toCounters(replies[week.length - 1] as Record<string, string>),
     decode(replies: unknown[]): KpiSet {
       const hashes = replies.slice(0, week.length + 2).map((r) => toCounters(r as Record<string, string>))
       const rest = replies.slice(week.length + 2)

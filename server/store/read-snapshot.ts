@@ -10,14 +10,16 @@ import type { RegionIndex } from '../domain/regions.ts'
 import { keys } from './keys.ts'
 import { compareStreamIds as compareSid } from '../domain/stream-id.ts'
 import { toLiveEvent, type RawEntry } from './log-entry.ts'
-import { queueKpiReads, type KpiQuery } from './read-kpis.ts'
+import { queueKpiReads, readKpis, type KpiQuery } from './read-kpis.ts'
+import { readOverdue, readWorkers } from './read-region-state.ts'
+import { rankChildren, type Ranking, type RankingConfig } from '../domain/rankings.ts'
 
 const SCAN_PAGE = 500
 const SCAN_MAX = 5_000
 const RESUME_MAX = 1_000
 const SNAPSHOT_ALERTS = 100
 
-export interface SnapshotQuery extends KpiQuery { region: string; since?: string; clock: ClockState; regions: RegionIndex }
+export interface SnapshotQuery extends KpiQuery { region: string; since?: string; clock: ClockState; regions: RegionIndex; ranking: RankingConfig }
 
 export async function readSnapshot(redis: Redis, q: SnapshotQuery): Promise<Snapshot> {
   const k = keys(q.channel)
@@ -38,24 +40,46 @@ export async function readSnapshot(redis: Redis, q: SnapshotQuery): Promise<Snap
   const cursor = last[0]?.[0] ?? '0-0'
   const inRegion = (e: LiveEvent) => e.region !== '' && q.regions.within(e.region, q.region)
   const resumed = q.since ? await eventsSince(redis, k.log, q.since, cursor, inRegion) : null
+  const kpiReplies = replies.slice(0, kpis.size)
+  const [events, overdue, workers, ranking] = await Promise.all([
+    resumed ?? recentEvents(redis, k.log, cursor, inRegion),
+    readOverdue(redis, q.channel, q.region, q.now),
+    readWorkers(redis, q.channel, q.region),
+    rankingOf(redis, q),
+  ])
   return {
     channel: q.channel,
     region: q.region,
-    kpis: kpis.decode(replies.slice(0, kpis.size)),
+    kpis: kpis.decode(kpiReplies),
     trend: trend(trendToday, trendYesterday),
     categories: Object.entries(cats)
       .map(([code, n]) => ({ code, count: Number(n) }))
       .sort((a, b) => b.count - a.count),
-    events: resumed ?? (await recentEvents(redis, k.log, cursor, inRegion)),
+    events,
     resumed: resumed !== null,
     alerts: alerts
       .map((j) => JSON.parse(j) as Alert)
       .filter((a) => q.regions.within(a.region, q.region))
       .sort((a, b) => b.at - a.at)
       .slice(0, SNAPSHOT_ALERTS),
+    overdue,
+    workers,
+    hotlineKinds: Object.entries(kpis.today(kpiReplies))
+      .filter(([key]) => key.startsWith('hk.'))
+      .map(([key, count]) => ({ kind: key.slice(3), count }))
+      .sort((a, b) => b.count - a.count),
+    ranking,
     cursor,
     clock: q.clock,
   }
+}
+
+/** The region's children ranked on the configured period; null for a region without children. */
+async function rankingOf(redis: Redis, q: SnapshotQuery): Promise<Ranking | null> {
+  const children = q.regions.childrenOf(q.region)
+  if (children.length === 0) return null
+  const kpis = await readKpis(redis, children.map((c) => c.code), q)
+  return rankChildren(children.map((c) => ({ code: c.code, name: c.name, values: kpis.get(c.code)![q.ranking.period] })), q.ranking)
 }
 
 function trend(today: Record<string, string>, yesterday: Record<string, string>): TrendPoint[] {

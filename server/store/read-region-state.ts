@@ -1,0 +1,43 @@
+/**
+ * The point-in-time lists of a region's snapshot: its most overdue cases and
+ * work orders with their details, and where its on-duty workers are.
+ */
+import type { Redis } from 'ioredis'
+import { SNAPSHOT_OVERDUE, SNAPSHOT_WORKERS, type OverdueItem, type WorkerPosition } from '../domain/protocol.ts'
+import { keys } from './keys.ts'
+
+const FEEDS = ['case', 'hotline'] as const
+
+export async function readOverdue(redis: Redis, channel: string, region: string, now: number): Promise<OverdueItem[]> {
+  const k = keys(channel)
+  const ranges = await redis
+    .pipeline(FEEDS.map((f) => ['zrangebyscore', k.open(f, region), '-inf', `(${now}`, 'WITHSCORES', 'LIMIT', 0, SNAPSHOT_OVERDUE]))
+    .exec()
+  const due = FEEDS.flatMap((feed, i) => {
+    const flat = (ranges?.[i]?.[1] ?? []) as string[]
+    return Array.from({ length: flat.length / 2 }, (_, j) => ({ feed, subject: flat[2 * j]!, deadline: Number(flat[2 * j + 1]) }))
+  })
+    .sort((a, b) => a.deadline - b.deadline)
+    .slice(0, SNAPSHOT_OVERDUE)
+  if (due.length === 0) return []
+  const details = await redis.pipeline(due.map((d) => ['hmget', k.subject(d.feed, d.subject), 'chain', 'state', 'category'])).exec()
+  return due.map((d, i) => {
+    const [chain, state, category] = (details?.[i]?.[1] ?? []) as (string | null)[]
+    const item: OverdueItem = { ...d, region: chain?.split(',')[0] ?? region, state: state ?? '' }
+    if (category) item.category = category
+    return item
+  })
+}
+
+export async function readWorkers(redis: Redis, channel: string, region: string): Promise<WorkerPosition[]> {
+  const k = keys(channel)
+  const ids = await redis.srandmember(k.onDuty(region), SNAPSHOT_WORKERS)
+  if (ids.length === 0) return []
+  const positions = await redis.geopos(k.workerGeo, ...ids)
+  const out: WorkerPosition[] = []
+  ids.forEach((id, i) => {
+    const p = positions[i]
+    if (p) out.push({ id, location: [Number(p[0]), Number(p[1])] })
+  })
+  return out.sort((a, b) => a.id.localeCompare(b.id))
+}
