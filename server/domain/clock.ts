@@ -77,11 +77,23 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f
 }
 
-/** Calendar parts of an instant in a zone. */
-export function zonedParts(ms: number, zone: string) {
-  const p: Record<string, string> = {}
-  for (const { type, value } of formatter(zone).formatToParts(ms)) p[type] = value
-  return { y: p.year!, m: p.month!, d: p.day!, hour: Number(p.hour), minute: Number(p.minute) }
+type Parts = { y: string; m: string; d: string; hour: number; minute: number }
+const SLOT = 900_000 // every zone offset is a multiple of 15 minutes, so within a slot only the minute moves
+const slotCache = new Map<string, Parts>()
+
+/** Calendar parts of an instant in a zone (formatToParts once per zone and 15-minute slot). */
+export function zonedParts(ms: number, zone: string): Parts {
+  const start = Math.floor(ms / SLOT) * SLOT
+  const key = `${zone}|${start}`
+  let base = slotCache.get(key)
+  if (!base) {
+    const p: Record<string, string> = {}
+    for (const { type, value } of formatter(zone).formatToParts(start)) p[type] = value
+    base = { y: p.year!, m: p.month!, d: p.day!, hour: Number(p.hour), minute: Number(p.minute) }
+    if (slotCache.size >= 4096) slotCache.clear() // bounded: a replay sweeping years must not grow it
+    slotCache.set(key, base)
+  }
+  return { ...base, minute: base.minute + Math.floor((ms - start) / 60_000) }
 }
 
 /** Day key yyyymmdd of an instant in a zone. */
