@@ -7,6 +7,7 @@ import type { ChannelReader } from './channels/channel-reader.ts'
 import type { ApplyInput } from './store/apply-event.ts'
 import type { Channels } from './channels/channels.ts'
 import type { ServerConfig } from './config.ts'
+import { alertsRouter } from './http/alerts-router.ts'
 import { errorHandler } from './http/error-handler.ts'
 import { eventsRouter } from './http/events-router.ts'
 import { healthRouter } from './http/health-router.ts'
@@ -16,7 +17,7 @@ import type { Store } from './store/redis-client.ts'
 
 export interface AppDeps { config: ServerConfig; store: Store; channels: Channels; reader: ChannelReader; alerting: Alerting }
 
-export function createApp({ config, store, reader, alerting }: AppDeps): express.Express {
+export function createApp({ config, store, channels, reader, alerting }: AppDeps): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
@@ -30,6 +31,7 @@ export function createApp({ config, store, reader, alerting }: AppDeps): express
   }))
   app.use(referenceRouter(regions, categories))
   app.use(snapshotRouter(reader, regions.root.code))
+  app.use(alertsRouter(store, channels))
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.originalUrl}` } })
   })

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'STORE_UNAVAILABLE'
   | 'UNKNOWN_CHANNEL'
+  | 'UNKNOWN_ALERT'
   | 'INTERNAL'
 
 export abstract class AppError extends Error {

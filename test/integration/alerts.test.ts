@@ -105,6 +105,17 @@ describe('alerts', () => {
     const shanshan = (await (await fetch(`${server.url}/api/v1/snapshot?region=650421`)).json()) as Snapshot
     expect(gaochang.alerts.map((a) => a.type).sort()).toEqual(['critical', 'urgent'])
     expect(shanshan.alerts).toEqual([])
+
+    // acknowledged: pushed as such and gone from the snapshot; a second ack is refused with a clear code
+    const id = seen.find((u) => u.alert.type === 'urgent')!.alert.id
+    const ack = await fetch(`${server.url}/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' })
+    expect(ack.status).toBe(200)
+    await waitFor(() => seen.find((u) => u.state === 'acknowledged' && u.alert.id === id))
+    const after = (await (await fetch(`${server.url}/api/v1/snapshot?region=650402`)).json()) as Snapshot
+    expect(after.alerts.map((a) => a.type)).toEqual(['critical'])
+    const again = await fetch(`${server.url}/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' })
+    expect(again.status).toBe(404)
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_ALERT')
   })
 
   it('raises a repeat-hotspot alert at the third complaint of one category in one grid', async () => {
