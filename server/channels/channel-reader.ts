@@ -5,10 +5,11 @@
 import type { Redis } from 'ioredis'
 import { AppError, StoreUnavailableError, UnknownRegionError } from '../domain/errors.ts'
 import type { KpiSet } from '../domain/kpis.ts'
-import type { Snapshot } from '../domain/protocol.ts'
+import type { Panels, Snapshot } from '../domain/protocol.ts'
 import type { RankingConfig } from '../domain/rankings.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { readKpis } from '../store/read-kpis.ts'
+import { readPanels } from '../store/read-panels.ts'
 import { readSnapshot } from '../store/read-snapshot.ts'
 import type { Channels } from './channels.ts'
 
@@ -41,5 +42,11 @@ export class ChannelReader {
 
   kpis(channelId: string, regions: string[]): Promise<Map<string, KpiSet>> {
     return readKpis(this.store, regions, this.query(channelId))
+  }
+
+  async panels(channelId: string, regions: string[]): Promise<Map<string, Panels>> {
+    const q = this.query(channelId)
+    const all = await Promise.all(regions.map((region) => readPanels(this.store, { ...q, region })))
+    return new Map(regions.map((r, i) => [r, all[i]!]))
   }
 }

@@ -30,19 +30,23 @@ export interface OverdueItem { feed: 'case' | 'hotline'; subject: string; deadli
 /** An on-duty grid worker's last position. */
 export interface WorkerPosition { id: string; location: [number, number] }
 
-export interface Snapshot {
+/** A region's panels besides its KPIs; in every snapshot and pushed (`panels`) when they change. */
+export interface Panels {
+  trend: TrendPoint[] // today per 10 minutes, with yesterday beside it
+  categories: { code: string; count: number }[] // intake today by category, largest first
+  hotlineKinds: { kind: string; count: number }[] // work orders received today by kind
+  overdue: OverdueItem[] // most overdue first, at most SNAPSHOT_OVERDUE
+  ranking: Ranking | null // the region's children; null for a grid
+}
+
+export interface Snapshot extends Panels {
   channel: string
   region: string
   kpis: KpiSet
-  trend: TrendPoint[]
-  categories: { code: string; count: number }[]
   events: LiveEvent[] // last 50 of the region's subtree, or, when resumed, every event after `since`
   resumed: boolean
   alerts: Alert[] // active alerts in the region's subtree, newest first
-  overdue: OverdueItem[] // most overdue first, at most SNAPSHOT_OVERDUE
   workers: WorkerPosition[] // on-duty workers with a known position, at most SNAPSHOT_WORKERS
-  hotlineKinds: { kind: string; count: number }[] // work orders received today by kind
-  ranking: Ranking | null // the region's children; null for a grid
   cursor: string
   clock: ClockState
 }
@@ -52,6 +56,7 @@ export interface ClockState { now: number; speed: number; paused: boolean; zone:
 export interface SubscribeReq { region: string; since?: string }
 export interface EventBatch { cursor: string; items: LiveEvent[] }
 export interface KpiUpdate { region: string; values: Partial<Record<Period, KpiValues>> }
+export interface PanelsUpdate extends Panels { region: string }
 
 export interface ServerToClient {
   events: (b: EventBatch) => void
@@ -59,6 +64,7 @@ export interface ServerToClient {
   clock: (c: ClockState) => void
   reset: (s: Snapshot) => void
   alert: (u: AlertUpdate) => void
+  panels: (u: PanelsUpdate) => void
 }
 
 export interface ClientToServer {

@@ -12,7 +12,7 @@ import type { ChannelReader } from '../channels/channel-reader.ts'
 import type { Channel, Channels } from '../channels/channels.ts'
 import { keys } from '../store/keys.ts'
 import { blockingConnection, type Store } from '../store/redis-client.ts'
-import { KpiPusher } from './kpi-pusher.ts'
+import { RegionPusher } from './region-pusher.ts'
 import { LogTailer } from './log-tailer.ts'
 import { Subscriptions, type Outlet, type Subscription } from './subscriptions.ts'
 import { withAck } from './with-ack.ts'
@@ -27,9 +27,17 @@ const room = (channel: string, region: string) => `${channel}|${region}`
 export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   const io = new Server<ClientToServer, ServerToClient>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 })
   const subs = new Subscriptions(d.regions)
-  const pusher = new KpiPusher({
-    store: d.store, channels: d.channels, subscriptions: subs, reader: d.reader,
-    emit: (channel, region, update) => io.to(room(channel, region)).volatile.emit('kpis', update),
+  const kpis = new RegionPusher(d.channels, subs, {
+    read: (channel, regions) => d.reader.kpis(channel, regions),
+    emit: (channel, region, values) => io.to(room(channel, region)).volatile.emit('kpis', { region, values }),
+    everyTicks: 1,
+    fullEveryTicks: 10,
+  })
+  const panels = new RegionPusher(d.channels, subs, {
+    read: (channel, regions) => d.reader.panels(channel, regions),
+    emit: (channel, region, p) => io.to(room(channel, region)).volatile.emit('panels', { region, ...p }),
+    everyTicks: 5,
+    fullEveryTicks: 30,
   })
   const tailers = new Map<string, LogTailer>()
 
@@ -38,7 +46,11 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     const t = new LogTailer(blockingConnection(d.store), {
       log: k.log,
       alertLog: k.alertLog,
-      onEvents: (events) => pusher.markDirty(ch.id, subs.dispatch(ch.id, events)),
+      onEvents: (events) => {
+        const touched = subs.dispatch(ch.id, events)
+        kpis.markDirty(ch.id, touched)
+        panels.markDirty(ch.id, touched)
+      },
       onAlerts: (updates) => subs.dispatchAlerts(ch.id, updates),
     })
     tailers.set(ch.id, t)
@@ -107,14 +119,20 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   })
 
   const flushTimer = setInterval(() => subs.flush(), FLUSH_MS)
-  const kpiTimer = setInterval(() => void pusher.run(), 1000)
+  let tick = 0
+  const pushTimer = setInterval(() => {
+    tick++
+    if (d.store.status !== 'ready') return
+    void kpis.run(tick)
+    void panels.run(tick)
+  }, 1000)
 
   return {
     io,
     subscriptions: subs,
     async stop() {
       clearInterval(flushTimer)
-      clearInterval(kpiTimer)
+      clearInterval(pushTimer)
       await Promise.all([...tailers.values()].map((t) => t.stop()))
       await new Promise<void>((resolve) => io.close(() => resolve()))
     },

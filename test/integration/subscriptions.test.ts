@@ -1,7 +1,7 @@
 // What a subscriber receives: only its region's subtree; after a reconnect
 // with `since`, exactly what it missed; KPI pushes only when values change.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { KpiUpdate, LiveEvent } from '../../server/domain/protocol.ts'
+import type { KpiUpdate, LiveEvent, PanelsUpdate } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported, hotlineReceived } from '../support/events-factory.ts'
 import { connect, freshRedisUrl, post, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
@@ -63,6 +63,21 @@ describe('subscriptions', () => {
     expect(s.snapshot.resumed).toBe(false)
     expect(s.snapshot.events.length).toBeGreaterThan(0)
     expect(s.snapshot.events.length).toBeLessThanOrEqual(50)
+  })
+
+  it('pushes the panels of a region (trend, categories, kinds) within five seconds of a change', async () => {
+    const s = await subscriber('650422')
+    const panels: PanelsUpdate[] = []
+    s.socket.on('panels', (p) => panels.push(p))
+    await post(server.url, [
+      caseReported('PNL-1', undefined, '650422100001001'),
+      { ...hotlineReceived('PNL-2', undefined, '650422100001001'), attrs: { kind: 'suggestion' } },
+    ])
+    const update = await waitFor(() => panels.find((p) => p.categories.some((c) => c.code === 'city.sanitation')), 7000)
+    expect(update.region).toBe('650422')
+    expect(update.hotlineKinds).toEqual([{ kind: 'suggestion', count: 1 }])
+    expect(update.trend.reduce((n, b) => n + b.today, 0)).toBe(2)
+    expect(update.ranking?.entries.length).toBeGreaterThan(0)
   })
 
   it('pushes KPIs of a region once it changed, and not again while nothing changes', async () => {

@@ -1,0 +1,61 @@
+/**
+ * A region's panels besides its KPIs: today's trend against yesterday,
+ * category and hotline-kind breakdowns, the overdue list and the ranking of
+ * its children. Part of every snapshot, and pushed when they change.
+ */
+import type { Redis } from 'ioredis'
+import { dayKey } from '../domain/clock.ts'
+import type { Panels, TrendPoint } from '../domain/protocol.ts'
+import { rankChildren, type Ranking, type RankingConfig } from '../domain/rankings.ts'
+import type { RegionIndex } from '../domain/regions.ts'
+import { keys } from './keys.ts'
+import { readKpis, type KpiQuery } from './read-kpis.ts'
+import { readOverdue } from './read-region-state.ts'
+
+export interface PanelQuery extends KpiQuery { region: string; regions: RegionIndex; ranking: RankingConfig }
+
+export async function readPanels(redis: Redis, q: PanelQuery): Promise<Panels> {
+  const k = keys(q.channel)
+  const today = dayKey(q.now, q.zone)
+  const replies = (await redis
+    .pipeline()
+    .hgetall(k.trend(q.region, today))
+    .hgetall(k.trend(q.region, dayKey(q.now - 86_400_000, q.zone)))
+    .hgetall(k.categories(q.region, today))
+    .hgetall(k.day(q.region, today))
+    .exec()) ?? []
+  const [trendToday, trendYesterday, cats, counters] = replies.map(([err, v]) => {
+    if (err) throw err
+    return v as Record<string, string>
+  })
+  const [overdue, ranking] = await Promise.all([readOverdue(redis, q.channel, q.region, q.now), rankingOf(redis, q)])
+  return {
+    trend: trend(trendToday ?? {}, trendYesterday ?? {}),
+    categories: countsOf(cats ?? {}, ''),
+    hotlineKinds: countsOf(counters ?? {}, 'hk.').map(({ code, count }) => ({ kind: code, count })),
+    overdue,
+    ranking,
+  }
+}
+
+/** Fields starting with `prefix` as {code, count}, largest first. */
+function countsOf(h: Record<string, string>, prefix: string) {
+  return Object.entries(h)
+    .filter(([key]) => key.startsWith(prefix))
+    .map(([key, n]) => ({ code: key.slice(prefix.length), count: Number(n) }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+}
+
+function trend(today: Record<string, string>, yesterday: Record<string, string>): TrendPoint[] {
+  return Array.from({ length: 144 }, (_, bucket) => ({
+    bucket, today: Number(today[bucket] ?? 0), yesterday: Number(yesterday[bucket] ?? 0),
+  }))
+}
+
+/** The region's children ranked on the configured period; null for a region without children. */
+async function rankingOf(redis: Redis, q: PanelQuery): Promise<Ranking | null> {
+  const children = q.regions.childrenOf(q.region)
+  if (children.length === 0) return null
+  const kpis = await readKpis(redis, children.map((c) => c.code), q)
+  return rankChildren(children.map((c) => ({ code: c.code, name: c.name, values: kpis.get(c.code)![q.ranking.period] })), q.ranking)
+}
