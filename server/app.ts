@@ -13,6 +13,7 @@ import { eventsRouter } from './http/events-router.ts'
 import { healthRouter } from './http/health-router.ts'
 import { referenceRouter } from './http/reference-router.ts'
 import { snapshotRouter } from './http/snapshot-router.ts'
+import { wallConfigRouter } from './http/wall-config-router.ts'
 import type { Store } from './store/redis-client.ts'
 
 export interface AppDeps { config: ServerConfig; store: Store; channels: Channels; reader: ChannelReader; alerting: Alerting }
@@ -32,6 +33,7 @@ export function createApp({ config, store, channels, reader, alerting }: AppDeps
   app.use(referenceRouter(regions, categories))
   app.use(snapshotRouter(reader, regions.root.code))
   app.use(alertsRouter(store, channels))
+  app.use(wallConfigRouter(config.wall))
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.originalUrl}` } })
   })

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { parseAlertConfig, type AlertConfig } from './alerts/alert-config.ts'
 import { Categories } from './domain/categories.ts'
 import { parseConfig } from './domain/parse-config.ts'
+import { wallConfigFromEnv, type WallConfig } from './http/wall-config-router.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
 
@@ -24,6 +25,7 @@ export interface ServerConfig {
   categories: Categories
   alerts: AlertConfig
   ranking: RankingConfig
+  wall: WallConfig
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -92,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     categories: loadCategories(),
     alerts: loadAlertConfig(env.ALERTS_FILE || undefined),
     ranking: loadRankingConfig(),
+    wall: wallConfigFromEnv(env),
   }
 }
