@@ -16,6 +16,8 @@ export class Channels {
   private readonly byId = new Map<string, Channel>()
   private readonly added: Listener[] = []
   private readonly removed: Listener[] = []
+  private readonly clockChanged: Listener[] = []
+  private readonly resetDone: Listener[] = []
 
   constructor(readonly zone: string) {
     this.byId.set('live', { id: 'live', clock: wallClock(zone) })
@@ -54,6 +56,26 @@ export class Channels {
 
   onRemoved(l: Listener): void {
     this.removed.push(l)
+  }
+
+  /** Screens learn of a paused, resumed or re-speeded clock (`clock` push). */
+  onClockChanged(l: Listener): void {
+    this.clockChanged.push(l)
+  }
+
+  /** Screens must drop what they show and take a fresh snapshot (`reset` push), e.g. after a seek. */
+  onReset(l: Listener): void {
+    this.resetDone.push(l)
+  }
+
+  async notifyClockChanged(id: string): Promise<void> {
+    const c = this.get(id)
+    for (const l of this.clockChanged) await l(c)
+  }
+
+  async notifyReset(id: string): Promise<void> {
+    const c = this.get(id)
+    for (const l of this.resetDone) await l(c)
   }
 
   clockState(c: Channel): ClockState {

@@ -64,6 +64,13 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   await Promise.all(d.channels.ids().map((id) => follow(d.channels.get(id))))
   d.channels.onAdded(follow)
   d.channels.onRemoved(unfollow)
+  d.channels.onClockChanged((ch) => {
+    const state = d.channels.clockState(ch)
+    for (const sub of subs.ofChannel(ch.id)) io.sockets.sockets.get(sub.outlet.id)?.emit('clock', state)
+  })
+  d.channels.onReset((ch) => {
+    for (const sub of subs.ofChannel(ch.id)) sub.outlet.resync() // a fresh snapshot as `reset`
+  })
 
   io.use((socket, next) => {
     try {

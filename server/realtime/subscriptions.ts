@@ -93,6 +93,11 @@ export class Subscriptions {
     }
   }
 
+  /** Every subscription of a channel. */
+  ofChannel(channel: string): Subscription[] {
+    return [...this.bySocket.values()].filter((s) => s.channel === channel)
+  }
+
   /** Drop every subscription of a channel that is going away. */
   closeChannel(channel: string): Outlet[] {
     const gone = [...this.bySocket.values()].filter((s) => s.channel === channel)
