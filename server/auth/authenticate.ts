@@ -1,0 +1,73 @@
+/**
+ * Who is asking: a bearer token (scripts, sockets), the session cookie
+ * (browsers) or `?token=` (display tokens in a wall's URL). Routes then
+ * require a user, a role, or a region within the user's scope.
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Request, RequestHandler } from 'express'
+import { AppError, UnauthorizedError } from '../domain/errors.ts'
+import type { RegionIndex } from '../domain/regions.ts'
+import { hasRole, type Principal, type Role } from '../domain/users.ts'
+import type { Sessions } from './sessions.ts'
+
+export const SESSION_COOKIE = 'sr_session'
+
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN'
+  override readonly status = 403
+}
+export class ForbiddenRegionError extends AppError {
+  readonly code = 'FORBIDDEN_REGION'
+  override readonly status = 403
+  constructor(region: string, scope: string) {
+    super(`region ${region} is outside your scope (${scope} and below)`)
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request { principal?: Principal | null }
+}
+
+/** The token a request or socket handshake carries, if any. */
+export function tokenOf(headers: IncomingHttpHeaders, query?: unknown, auth?: unknown): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1]
+  if (bearer) return bearer
+  const fromAuth = (auth as { token?: unknown } | undefined)?.token
+  if (typeof fromAuth === 'string' && fromAuth) return fromAuth
+  const cookie = (headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === SESSION_COOKIE)?.[1]
+  if (cookie) return decodeURIComponent(cookie)
+  const q = (query as { token?: unknown } | undefined)?.token
+  return typeof q === 'string' && q ? q : undefined
+}
+
+/** Resolve the principal of every request (null when anonymous). */
+export function authenticate(sessions: Sessions): RequestHandler {
+  return async (req, _res, next) => {
+    req.principal = await sessions.resolve(tokenOf(req.headers, req.query))
+    next()
+  }
+}
+
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw new UnauthorizedError('log in first: POST /api/v1/auth/login, then send the token as Authorization: Bearer <token>')
+  return req.principal
+}
+
+export const requireUser: RequestHandler = (req, _res, next) => {
+  principalOf(req)
+  next()
+}
+
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const p = principalOf(req)
+    if (!hasRole(p, ...roles)) throw new ForbiddenError(`this needs the role ${roles.join(' or ')}; you are ${p.role}`)
+    next()
+  }
+}
+
+/** Refuse a region outside the principal's scope (and a channel other than a display token's own). */
+export function assertInScope(p: Principal, regions: RegionIndex, region: string, channel = 'live'): void {
+  if (!regions.within(region, p.region)) throw new ForbiddenRegionError(region, p.region)
+  if (p.channel && p.channel !== channel) throw new ForbiddenError(`this display token shows channel ${p.channel} only`)
+}

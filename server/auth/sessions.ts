@@ -1,0 +1,88 @@
+/**
+ * Sessions and display tokens in Redis, so every instance knows them and
+ * logout or revocation takes effect everywhere at once. A token is a random
+ * id; what it stands for lives only on the server.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import type { Principal } from '../domain/users.ts'
+
+const P = 'sr:auth:'
+const digest = (token: string) => createHash('sha256').update(token).digest('base64url') // Redis never holds a usable token
+
+export const SESSION_TTL_SEC = 12 * 3600
+
+export class Sessions {
+  constructor(private readonly redis: Redis) {}
+
+  /** A new session for a logged-in user; returns the bearer token. */
+  async create(p: Omit<Principal, 'id' | 'kind'>, ttlSec = SESSION_TTL_SEC): Promise<{ token: string; expiresAt: number }> {
+    const token = randomBytes(32).toString('base64url')
+    const principal: Principal = { ...p, kind: 'session', id: digest(token).slice(0, 16) }
+    await this.redis.set(`${P}s:${digest(token)}`, JSON.stringify(principal), 'EX', ttlSec)
+    return { token, expiresAt: Date.now() + ttlSec * 1000 }
+  }
+
+  /** A long-lived display token for a wall, revocable by id. */
+  async createDisplay(p: { name: string; region: string; channel?: string; createdBy: string }): Promise<{ token: string; id: string }> {
+    const token = `wall_${randomBytes(24).toString('base64url')}`
+    const id = digest(token).slice(0, 16)
+    const principal: Principal = { kind: 'display', id, username: `display:${id}`, name: p.name, role: 'display', region: p.region }
+    if (p.channel) principal.channel = p.channel
+    await this.redis.multi()
+      .set(`${P}s:${digest(token)}`, JSON.stringify(principal))
+      .hset(`${P}displays`, id, JSON.stringify({ ...principal, createdBy: p.createdBy, createdAt: Date.now(), key: digest(token) }))
+      .exec()
+    return { token, id }
+  }
+
+  async displays(): Promise<Record<string, unknown>[]> {
+    return (await this.redis.hvals(`${P}displays`)).map((j) => {
+      const { key: _, ...rest } = JSON.parse(j) as Record<string, unknown>
+      return rest
+    })
+  }
+
+  /** Revoke a display token: it stops working on every instance and every socket using it. */
+  async revokeDisplay(id: string): Promise<boolean> {
+    const json = await this.redis.hget(`${P}displays`, id)
+    if (!json) return false
+    const { key } = JSON.parse(json) as { key: string }
+    await this.redis.multi().del(`${P}s:${key}`).hdel(`${P}displays`, id).exec()
+    return true
+  }
+
+  async resolve(token: string | undefined): Promise<Principal | null> {
+    if (!token || token.length > 200) return null
+    const json = await this.redis.get(`${P}s:${digest(token)}`)
+    return json ? (JSON.parse(json) as Principal) : null
+  }
+
+  async end(token: string): Promise<void> {
+    await this.redis.del(`${P}s:${digest(token)}`)
+  }
+}
+
+/** Failed logins per user and per address: at most `max` in `windowSec`, then 429 until the window passes. */
+export class LoginLimiter {
+  constructor(private readonly redis: Redis, private readonly max = 5, private readonly windowSec = 900) {}
+
+  /** Seconds to wait, or 0 when another attempt is allowed. */
+  async retryAfter(username: string, ip: string): Promise<number> {
+    const keys = [`${P}fail:u:${username}`, `${P}fail:ip:${ip}`]
+    const counts = await this.redis.mget(...keys)
+    if (!counts.some((c) => Number(c ?? 0) >= this.max)) return 0
+    const ttls = await Promise.all(keys.map((k) => this.redis.ttl(k)))
+    return Math.max(1, ...ttls)
+  }
+
+  async failed(username: string, ip: string): Promise<void> {
+    const m = this.redis.multi()
+    for (const k of [`${P}fail:u:${username}`, `${P}fail:ip:${ip}`]) m.incr(k).expire(k, this.windowSec, 'NX')
+    await m.exec()
+  }
+
+  async succeeded(username: string): Promise<void> {
+    await this.redis.del(`${P}fail:u:${username}`)
+  }
+}
