@@ -1,0 +1,386 @@
+/**
+ * An independent recount of the KPIs of DESIGN §6 from the events exactly as
+ * they were sent (arrival order), for tests that compare it with what the
+ * server serves. Written from the DESIGN text, not from the server: it does
+ * not use apply.lua, the apply model, the store or server/domain/kpis.ts.
+ * Only the lifecycle tables of §5 (server/domain/lifecycles.ts), the region
+ * tree (RegionIndex: chains and point lookup) and config/categories.json (SLAs,
+ * the weight of a 'basic' rating) are shared with the server, as contracts.
+ *
+ * Style: first the facts of each subject — walk its own events in arrival
+ * order through the lifecycle table, keep the first occurrence of an id,
+ * refuse what does not fit the current state, note when each milestone was
+ * first reached and whether that was by the deadline in force at that moment.
+ * Then each KPI of a region and period is a filter-and-count over those facts.
+ *
+ * Where DESIGN leaves a choice open, the behaviour of
+ * server/store/scripts/apply.lua was read and is followed here; each such
+ * place is marked "apply.lua:".
+ */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { EventEnvelope } from '../../server/domain/events.ts'
+import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from '../../server/domain/lifecycles.ts'
+import type { RegionIndex } from '../../server/domain/regions.ts'
+
+export type RecountPeriod = 'today' | '7d' | 'month' | 'year'
+export type KpiRow = Record<string, number | null>
+
+/** Every KPI key of DESIGN §6 (plus `calls`, the denominator of answerRate, which the wire carries too). */
+export const RECOUNT_KEYS = [
+  'caseReported', 'caseRegistered', 'registerRate', 'disposalRate', 'onTimeDisposalRate', 'closeRate',
+  'onTimeCloseRate', 'reworkRate', 'caseClosedFlow', 'hotlineClosedFlow', 'caseOpen', 'caseOverdue', 'casePending',
+  'mediationSuccessRate', 'hotlineReceived', 'calls', 'answerRate', 'directCloseRate', 'hotlineCloseRate',
+  'onTimeHotlineCloseRate', 'satisfactionRate', 'solveRate', 'responseRate', 'hotlineOpen', 'hotlineOverdue',
+  'workersOnDuty', 'patrols', 'visits', 'households', 'patrolCoverage', 'alerts', 'alertsCritical',
+] as const
+
+const HOUR = 3_600_000
+const DAY = 86_400_000
+// Asia/Shanghai has kept +08:00 without daylight saving since 1991: a fixed shift gives the calendar day.
+const SHANGHAI = 8 * HOUR
+
+/** yyyy-mm-dd of an instant in Asia/Shanghai. */
+export const shanghaiDay = (ms: number): string => new Date(ms + SHANGHAI).toISOString().slice(0, 10)
+
+interface CategoryFile {
+  satisfactionBasicWeight?: number
+  case: { code: string; children: { code: string; sla?: { normal: number; urgent: number } }[] }[]
+  hotlineSla: Record<string, { normal: number; urgent: number }>
+}
+
+/** What the recount knows of a case (数字城管 / 网格事件). */
+export interface CaseFacts {
+  subject: string
+  chain: readonly string[] // intake region, deepest first
+  dispute: boolean
+  reportedAt: number
+  registeredAt?: number
+  disposedAt?: number // first time DISPOSED was reached
+  disposedByDeadline: boolean
+  reworked: boolean
+  closedAt?: number
+  closedFrom?: 'REPORTED' | 'DISPOSED'
+  closedByDeadline: boolean
+  outcome?: unknown
+  state: string // after the last applied event
+  deadline?: number // in force after the last applied event
+}
+
+/** What the recount knows of a 12345 work order. */
+export interface OrderFacts {
+  subject: string
+  chain: readonly string[]
+  receivedAt: number
+  deadline: number
+  firstClose?: { at: number; direct: boolean; byDeadline: boolean }
+  closeTimes: number[] // every applied close (办结 and 直接办结): the flow count
+  rating?: { satisfaction: unknown; solved: boolean; contacted: boolean } // the latest
+  state: string
+}
+
+interface WorkerFacts { subject: string; on: boolean; chain: readonly string[] }
+interface CallFact { chain: readonly string[]; at: number; answered: boolean }
+interface GridFlow { chain: readonly string[]; at: number; type: 'patrol' | 'visit' | 'alert'; households: number; critical: boolean; grid: string | null }
+
+export interface RecountTotals {
+  /** Items that are not a replayed id: the server's `accepted` (refused ones included). */
+  accepted: number
+  duplicates: number
+  outOfOrder: number
+  refusedByType: Record<string, number>
+}
+
+export interface Recount {
+  totals: RecountTotals
+  cases: CaseFacts[]
+  orders: OrderFacts[]
+  /** KPI values of a region for a period, at the channel instant `now` (also decides which days the period holds). */
+  kpis(region: string, period: RecountPeriod, now: number): KpiRow
+}
+
+export interface RecountOptions {
+  regions: RegionIndex
+  /** Path of categories.json; default config/categories.json of this repository. */
+  categoriesFile?: string
+}
+
+const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den)
+const parseTime = (v: unknown): number | undefined => (typeof v === 'string' ? Date.parse(v) : undefined)
+
+/** Recount from the events in the exact order they were sent. */
+export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): Recount {
+  const categories = JSON.parse(
+    readFileSync(o.categoriesFile ?? resolve(import.meta.dirname, '../../config/categories.json'), 'utf8'),
+  ) as CategoryFile
+  const caseSla = new Map<string, { normal: number; urgent: number }>()
+  for (const group of categories.case) for (const c of group.children) if (c.sla) caseSla.set(c.code, c.sla)
+  const hotlineSla = (kind: unknown) => categories.hotlineSla[String(kind)] ?? categories.hotlineSla.other ?? { normal: 72, urgent: 24 }
+  const basicWeight = categories.satisfactionBasicWeight ?? 0.9
+  const regions = o.regions
+  const root = regions.root.code
+
+  // The region an event names: the deepest region containing its location, else its region code (DESIGN §4).
+  const placeOf = (e: EventEnvelope): string | null => {
+    if (e.location) {
+      const hit = regions.locate(e.location[0], e.location[1])
+      if (hit) return hit.code
+    }
+    return e.region ?? null
+  }
+  const chainOf = (code: string | null): readonly string[] => (code ? regions.chain(code) : [])
+
+  // 1. Idempotency: only the first occurrence of an id exists; the rest are duplicates.
+  const seen = new Set<string>()
+  const unique: EventEnvelope[] = []
+  for (const e of arrival) {
+    if (seen.has(e.id)) continue
+    seen.add(e.id)
+    unique.push(e)
+  }
+  const totals: RecountTotals = { accepted: unique.length, duplicates: arrival.length - unique.length, outOfOrder: 0, refusedByType: {} }
+  const refuse = (e: EventEnvelope) => {
+    totals.outOfOrder++
+    const k = `${e.feed}.${e.type}`
+    totals.refusedByType[k] = (totals.refusedByType[k] ?? 0) + 1
+  }
+
+  // 2. Each subject's own events, in arrival order.
+  const calls: CallFact[] = []
+  const bySubject = new Map<string, EventEnvelope[]>()
+  for (const e of unique) {
+    if (e.feed === 'hotline' && e.type === 'call') {
+      // calls have no subject state: a flow by call day. apply.lua: a call that names no place counts at the city (root).
+      const place = placeOf(e)
+      calls.push({ chain: place ? chainOf(place) : [root], at: Date.parse(e.at), answered: e.attrs?.answered === true })
+      continue
+    }
+    const key = `${e.feed}\u0000${e.subject}`
+    const list = bySubject.get(key)
+    if (list) list.push(e)
+    else bySubject.set(key, [e])
+  }
+
+  const cases: CaseFacts[] = []
+  const slaHoursOf = new Map<CaseFacts, number>() // SLA of a case: category and priority of its report
+  const orders: OrderFacts[] = []
+  const workers: WorkerFacts[] = []
+  const flows: GridFlow[] = []
+  const fits = (table: Record<string, Transition>, type: string, state: string) =>
+    Object.hasOwn(table, type) && table[type]!.from.includes(state)
+  const after = (t: Transition, state: string) => (t.to === '=' ? state : t.to)
+
+  for (const events of bySubject.values()) {
+    const feed = events[0]!.feed
+    if (feed === 'case') {
+      let c: CaseFacts | undefined
+      let state = ''
+      for (const e of events) {
+        if (!fits(CASE_LIFECYCLE, e.type, state)) { refuse(e); continue }
+        const at = Date.parse(e.at)
+        const attrs = e.attrs ?? {}
+        if (e.type === 'reported') {
+          c = {
+            subject: e.subject, chain: chainOf(placeOf(e)), dispute: (e.category ?? '').startsWith('dispute.'),
+            reportedAt: at, disposedByDeadline: false, reworked: false, closedByDeadline: false, state: '',
+          }
+          cases.push(c)
+          const sla = caseSla.get(e.category ?? '')
+          if (!sla) throw new Error(`recount: no SLA for case category ${e.category}`)
+          slaHoursOf.set(c, attrs.priority === 'urgent' ? sla.urgent : sla.normal)
+        }
+        const f = c!
+        switch (e.type) {
+          case 'registered':
+            f.registeredAt = at
+            f.deadline = parseTime(attrs.deadline) ?? at + slaHoursOf.get(f)! * HOUR
+            break
+          case 'extended':
+            f.deadline = parseTime(attrs.deadline)
+            break
+          case 'disposed':
+            if (f.disposedAt === undefined) {
+              f.disposedAt = at
+              f.disposedByDeadline = f.deadline !== undefined && at <= f.deadline
+            }
+            break
+          case 'rework':
+            f.reworked = true
+            break
+          case 'closed':
+            // CLOSED is terminal for a case, so this happens at most once per subject
+            f.closedAt = at
+            f.closedFrom = state === 'REPORTED' ? 'REPORTED' : 'DISPOSED'
+            f.closedByDeadline = state !== 'REPORTED' && f.deadline !== undefined && at <= f.deadline
+            f.outcome = attrs.outcome
+            break
+        }
+        state = after(CASE_LIFECYCLE[e.type as keyof typeof CASE_LIFECYCLE], state)
+        f.state = state
+      }
+    } else if (feed === 'hotline') {
+      let h: OrderFacts | undefined
+      let state = ''
+      for (const e of events) {
+        if (!fits(HOTLINE_LIFECYCLE, e.type, state)) { refuse(e); continue }
+        const at = Date.parse(e.at)
+        const attrs = e.attrs ?? {}
+        if (e.type === 'received') {
+          const sla = hotlineSla(attrs.kind)
+          h = {
+            subject: e.subject, chain: chainOf(placeOf(e)), receivedAt: at,
+            deadline: parseTime(attrs.deadline) ?? at + (attrs.urgency === 'urgent' ? sla.urgent : sla.normal) * HOUR,
+            closeTimes: [], state: '',
+          }
+          orders.push(h)
+        }
+        const f = h!
+        switch (e.type) {
+          case 'extended':
+            f.deadline = parseTime(attrs.deadline)!
+            break
+          case 'directClosed':
+          case 'closed':
+            f.closeTimes.push(at)
+            // the closed milestone counts once: the first close. apply.lua: directCloseRate counts orders
+            // whose FIRST close was 直接办结 (a later directClosed after a reopen and a return does not count).
+            f.firstClose ??= { at, direct: e.type === 'directClosed', byDeadline: at <= f.deadline }
+            break
+          case 'rated':
+            // DESIGN: satisfaction is the latest rating. apply.lua: a new rating replaces the previous one.
+            f.rating = { satisfaction: attrs.satisfaction, solved: attrs.solved === true, contacted: attrs.contacted === true }
+            break
+        }
+        state = after(HOTLINE_LIFECYCLE[e.type as keyof typeof HOTLINE_LIFECYCLE], state)
+        f.state = state
+      }
+    } else {
+      // Grid workers. §5 gives no table; apply.lua: offDuty and position are refused unless the worker is
+      // on duty; onDuty is always applied (again while on duty it moves the worker to the new place);
+      // patrol, visit and alert are applied whatever the duty state and count at the event's OWN place
+      // (not the worker's duty region); only a patrol whose place is a grid covers that grid.
+      const w: WorkerFacts = { subject: events[0]!.subject, on: false, chain: [] }
+      let known = false
+      for (const e of events) {
+        const at = Date.parse(e.at)
+        if (e.type === 'onDuty') {
+          w.on = true
+          w.chain = chainOf(placeOf(e))
+          known = true
+        } else if (e.type === 'offDuty' || e.type === 'position') {
+          if (!w.on) { refuse(e); continue }
+          if (e.type === 'offDuty') w.on = false
+        } else if (e.type === 'patrol' || e.type === 'visit' || e.type === 'alert') {
+          const place = placeOf(e)
+          const households = Number(e.attrs?.households)
+          flows.push({
+            chain: chainOf(place), at, type: e.type,
+            households: e.type === 'visit' && Number.isFinite(households) ? households : 0,
+            critical: e.type === 'alert' && e.attrs?.severity === 'critical',
+            grid: place && regions.get(place)?.level === 'grid' ? place : null,
+          })
+        }
+      }
+      if (known) workers.push(w)
+    }
+  }
+
+  // 3. Index the facts by every region of their chain (a parent holds its children's and its own).
+  const index = <T extends { chain: readonly string[] }>(items: T[]) => {
+    const m = new Map<string, T[]>()
+    for (const it of items) for (const r of it.chain) (m.get(r) ?? m.set(r, []).get(r)!).push(it)
+    return m
+  }
+  const casesIn = index(cases)
+  const ordersIn = index(orders)
+  const callsIn = index(calls)
+  const flowsIn = index(flows)
+  const workersIn = index(workers)
+  const gridsIn = new Map<string, number>()
+  for (const f of regions.collection.features) {
+    if (f.properties.level !== 'grid') continue
+    for (const r of regions.chain(f.properties.code)) gridsIn.set(r, (gridsIn.get(r) ?? 0) + 1)
+  }
+
+  /** Which Shanghai days a period holds at `now`: today; today and the 6 days before; the month; the year. */
+  const periodTest = (period: RecountPeriod, now: number): ((ms: number | undefined) => boolean) => {
+    const today = shanghaiDay(now)
+    if (period === 'today') return (ms) => ms !== undefined && shanghaiDay(ms) === today
+    if (period === '7d') {
+      const days = new Set(Array.from({ length: 7 }, (_, i) => shanghaiDay(now - i * DAY)))
+      return (ms) => ms !== undefined && days.has(shanghaiDay(ms))
+    }
+    const prefix = period === 'month' ? today.slice(0, 7) : today.slice(0, 4)
+    return (ms) => ms !== undefined && shanghaiDay(ms).startsWith(prefix)
+  }
+
+  function kpis(region: string, period: RecountPeriod, now: number): KpiRow {
+    const inP = periodTest(period, now)
+    const cs = casesIn.get(region) ?? []
+    const os = ordersIn.get(region) ?? []
+    const cl = callsIn.get(region) ?? []
+    const fl = flowsIn.get(region) ?? []
+    const count = <T>(xs: T[], p: (x: T) => boolean) => xs.reduce((n, x) => (p(x) ? n + 1 : n), 0)
+
+    // cases: 上报数/立案率 by report day; registered, disposed, closed, rework by registration day
+    const reported = cs.filter((c) => inP(c.reportedAt))
+    const registered = cs.filter((c) => inP(c.registeredAt))
+    const disposed = registered.filter((c) => c.disposedAt !== undefined)
+    const closedAfterRegistration = registered.filter((c) => c.closedFrom === 'DISPOSED')
+    // disputes: cohort of the registration day; apply.lua: one closed from REPORTED (自行处置) on its report day
+    const disputesClosed = cs.filter((c) => c.dispute && c.closedAt !== undefined && inP(c.registeredAt ?? c.reportedAt))
+
+    // hotline: everything of an order by its received day; closes as a flow by close day
+    const received = os.filter((h) => inP(h.receivedAt))
+    const closed = received.filter((h) => h.firstClose)
+    const rated = received.filter((h) => h.rating)
+    const periodCalls = cl.filter((c) => inP(c.at))
+
+    const pf = fl.filter((f) => inP(f.at))
+    const patrolled = new Set(pf.filter((f) => f.type === 'patrol' && f.grid !== null).map((f) => f.grid))
+
+    // now-counts at the channel instant
+    const caseOpen = cs.filter((c) => c.state === 'REGISTERED' || c.state === 'DISPATCHED' || c.state === 'DISPOSED')
+    const hotlineOpen = os.filter((h) => h.state === 'RECEIVED' || h.state === 'DISPATCHED' || h.state === 'REPLIED')
+
+    return {
+      caseReported: reported.length,
+      caseRegistered: registered.length,
+      registerRate: ratio(count(reported, (c) => c.registeredAt !== undefined), reported.length),
+      disposalRate: ratio(disposed.length, registered.length),
+      onTimeDisposalRate: ratio(count(disposed, (c) => c.disposedByDeadline), registered.length),
+      closeRate: ratio(closedAfterRegistration.length, registered.length),
+      onTimeCloseRate: ratio(count(closedAfterRegistration, (c) => c.closedByDeadline), registered.length),
+      reworkRate: ratio(count(disposed, (c) => c.reworked), disposed.length),
+      caseClosedFlow: count(cs, (c) => inP(c.closedAt)),
+      hotlineClosedFlow: os.reduce((n, h) => n + count(h.closeTimes, (t) => inP(t)), 0),
+      caseOpen: caseOpen.length,
+      caseOverdue: count(caseOpen, (c) => c.deadline !== undefined && c.deadline < now),
+      casePending: count(cs, (c) => c.state === 'REPORTED'),
+      mediationSuccessRate: ratio(count(disputesClosed, (c) => c.outcome === 'success'), disputesClosed.length),
+      hotlineReceived: received.length,
+      calls: periodCalls.length,
+      answerRate: ratio(count(periodCalls, (c) => c.answered), periodCalls.length),
+      directCloseRate: ratio(count(closed, (h) => h.firstClose!.direct), received.length),
+      hotlineCloseRate: ratio(closed.length, received.length),
+      onTimeHotlineCloseRate: ratio(count(closed, (h) => h.firstClose!.byDeadline), received.length),
+      satisfactionRate: ratio(
+        count(rated, (h) => h.rating!.satisfaction === 'satisfied') + basicWeight * count(rated, (h) => h.rating!.satisfaction === 'basic'),
+        rated.length,
+      ),
+      solveRate: ratio(count(rated, (h) => h.rating!.solved), rated.length),
+      responseRate: ratio(count(rated, (h) => h.rating!.contacted), rated.length),
+      hotlineOpen: hotlineOpen.length,
+      hotlineOverdue: count(hotlineOpen, (h) => h.deadline < now),
+      workersOnDuty: count(workersIn.get(region) ?? [], (w) => w.on),
+      patrols: count(pf, (f) => f.type === 'patrol'),
+      visits: count(pf, (f) => f.type === 'visit'),
+      households: pf.reduce((n, f) => n + f.households, 0),
+      patrolCoverage: ratio(patrolled.size, gridsIn.get(region) ?? 0),
+      alerts: count(pf, (f) => f.type === 'alert'),
+      alertsCritical: count(pf, (f) => f.critical),
+    }
+  }
+
+  return { totals, cases, orders, kpis }
+}
