@@ -6,7 +6,10 @@
 import type { Server as HttpServer } from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import type { ClientToServer, ServerToClient, SubscribeReq } from '../domain/protocol.ts'
-import { AppError, BadRequestError, UnknownRegionError } from '../domain/errors.ts'
+import { AppError, BadRequestError, UnauthorizedError, UnknownRegionError } from '../domain/errors.ts'
+import type { Principal } from '../domain/users.ts'
+import { assertInScope, ForbiddenError, tokenOf } from '../auth/authenticate.ts'
+import type { Sessions } from '../auth/sessions.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { ChannelReader } from '../channels/channel-reader.ts'
 import type { Channel, Channels } from '../channels/channels.ts'
@@ -17,11 +20,19 @@ import { LogTailer } from './log-tailer.ts'
 import { Subscriptions, type Outlet, type Subscription } from './subscriptions.ts'
 import { withAck } from './with-ack.ts'
 
-export interface RealtimeDeps { store: Store; channels: Channels; regions: RegionIndex; reader: ChannelReader }
+export interface RealtimeDeps {
+  store: Store
+  channels: Channels
+  regions: RegionIndex
+  reader: ChannelReader
+  /** When given, every socket must authenticate and may subscribe only within its scope. */
+  sessions?: Sessions
+}
 type WallSocket = Socket<ClientToServer, ServerToClient>
 
 const FLUSH_MS = 100
 const MAX_WRITE_BUFFER = 200
+const REVALIDATE_MS = 10_000
 const room = (channel: string, region: string) => `${channel}|${region}`
 
 export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
@@ -72,9 +83,19 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     for (const sub of subs.ofChannel(ch.id)) sub.outlet.resync() // a fresh snapshot as `reset`
   })
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     try {
-      d.channels.get(String(socket.handshake.query.channel ?? 'live'))
+      const channel = String(socket.handshake.query.channel ?? 'live')
+      d.channels.get(channel)
+      if (d.sessions) {
+        const { headers, query, auth } = socket.handshake
+        const token = tokenOf(headers, query, auth)
+        const principal = await d.sessions.resolve(token)
+        if (!principal) throw new UnauthorizedError('log in first: connect with auth: { token }')
+        if (principal.channel && principal.channel !== channel) throw new ForbiddenError(`this display token shows channel ${principal.channel} only`)
+        socket.data.principal = principal
+        socket.data.token = token
+      }
       next()
     } catch (err) {
       const refusal = err as Error & { data?: unknown }
@@ -108,6 +129,8 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     socket.on('subscribe', withAck(async (req: SubscribeReq) => {
       if (!req || typeof req.region !== 'string') throw new BadRequestError('subscribe needs { region }')
       if (!d.regions.get(req.region)) throw new UnknownRegionError(req.region) // before leaving the current room
+      const principal = socket.data.principal as Principal | undefined
+      if (principal) assertInScope(principal, d.regions, req.region, channel)
       if (current) void socket.leave(room(channel, current.region))
       current = subs.open(outlet, channel, req.region)
       try {
@@ -126,6 +149,17 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   })
 
   const flushTimer = setInterval(() => subs.flush(), FLUSH_MS)
+  // logout and revocation reach open sockets too: each token is checked again every 10 s
+  const recheckTimer = setInterval(() => {
+    if (!d.sessions || d.store.status !== 'ready') return
+    for (const socket of io.sockets.sockets.values()) {
+      const token = socket.data.token as string | undefined
+      if (!token) continue
+      void d.sessions.resolve(token).then((p) => {
+        if (!p) socket.disconnect(true)
+      }, () => {})
+    }
+  }, REVALIDATE_MS)
   let tick = 0
   const pushTimer = setInterval(() => {
     tick++
@@ -140,6 +174,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     async stop() {
       clearInterval(flushTimer)
       clearInterval(pushTimer)
+      clearInterval(recheckTimer)
       await Promise.all([...tailers.values()].map((t) => t.stop()))
       await new Promise<void>((resolve) => io.close(() => resolve()))
     },
