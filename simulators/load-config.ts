@@ -4,15 +4,15 @@
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { Categories } from '../server/domain/categories.ts'
+import { Categories, type CategoryConfig } from '../server/domain/categories.ts'
 import type { RegionCollection } from '../server/domain/regions.ts'
-import type { SimCategories } from './generators/catalog.ts'
+import { parseSimParams, type SimParams } from './sim-params.ts'
 
-export interface SimConfig { regions: RegionCollection; categories: SimCategories }
+export interface SimConfig { regions: RegionCollection; categories: CategoryConfig; params: SimParams }
 
-const CONFIG_DIR = resolve(import.meta.dirname, '../config')
+export const CONFIG_DIR = resolve(import.meta.dirname, '../config')
 
-function readJson(path: string): unknown {
+export function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'))
   } catch (err) {
@@ -20,12 +20,17 @@ function readJson(path: string): unknown {
   }
 }
 
-/** Regions from `regionsFile` (default: the one .geojson in config/regions) and config/categories.json. */
+/** config/simulation.json (or `file`), validated. */
+export function loadSimParams(file = join(CONFIG_DIR, 'simulation.json')): SimParams {
+  return parseSimParams(readJson(file), file)
+}
+
+/** Regions from `regionsFile` (default: the one .geojson in config/regions), config/categories.json and config/simulation.json. */
 export function loadSimConfig(regionsFile?: string): SimConfig {
   const dir = join(CONFIG_DIR, 'regions')
   const path = regionsFile ?? join(dir, readdirSync(dir).find((f) => f.endsWith('.geojson')) ?? 'missing.geojson')
   const regions = readJson(path) as RegionCollection
   if (regions?.type !== 'FeatureCollection' || !Array.isArray(regions.features)) throw new Error(`${path} is not a GeoJSON FeatureCollection`)
   const categories = Categories.parse(readJson(join(CONFIG_DIR, 'categories.json'))).config
-  return { regions, categories }
+  return { regions, categories, params: loadSimParams() }
 }

@@ -13,14 +13,14 @@ export interface RunTotals {
   /** Generated but not delivered when the run ended. */
   unsent: number
   elapsedSec: number
-  reason: 'duration' | 'aborted' | 'fatal' | 'backlog'
+  reason: 'duration' | 'aborted' | 'fatal' | 'backlog' | 'done'
   /** Set when the run failed (the CLI exits non-zero). */
   error?: string
 }
 
 const EVERY_MS = 5000
 const SHOW_REJECTIONS = 5
-const REASONS: Record<RunTotals['reason'], string> = { duration: '时长已到', aborted: '已中止', fatal: '服务器拒绝', backlog: '积压超限' }
+const REASONS: Record<RunTotals['reason'], string> = { duration: '时长已到', aborted: '已中止', fatal: '服务器拒绝', backlog: '积压超限', done: '全部发送' }
 
 export class ProgressLog {
   generated = 0
@@ -53,11 +53,11 @@ export class ProgressLog {
     }
   }
 
-  /** Log a progress line when 5 s have passed since the last one. */
-  tick(now: number, waiting: number): void {
+  /** Log a progress line when 5 s have passed since the last one; `extra` is appended (e.g. the scenario time). */
+  tick(now: number, waiting: number, extra?: () => string): void {
     if (now - this.windowStart < EVERY_MS) return
     const perSec = this.windowSent / ((now - this.windowStart) / 1000)
-    this.log(this.line(perSec, waiting))
+    this.log(this.line(perSec, waiting) + (extra ? ` · ${extra()}` : ''))
     this.windowStart = now
     this.windowSent = 0
   }

@@ -5,7 +5,7 @@
  * about 97 % of cases are disposed by their deadline, as in the seed figures.
  */
 import type { CaseCategory } from './catalog.ts'
-import { randomPointIn } from './grid-geometry.ts'
+import { randomPointIn, type SimGrid } from './grid-geometry.ts'
 import { formatAt, dayStamp } from './shanghai-time.ts'
 import { after, dispatchOrBounce, type ReturnDelays } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
@@ -30,13 +30,16 @@ interface Case {
   deadline: number
 }
 
+/** What a scenario may fix about a new case; the rest is drawn from the configured mix. */
+export interface CaseIntake { grid?: SimGrid; category?: CaseCategory; urgentShare?: number }
+
 /** A new case reported at `at`, with its whole lifecycle scheduled step by step. */
-export function startCase(ctx: SimContext, at: number): void {
+export function startCase(ctx: SimContext, at: number, o: CaseIntake = {}): void {
   if (!ctx.openSubject()) return
   const { rng } = ctx
-  const grid = ctx.grids.pick(rng)
-  const category = ctx.catalog.caseCategories.pick(rng)
-  const urgent = rng.chance(0.05)
+  const grid = o.grid ?? ctx.grids.pick(rng)
+  const category = o.category ?? ctx.catalog.caseCategories.pick(rng)
+  const urgent = rng.chance(o.urgentShare ?? ctx.catalog.params.case.urgentShare)
   const ev = new SubjectEvents(ctx, 'case', ctx.newSubjectId('AJ', dayStamp(at)), grid.code)
   ev.emit('reported', at, {
     location: randomPointIn(rng, grid),
@@ -47,16 +50,18 @@ export function startCase(ctx: SimContext, at: number): void {
   const r = rng.next()
   if (r < 0.04) ctx.schedule(after(ctx, at, 40, 5), (t) => finish(ctx, c, t, 'cancelled'))
   else if (r < 0.09) ctx.schedule(after(ctx, at, 30, 3), (t) => finish(ctx, c, t, 'closed'))
-  else ctx.schedule(after(ctx, at, urgent ? 8 : 25, 2), (t) => register(ctx, c, t))
+  else {
+    const mean = ctx.catalog.params.case.registerMeanMin
+    ctx.schedule(after(ctx, at, urgent ? mean / 3 : mean, 2), (t) => register(ctx, c, t))
+  }
 }
-
 
 function register(ctx: SimContext, c: Case, t: number): void {
   c.registeredAt = t
   c.deadline = t + ctx.minutes(c.slaMin)
   // Compressed time: send the compressed deadline, or nothing would ever be overdue in a demo.
   c.ev.emit('registered', t, { attrs: ctx.compressed ? { deadline: formatAt(c.deadline) } : {} })
-  ctx.schedule(after(ctx, t, 15, 2), (t2) => dispatch(ctx, c, t2, 1))
+  ctx.schedule(after(ctx, t, ctx.catalog.params.case.dispatchMeanMin, 2), (t2) => dispatch(ctx, c, t2, 1))
 }
 
 function dispatch(ctx: SimContext, c: Case, t: number, attempt: number): void {
@@ -65,7 +70,7 @@ function dispatch(ctx: SimContext, c: Case, t: number, attempt: number): void {
   const department = rng.pick(DEPARTMENTS[group] ?? TOWNSHIP_OFFICE)
   const delays = { back: [30, 5], again: [10, 2] } as const satisfies ReturnDelays
   if (dispatchOrBounce(ctx, c.ev, t, attempt, department, delays, (t2) => dispatch(ctx, c, t2, 2))) return
-  const onTime = rng.chance(0.97)
+  const onTime = rng.chance(ctx.catalog.params.case.onTimeShare)
   const share = onTime ? rng.between(0.08, 0.92) : rng.between(1.03, 1.5)
   const disposeAt = Math.max(after(ctx, t, 20, 5), c.registeredAt + ctx.minutes(share * c.slaMin))
   if (rng.chance(onTime ? 0.04 : 0.5)) ctx.schedule(t + (disposeAt - t) * 0.5, (t2) => c.ev.emit('urged', t2))

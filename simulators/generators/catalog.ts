@@ -1,8 +1,10 @@
 /**
- * The category config as the generators draw from it: case leaves weighted
- * by how often such cases occur, hotline leaves, and SLA lookups in hours.
+ * The category config and config/simulation.json as the generators draw
+ * from them: case and hotline leaves weighted by how often they occur, the
+ * kind, satisfaction, activity and severity mixes, and SLA lookups in hours.
  */
 import type { CategoryConfig } from '../../server/domain/categories.ts'
+import { entriesOf, type GridActivity, type HotlineKind, type SimParams } from '../sim-params.ts'
 import { WeightedTable } from './random.ts'
 
 /** The parts of config/categories.json the simulator reads (CategoryConfig fits). */
@@ -10,26 +12,41 @@ export type SimCategories = Pick<CategoryConfig, 'case' | 'hotline' | 'hotlineSl
 
 export interface CaseCategory { code: string; sla: { normal: number; urgent: number } }
 
-// Street-level sanitation and vendor cases dominate a 数字城管 stream; disputes are a few percent.
-const CASE_WEIGHTS: Record<string, number> = {
-  'city.sanitation': 30, 'city.vendors': 15, 'city.facilities': 12, 'city.greenery': 6,
-  'city.construction': 4, 'city.waterlogging': 3,
-}
-const weightOf = (code: string) => CASE_WEIGHTS[code] ?? (code.startsWith('dispute.') ? 1 : 4)
-
 const FALLBACK_SLA = { normal: 72, urgent: 24 }
+const PARAMS_FILE = 'config/simulation.json'
 
 export class Catalog {
   readonly caseCategories: WeightedTable<CaseCategory>
-  readonly hotlineCategories: string[]
+  readonly hotlineCategories: WeightedTable<string>
+  readonly kinds: [HotlineKind, number][]
+  readonly satisfaction: ['satisfied' | 'basic' | 'unsatisfied', number][]
+  readonly activities: [GridActivity, number][]
+  readonly severity: ['info' | 'warning' | 'critical', number][]
+  private readonly caseCodes: Map<string, CaseCategory>
+  private readonly hotlineCodes: Set<string>
 
-  constructor(private readonly config: SimCategories) {
+  constructor(private readonly config: SimCategories, readonly params: SimParams) {
     const cases = config.case.flatMap((g) => g.children.map((c) => ({ code: c.code, sla: c.sla ?? FALLBACK_SLA })))
-    this.caseCategories = new WeightedTable(cases.map((c) => [c, weightOf(c.code)] as const))
-    this.hotlineCategories = config.hotline.flatMap((g) => g.children.map((c) => c.code))
-    if (this.caseCategories.size === 0 || this.hotlineCategories.length === 0) {
-      throw new Error('categories: the simulator needs at least one case and one hotline leaf category')
-    }
+    this.caseCodes = new Map(cases.map((c) => [c.code, c]))
+    this.hotlineCodes = new Set(config.hotline.flatMap((g) => g.children.map((c) => c.code)))
+    this.caseCategories = new WeightedTable(entriesOf(params.case.categories).map(([code, w]) => [this.caseCategory(code, `case.categories.${code}`), w] as const))
+    this.hotlineCategories = new WeightedTable(entriesOf(params.hotline.categories).map(([code, w]) => [this.hotlineCategory(code, `hotline.categories.${code}`), w] as const))
+    this.kinds = entriesOf(params.hotline.kinds)
+    this.satisfaction = entriesOf(params.hotline.satisfaction)
+    this.activities = entriesOf(params.grid.activities)
+    this.severity = entriesOf(params.grid.severity)
+  }
+
+  /** A case leaf by code; `where` names the setting for the error when it is unknown. */
+  caseCategory(code: string, where: string): CaseCategory {
+    const c = this.caseCodes.get(code)
+    if (!c) throw new Error(`${PARAMS_FILE}: ${where}: "${code}" is not a case category of config/categories.json`)
+    return c
+  }
+
+  hotlineCategory(code: string, where: string): string {
+    if (!this.hotlineCodes.has(code)) throw new Error(`${PARAMS_FILE}: ${where}: "${code}" is not a hotline category of config/categories.json`)
+    return code
   }
 
   /** SLA hours of a hotline work order by kind and urgency. */

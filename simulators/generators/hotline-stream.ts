@@ -4,8 +4,8 @@
  * is closed directly (mostly consultations) or dispatched → replied → closed,
  * then usually followed up (回访) with a satisfaction rating.
  */
-import type { SimGrid } from './grid-geometry.ts'
-import { randomPointIn } from './grid-geometry.ts'
+import type { HotlineKind } from '../sim-params.ts'
+import { randomPointIn, type SimGrid } from './grid-geometry.ts'
 import { dayStamp, formatAt } from './shanghai-time.ts'
 import { after, dispatchOrBounce, type ReturnDelays } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
@@ -13,8 +13,6 @@ import { SubjectEvents, type SimContext } from './sim-context.ts'
 /** Average events per hotline arrival (call or online order): turns an event rate into an intake rate. */
 export const HOTLINE_EVENTS_PER_INTAKE = 3.9
 
-const KINDS = [['consult', 50], ['help', 15], ['complaint', 15], ['report', 10], ['suggestion', 6], ['praise', 4]] as const
-const DIRECT_CLOSE: Record<string, number> = { consult: 0.5, praise: 0.85, suggestion: 0.1 }
 const DEPARTMENTS: Record<string, string[]> = {
   'hl.utilities': ['供水公司', '供电公司', '燃气公司', '热力公司'],
   'hl.urban': ['住房和城乡建设局', '交通运输局', '生态环境局', '城市管理综合执法局'],
@@ -24,42 +22,52 @@ const TOWNSHIP_OFFICE = ['乡镇人民政府（街道办事处）']
 
 interface Order { ev: SubjectEvents; category: string; slaMin: number; receivedAt: number; deadline: number; reopened: boolean }
 
+/** What a scenario may fix about a new work order; the rest is drawn from the configured mix. */
+export interface HotlineIntake { grid?: SimGrid; category?: string; kind?: HotlineKind; urgentShare?: number }
+
+/** Work orders per arrival (online orders plus answered calls that become one): turns an order rate into an arrival rate. */
+export function ordersPerArrival(ctx: Pick<SimContext, 'catalog'>): number {
+  const h = ctx.catalog.params.hotline
+  return h.onlineShare + (1 - h.onlineShare) * h.answerRate * h.callToOrder
+}
 
 /** One hotline arrival at `at`: a phone call (maybe leading to an order) or an online order. */
-export function startHotline(ctx: SimContext, at: number): void {
+export function startHotline(ctx: SimContext, at: number, o: HotlineIntake = {}): void {
   const { rng } = ctx
-  const grid = ctx.grids.pick(rng)
-  if (rng.chance(0.25)) {
-    if (ctx.openSubject()) receive(ctx, at, grid, rng.chance(0.5) ? '网站' : '微信')
+  const p = ctx.catalog.params.hotline
+  const grid = o.grid ?? ctx.grids.pick(rng)
+  if (rng.chance(p.onlineShare)) {
+    if (ctx.openSubject()) receive(ctx, at, grid, rng.chance(0.5) ? '网站' : '微信', o)
     return
   }
-  const answered = rng.chance(0.95)
+  const answered = rng.chance(p.answerRate)
   const waitSec = Math.round(answered ? rng.delay(15, 2, 120) : rng.delay(45, 5, 300))
   const talkSec = answered ? Math.round(rng.delay(200, 30, 1200)) : 0
   new SubjectEvents(ctx, 'hotline', ctx.newSubjectId('CL', dayStamp(at)), grid.code).emit('call', at, { attrs: { answered, waitSec, talkSec } })
   // The order's room is reserved at the call, so pending orders count against the cap too.
-  if (answered && rng.chance(0.7) && ctx.openSubject()) ctx.schedule(at + ctx.minutes((waitSec + talkSec) / 60), (t) => receive(ctx, t, grid, '电话'))
+  if (answered && rng.chance(p.callToOrder) && ctx.openSubject()) ctx.schedule(at + ctx.minutes((waitSec + talkSec) / 60), (t) => receive(ctx, t, grid, '电话', o))
 }
 
 /** 受理: a new work order; the caller has already reserved its room with openSubject(). */
-function receive(ctx: SimContext, at: number, grid: SimGrid, channel: string): void {
-  const { rng } = ctx
-  const kind = rng.weighted(KINDS)
-  const urgent = rng.chance(0.05)
-  const slaMin = ctx.catalog.hotlineSlaHours(kind, urgent) * 60
-  const o: Order = {
+function receive(ctx: SimContext, at: number, grid: SimGrid, channel: string, o: HotlineIntake): void {
+  const { rng, catalog } = ctx
+  const p = catalog.params.hotline
+  const kind = o.kind ?? rng.weighted(catalog.kinds)
+  const urgent = rng.chance(o.urgentShare ?? p.urgentShare)
+  const slaMin = catalog.hotlineSlaHours(kind, urgent) * 60
+  const order: Order = {
     ev: new SubjectEvents(ctx, 'hotline', ctx.newSubjectId('HL', dayStamp(at)), grid.code),
-    category: rng.pick(ctx.catalog.hotlineCategories), slaMin, receivedAt: at, deadline: at + ctx.minutes(slaMin), reopened: false,
+    category: o.category ?? catalog.hotlineCategories.pick(rng), slaMin, receivedAt: at, deadline: at + ctx.minutes(slaMin), reopened: false,
   }
   const phone = `1${rng.int(3, 9)}${rng.int(0, 9)}****${String(rng.int(0, 9999)).padStart(4, '0')}`
   const attrs: Record<string, unknown> = { kind, channel, urgency: urgent ? 'urgent' : 'normal', phone }
-  if (ctx.compressed) attrs.deadline = formatAt(o.deadline)
-  o.ev.emit('received', at, { location: randomPointIn(rng, grid), category: o.category, attrs })
+  if (ctx.compressed) attrs.deadline = formatAt(order.deadline)
+  order.ev.emit('received', at, { location: randomPointIn(rng, grid), category: order.category, attrs })
   const r = rng.next()
-  if (r < 0.01) ctx.schedule(after(ctx, at, 30, 5), (t) => { o.ev.emit('voided', t); ctx.closeSubject() })
-  else if (r < 0.01 + (DIRECT_CLOSE[kind] ?? 0.05)) {
-    ctx.schedule(after(ctx, at, 8, 1), (t) => { o.ev.emit('directClosed', t); followUp(ctx, o, t, 0.6) })
-  } else ctx.schedule(after(ctx, at, 25, 3), (t) => dispatch(ctx, o, t, 1))
+  if (r < 0.01) ctx.schedule(after(ctx, at, 30, 5), (t) => { order.ev.emit('voided', t); ctx.closeSubject() })
+  else if (r < 0.01 + (p.directClose[kind] ?? 0.05)) {
+    ctx.schedule(after(ctx, at, 8, 1), (t) => { order.ev.emit('directClosed', t); followUp(ctx, order, t, (2 / 3) * p.ratedShare) })
+  } else ctx.schedule(after(ctx, at, p.dispatchMeanMin, 3), (t) => dispatch(ctx, order, t, 1))
 }
 
 function dispatch(ctx: SimContext, o: Order, t: number, attempt: number): void {
@@ -74,7 +82,7 @@ function dispatch(ctx: SimContext, o: Order, t: number, attempt: number): void {
 /** From DISPATCHED: 答复 by a share of the SLA (98 % on time), maybe 催办 / 延期 on the way, then 办结. */
 function planReply(ctx: SimContext, o: Order, t: number): void {
   const { rng } = ctx
-  const onTime = rng.chance(0.98)
+  const onTime = rng.chance(ctx.catalog.params.hotline.onTimeShare)
   const share = o.reopened ? 0.2 : onTime ? rng.between(0.05, 0.8) : rng.between(1.02, 1.4)
   const replyAt = Math.max(after(ctx, t, 30, 5), o.receivedAt + ctx.minutes(share * o.slaMin))
   if (rng.chance(onTime ? 0.04 : 0.6)) ctx.schedule(t + (replyAt - t) * 0.5, (t2) => o.ev.emit('urged', t2))
@@ -88,7 +96,7 @@ function planReply(ctx: SimContext, o: Order, t: number): void {
     o.ev.emit('replied', t2)
     ctx.schedule(after(ctx, t2, Math.min(120, 0.08 * o.slaMin), 5), (t3) => {
       o.ev.emit('closed', t3)
-      followUp(ctx, o, t3, o.reopened ? 0 : 0.9)
+      followUp(ctx, o, t3, o.reopened ? 0 : ctx.catalog.params.hotline.ratedShare)
     })
   })
 }
@@ -98,7 +106,7 @@ function followUp(ctx: SimContext, o: Order, t: number, p: number): void {
   const { rng } = ctx
   if (!rng.chance(p)) return ctx.closeSubject()
   ctx.schedule(after(ctx, t, 12 * 60, 30), (t2) => {
-    const satisfaction = rng.weighted([['satisfied', 95], ['basic', 4], ['unsatisfied', 1]] as const)
+    const satisfaction = rng.weighted(ctx.catalog.satisfaction)
     const solved = rng.chance(satisfaction === 'satisfied' ? 0.96 : satisfaction === 'basic' ? 0.7 : 0.2)
     o.ev.emit('rated', t2, { attrs: { contacted: rng.chance(0.98), solved, satisfaction } })
     if (satisfaction !== 'unsatisfied' || !rng.chance(0.4)) return ctx.closeSubject()

@@ -14,3 +14,9 @@ export function formatAt(ms: number): string {
 export function dayStamp(ms: number): string {
   return new Date(ms + OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '')
 }
+
+/** Like formatAt, but keeps milliseconds when there are any (a recording gives back what arrived). */
+export function formatAtExact(ms: number): string {
+  if (ms % 1000 === 0) return formatAt(ms)
+  return new Date(ms + OFFSET_MS).toISOString().slice(0, 23) + '+08:00'
+}

@@ -9,6 +9,7 @@ import type { Catalog } from './catalog.ts'
 import type { Step } from './event-queue.ts'
 import type { SimGrid } from './grid-geometry.ts'
 import type { Rng, WeightedTable } from './random.ts'
+import type { GridActivity } from '../sim-params.ts'
 import { formatAt } from './shanghai-time.ts'
 
 export interface SimContext {
@@ -30,6 +31,8 @@ export interface SimContext {
   closeSubject(): void
   /** A new work-order number: prefix, intake day, run tag and a running number. */
   newSubjectId(prefix: string, day: string): string
+  /** What a grid worker in `grid` does next at `at`, as weights (a scenario may step up patrols). */
+  gridActivities(grid: SimGrid, at: number): readonly (readonly [GridActivity, number])[]
 }
 
 export interface EventFields {

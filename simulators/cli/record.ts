@@ -1,0 +1,61 @@
+/**
+ * npm run record -- --redis <url> --channel <id> --from <ISO> --to <ISO>:
+ * write what arrived on a channel in that span (by arrival time) as NDJSON,
+ * ready for npm run post-file or a replay channel.
+ */
+import { Redis } from 'ioredis'
+import { openOutput, writeNdjson } from '../ndjson.ts'
+import { readChannelLog, type RecordStats } from '../record-log.ts'
+import { count, die, fail, parseFlags, say, shortTime, timeFlag } from './cli-flags.ts'
+
+const HELP = `用法 usage: npm run record -- --from <ISO时间> --to <ISO时间> [选项]
+
+把一个频道在两个时刻之间到达的事件（按日志流 sr:{频道}:log 的到达时间）导出为 NDJSON。
+被拒绝（顺序不符）的事件同样导出：录制的就是到达的内容。
+
+  --redis <地址>     Redis 地址，默认 redis://127.0.0.1:6379（可带库号，如 redis://host:6379/2）
+  --channel <频道>   频道，默认 live（或 replay-xxx / sim-xxx）
+  --from <ISO时间>   起始时刻（含），例如 2026-11-20T00:00:00+08:00
+  --to <ISO时间>     结束时刻（含）
+  --out <文件>       输出文件，默认 -（标准输出）
+  --help             显示本帮助
+`
+
+const flags = parseFlags({
+  redis: { type: 'string' }, channel: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' },
+}, HELP)
+
+const channel = flags.channel ?? 'live'
+if (!/^[\w-]{1,64}$/.test(channel)) fail(`--channel "${channel}" 无效，应为 live、replay-<名称> 或 sim-<名称>`)
+const from = timeFlag('from', flags.from)
+const to = timeFlag('to', flags.to)
+if (to < from) fail('--to 早于 --from')
+const url = flags.redis ?? 'redis://127.0.0.1:6379'
+if (!/^rediss?:\/\//.test(url)) fail(`--redis "${url}" 不是 redis:// 地址`)
+const outPath = flags.out ?? '-'
+
+const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null })
+redis.on('error', () => {}) // reported below, from the failing command
+try {
+  await redis.connect()
+} catch (err) {
+  die(`无法连接 Redis ${url}：${(err as Error).message}`)
+}
+
+const stats: RecordStats = { entries: 0, events: 0, skipped: 0, refused: 0 }
+say(`录制频道 ${channel}：${shortTime(from)} — ${shortTime(to)} → ${outPath === '-' ? '标准输出' : outPath}`)
+let last = performance.now()
+try {
+  await writeNdjson(openOutput(outPath), readChannelLog(redis, channel, from, to, stats), () => {
+    if (performance.now() - last < 2000) return
+    last = performance.now()
+    say(`已导出 ${count(stats.events)} 条`)
+  })
+  const skipped = stats.skipped ? ` · 跳过非事件记录 ${count(stats.skipped)}` : ''
+  say(`完成：${count(stats.events)} 条事件（其中未生效 ${count(stats.refused)}）${skipped}`)
+} catch (err) {
+  process.exitCode = 1
+  say(`错误：录制失败：${(err as Error).message}`)
+} finally {
+  redis.disconnect()
+}

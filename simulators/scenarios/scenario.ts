@@ -1,0 +1,96 @@
+/**
+ * The scenario API the server's replay channels import: list the scenario
+ * files, load one (validated, errors name file, path and reason), and
+ * generate its time-ordered events as a stream on top of the realistic mode.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import type { CategoryConfig } from '../../server/domain/categories.ts'
+import type { EventEnvelope } from '../../server/domain/events.ts'
+import type { RegionCollection } from '../../server/domain/regions.ts'
+import { createRealisticSimulation } from '../generators/realistic-stream.ts'
+import { CONFIG_DIR, loadSimParams } from '../load-config.ts'
+import type { SimParams } from '../sim-params.ts'
+import { compileIncidents } from './incident-sources.ts'
+import { parseScenarioFile, type ScenarioFile } from './scenario-schema.ts'
+
+export interface ScenarioInfo { name: string; title: string; description: string; durationHours: number }
+
+export interface Scenario extends ScenarioInfo {
+  /** The file it was read from (named in error messages). */
+  file: string
+  base: ScenarioFile['base']
+  incidents: ScenarioFile['incidents']
+  /** config/simulation.json as it was when the scenario was loaded. */
+  params: SimParams
+}
+
+export interface GenerateOptions {
+  seed: number
+  /** Epoch ms of the scenario's first instant. */
+  start: number
+  regions: RegionCollection
+  categories: CategoryConfig
+}
+
+export const SCENARIO_DIR = join(CONFIG_DIR, 'scenarios')
+const STEP_MS = 600_000
+
+/** Scenarios of `dir` (default config/scenarios), sorted by name; throws on the first invalid file. */
+export function listScenarios(dir = SCENARIO_DIR): ScenarioInfo[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => {
+    const { name, title, description, durationHours } = loadScenario(join(dir, f))
+    return { name, title, description, durationHours }
+  })
+}
+
+/** A scenario by name (`rainstorm-waterlogging`, a file of config/scenarios) or by path to a .json file. */
+export function loadScenario(nameOrPath: string): Scenario {
+  const byName = /^[\w-]+$/.test(nameOrPath)
+  const file = byName ? join(SCENARIO_DIR, `${nameOrPath}.json`) : resolve(nameOrPath)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    const known = byName ? `; known scenarios: ${knownNames().join(', ')}` : ''
+    throw new Error(`${file}: (file): cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${known}`)
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err) {
+    throw new Error(`${file}: (file): not valid JSON: ${(err as Error).message}`)
+  }
+  const s = parseScenarioFile(raw, file)
+  return {
+    name: basename(file, '.json'), title: s.title, description: s.description, durationHours: s.durationHours,
+    file, base: s.base, incidents: s.incidents, params: loadSimParams(),
+  }
+}
+
+function knownNames(): string[] {
+  try {
+    return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => basename(f, '.json')).sort()
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Time-ordered envelopes from `start` over the scenario's duration; the same
+ * (s, seed, start) gives the same events, and ids are unique per (seed, start).
+ * Region and category codes are checked now (throwing `file: path: reason`),
+ * before the first event; events are then made 10 minutes at a time.
+ */
+export function generateScenario(s: Scenario, o: GenerateOptions): Generator<EventEnvelope> {
+  const end = o.start + s.durationHours * 3_600_000
+  const input = { file: s.file, incidents: s.incidents, regions: o.regions, categories: o.categories }
+  const sim = createRealisticSimulation({
+    seed: o.seed, start: o.start, regions: o.regions, categories: o.categories, params: s.params,
+    dayType: s.base.dayType, scale: s.base.scale, extras: (env) => compileIncidents(input, env),
+  })
+  return (function* () {
+    for (let t = o.start + STEP_MS; t < end; t += STEP_MS) yield* sim.next(t)
+    yield* sim.next(end - 1)
+  })()
+}
