@@ -1,9 +1,10 @@
 import { computed, type ComputedRef } from 'vue'
 import { useRoute } from 'vue-router'
+import { en } from './en.ts'
 import { zhCN, type Messages } from './zh-CN.ts'
 
-/** Registered locales; `?lang=en` starts working once an `en.ts` of type Messages is added here. */
-const LOCALES: Record<string, Messages> = { 'zh-CN': zhCN }
+/** Registered locales: each a file of type Messages. */
+const LOCALES: Record<string, Messages> = { 'zh-CN': zhCN, zh: zhCN, en }
 export const DEFAULT_LOCALE = 'zh-CN'
 
 export function messagesFor(lang: unknown): Messages {

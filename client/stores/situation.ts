@@ -1,28 +1,23 @@
 /**
  * Live situation of one region on one channel. The only owner of the socket:
- * components read the refs below and never see socket.io.
+ * components read the refs below and never see socket.io. What arrives is
+ * kept by the region feed and shown on one fixed tick.
  */
 import { defineStore } from 'pinia'
-import { ref, shallowRef } from 'vue'
+import { ref } from 'vue'
 import { io, type Socket } from 'socket.io-client'
 import type { ErrorCode } from '@domain/errors.ts'
-import type { KpiSet } from '@domain/kpis.ts'
-import type {
-  ClientToServer, ClockState, LiveEvent, ServerToClient, Snapshot, SubscribeReq,
-} from '@domain/protocol.ts'
-import { mergeNewestFirst } from './event-ring.ts'
-import { mergeKpis } from './merge-kpis.ts'
-import { newestStreamId } from '@domain/stream-id.ts'
+import type { ClientToServer, ServerToClient, SubscribeReq } from '@domain/protocol.ts'
+import type { AlertLogEntry } from './alert-list.ts'
+import { createRegionFeed, type ClockReading } from './region-feed.ts'
+import type { WorkerMark } from './worker-book.ts'
 
 export type ConnectionState = 'connecting' | 'live' | 'down'
 export type ProblemCode = ErrorCode | 'TIMEOUT' | 'CONNECT'
 export interface SituationOptions { channel: string; token: string; region: string }
-/** Channel clock as last received, with the local monotonic time it arrived at (for ticking between pushes). */
-export interface ClockReading { state: ClockState; receivedAt: number }
+export type { AlertLogEntry, ClockReading, WorkerMark }
 
-const TICK_MS = 250 // events render at most this often, however fast they arrive
-const RECENT_CAP = 200
-const POINTS_CAP = 500
+const TICK_MS = 250 // pushes render at most this often, however fast they arrive
 const ACK_TIMEOUT_MS = 10_000
 const RETRY_MS = 5_000
 const RETRYABLE: ReadonlySet<ProblemCode> = new Set(['TIMEOUT', 'STORE_UNAVAILABLE', 'INTERNAL'])
@@ -34,55 +29,13 @@ export const useSituationStore = defineStore('situation', () => {
   const problem = ref<{ code: ProblemCode; message: string } | null>(null)
   const channel = ref('live')
   const region = ref<string | null>(null)
-  const snapshot = shallowRef<Snapshot | null>(null)
-  const kpis = shallowRef<KpiSet | null>(null)
-  const clock = shallowRef<ClockReading | null>(null)
-  /** Latest applied events, newest first. */
-  const recent = shallowRef<readonly LiveEvent[]>([])
-  /** Latest applied events that carry a location, newest first (map points). */
-  const points = shallowRef<readonly LiveEvent[]>([])
-  /** Newest log position received; sent as `since` when subscribing again. */
-  const cursor = ref<string | null>(null)
+  const feed = createRegionFeed()
+  const { cursor } = feed.state
 
   let socket: WallSocket | null = null
-  let inbox: LiveEvent[] = []
   let tickTimer: ReturnType<typeof setInterval> | undefined
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let attempt = 0 // identifies the current subscribe; a late ack of an older one is ignored
-
-  function receive(items: readonly LiveEvent[], batchCursor: string) {
-    // Refused (out-of-order) events stay in the log but changed nothing: not news for a wall.
-    for (const e of items) if (e.applied) inbox.push(e)
-    cursor.value = newestStreamId(cursor.value, batchCursor)
-  }
-
-  function flush() {
-    if (inbox.length === 0) return
-    const batch = inbox
-    inbox = []
-    recent.value = mergeNewestFirst(recent.value, batch, RECENT_CAP)
-    const located = batch.filter((e) => e.location)
-    if (located.length) points.value = mergeNewestFirst(points.value, located, POINTS_CAP)
-  }
-
-  /**
-   * A resumed snapshot carries exactly the events after our `since`, so they
-   * merge into what is shown; any other (first subscribe, a gap too old to
-   * replay, a replay seek) replaces it, or the ticker would hide a hole.
-   */
-  function applySnapshot(s: Snapshot) {
-    if (!s.resumed) {
-      recent.value = []
-      points.value = []
-      inbox = []
-      cursor.value = null
-    }
-    snapshot.value = s
-    kpis.value = s.kpis
-    clock.value = { state: s.clock, receivedAt: performance.now() }
-    receive(s.events, s.cursor)
-    flush()
-  }
 
   function retryLater(action: () => void) {
     clearTimeout(retryTimer)
@@ -95,6 +48,7 @@ export const useSituationStore = defineStore('situation', () => {
     if (RETRYABLE.has(code)) retryLater(() => { if (socket?.connected) void subscribe() })
   }
 
+  /** Subscribe, or after a drop resubscribe with `since: cursor`: the server sends what was missed. */
   async function subscribe() {
     if (!socket || !region.value) return
     const mine = ++attempt
@@ -104,7 +58,7 @@ export const useSituationStore = defineStore('situation', () => {
       const res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('subscribe', req)
       if (mine !== attempt) return
       if (!res.ok) return fail(res.code, res.message)
-      applySnapshot(res.data)
+      feed.applySnapshot(res.data)
       connection.value = 'live'
       problem.value = null
     } catch (err) {
@@ -112,10 +66,19 @@ export const useSituationStore = defineStore('situation', () => {
     }
   }
 
+  /** Show another region on the same socket (the idle carousel): a fresh snapshot, nothing carried over. */
+  function focus(code: string) {
+    if (code === region.value) return
+    region.value = code
+    feed.clear()
+    if (socket?.connected) void subscribe()
+  }
+
   function start(opts: SituationOptions) {
     dispose()
     channel.value = opts.channel
     region.value = opts.region
+    feed.clear()
     connection.value = 'connecting'
     const s: WallSocket = io({ query: { channel: opts.channel }, auth: { token: opts.token } })
     socket = s
@@ -131,13 +94,17 @@ export const useSituationStore = defineStore('situation', () => {
       // A refusal by a server middleware stops socket.io's own reconnection; keep trying.
       if (!s.active) retryLater(() => s.connect())
     })
-    s.on('events', (b) => receive(b.items, b.cursor))
+    s.on('events', (b) => feed.receiveEvents(b.items, b.cursor))
     s.on('kpis', (u) => {
-      if (u.region === region.value) kpis.value = mergeKpis(kpis.value, u.values)
+      if (u.region === region.value) feed.receiveKpis(u.values)
     })
-    s.on('clock', (c) => (clock.value = { state: c, receivedAt: performance.now() }))
-    s.on('reset', (snap) => applySnapshot(snap))
-    tickTimer = setInterval(flush, TICK_MS)
+    s.on('panels', ({ region: code, ...p }) => {
+      if (code === region.value) feed.receivePanels(p)
+    })
+    s.on('alert', (u) => feed.receiveAlert(u))
+    s.on('clock', (c) => feed.receiveClock(c))
+    s.on('reset', (snap) => feed.applySnapshot(snap))
+    tickTimer = setInterval(() => feed.flush(), TICK_MS)
   }
 
   /** Disconnect and stop ticking; the last state stays readable. */
@@ -148,8 +115,7 @@ export const useSituationStore = defineStore('situation', () => {
     socket?.removeAllListeners()
     socket?.disconnect()
     socket = null
-    inbox = []
   }
 
-  return { connection, problem, channel, region, snapshot, kpis, clock, recent, points, cursor, start, dispose }
+  return { connection, problem, channel, region, ...feed.state, start, focus, dispose }
 })
