@@ -1,10 +1,12 @@
-import { markRaw, onBeforeUnmount, onMounted, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
-import { Map as MapLibreMap, type MapOptions } from 'maplibre-gl'
-import 'maplibre-gl/dist/maplibre-gl.css'
+import { markRaw, onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
+import type { Map as MapLibreMap } from 'maplibre-gl'
+import { loadEngine, type EngineChoice, type MapEngine, type WallMapOptions } from '@client/components/map/engine/load-engine.ts'
 
 export interface UseMap {
-  /** The map, once created; raw (never proxied) because MapLibre mutates itself constantly. */
+  /** The map, once created; raw (never proxied) because the engine mutates it constantly. */
   map: Readonly<ShallowRef<MapLibreMap | null>>
+  /** The engine that drew it: markers must come from the same one. */
+  engine: Readonly<ShallowRef<MapEngine | null>>
   /** True after the style's `load` event: sources and layers may be added. */
   loaded: Readonly<Ref<boolean>>
   /** Why the map could not be created (typically no WebGL), else null. */
@@ -12,37 +14,50 @@ export interface UseMap {
 }
 
 /**
- * Create a MapLibre map in `container` on mount and remove it on unmount.
- * `preserveDrawingBuffer` keeps the last frame readable, so screenshots of a
- * wall (and headless Chromium with SwiftShader) are not blank.
+ * Create a map in `container` once mounted and once `choice` (from
+ * wall-config) is known — that decides the engine, loaded on demand — and
+ * remove it on unmount, even when unmount comes while the engine loads.
  */
-export function useMap(container: Readonly<ShallowRef<HTMLElement | null>>, options: () => Omit<MapOptions, 'container'>): UseMap {
+export function useMap(
+  container: Readonly<ShallowRef<HTMLElement | null>>,
+  choice: () => EngineChoice | null,
+  options: () => Omit<WallMapOptions, 'container'>,
+): UseMap {
   const map = shallowRef<MapLibreMap | null>(null)
+  const engine = shallowRef<MapEngine | null>(null)
   const loaded = ref(false)
   const failure = ref<string | null>(null)
+  let started = false
+  let disposed = false
 
-  onMounted(() => {
+  async function create(c: EngineChoice) {
+    const e = await loadEngine(c)
     const el = container.value
-    if (!el) return
+    if (disposed || !el) return
     try {
-      const opts = options()
-      const m = new MapLibreMap({
-        ...opts,
-        container: el,
-        canvasContextAttributes: { antialias: true, ...opts.canvasContextAttributes, preserveDrawingBuffer: true },
-      })
+      const m = e.createMap({ ...options(), container: el })
       m.once('load', () => (loaded.value = true))
+      engine.value = markRaw(e)
       map.value = markRaw(m)
     } catch (err) {
       failure.value = err instanceof Error ? err.message : String(err)
     }
+  }
+
+  onMounted(() => {
+    watch(choice, (c) => {
+      if (!c || started) return
+      started = true
+      void create(c)
+    }, { immediate: true })
   })
 
   onBeforeUnmount(() => {
+    disposed = true
     map.value?.remove()
     map.value = null
     loaded.value = false
   })
 
-  return { map, loaded, failure }
+  return { map, engine, loaded, failure }
 }

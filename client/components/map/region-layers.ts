@@ -1,21 +1,30 @@
-import type { ExpressionSpecification, Map as MapLibreMap } from 'maplibre-gl'
+import type { ExpressionSpecification, FilterSpecification, Map as MapLibreMap } from 'maplibre-gl'
 import type { Level, RegionCollection } from '@domain/regions.ts'
 
 export const REGION_SOURCE = 'regions'
+export const CHOROPLETH_LAYER = 'region-choropleth'
+const ROOT_LAYERS = ['region-root-glow', 'region-root-line'] as const
+
+const isRegion = (code: string): FilterSpecification => ['==', ['get', 'code'], code]
 
 /**
  * Region polygons as background for the wall: township areas lightly filled,
- * village, township and district borders in rising weight, and the root
- * region outlined with a glow. Features are keyed by region code
- * (`promoteId`), so a later choropleth can use feature-state without
- * re-sending the geometry.
+ * the choropleth over the focused region's children, village, township and
+ * district borders in rising weight, and the focused region outlined with a
+ * glow. The source is sent once and keyed by region code (`promoteId`): the
+ * choropleth lives in feature-state, so KPI changes never re-send geometry.
  */
-export function addRegionLayers(map: MapLibreMap, regions: RegionCollection, root: string) {
+export function addRegionLayers(map: MapLibreMap, regions: RegionCollection, focus: string) {
   map.addSource(REGION_SOURCE, { type: 'geojson', data: regions, promoteId: 'code' })
   const level = (l: Level): ExpressionSpecification => ['==', ['get', 'level'], l]
   map.addLayer({
     id: 'region-township-fill', type: 'fill', source: REGION_SOURCE, filter: level('township'),
     paint: { 'fill-color': '#0b3d6b', 'fill-opacity': 0.32 },
+  })
+  // colour and filter are set by the choropleth once values arrive
+  map.addLayer({
+    id: CHOROPLETH_LAYER, type: 'fill', source: REGION_SOURCE, filter: ['boolean', false],
+    paint: { 'fill-color': 'rgba(0, 0, 0, 0)', 'fill-opacity': 0.3 },
   })
   map.addLayer({
     id: 'region-village-line', type: 'line', source: REGION_SOURCE, filter: level('village'),
@@ -29,13 +38,17 @@ export function addRegionLayers(map: MapLibreMap, regions: RegionCollection, roo
     id: 'region-district-line', type: 'line', source: REGION_SOURCE, filter: level('district'),
     paint: { 'line-color': '#56c8ff', 'line-width': 1.8 },
   })
-  const isRoot: ExpressionSpecification = ['==', ['get', 'code'], root]
   map.addLayer({
-    id: 'region-root-glow', type: 'line', source: REGION_SOURCE, filter: isRoot,
+    id: 'region-root-glow', type: 'line', source: REGION_SOURCE, filter: isRegion(focus),
     paint: { 'line-color': '#38bdf8', 'line-width': 10, 'line-blur': 8, 'line-opacity': 0.45 },
   })
   map.addLayer({
-    id: 'region-root-line', type: 'line', source: REGION_SOURCE, filter: isRoot,
+    id: 'region-root-line', type: 'line', source: REGION_SOURCE, filter: isRegion(focus),
     paint: { 'line-color': '#9be7ff', 'line-width': 2.2 },
   })
+}
+
+/** Outline another region as the focused one. */
+export function outlineRegion(map: MapLibreMap, code: string) {
+  for (const id of ROOT_LAYERS) map.setFilter(id, isRegion(code))
 }

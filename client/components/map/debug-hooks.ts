@@ -1,0 +1,21 @@
+/** What tests (and an engineer at a wall's console) can ask the map; tiny, so present in production builds too. */
+export interface WallMapHooks {
+  layers(): string[]
+  featureState(code: string): Record<string, unknown> | null
+  workerCount(): number
+  overdueMarkers(): number
+  labels(): number
+  engine(): string | null
+}
+
+declare global {
+  interface Window { __wallMap?: WallMapHooks }
+}
+
+/** Publish the hooks as `window.__wallMap`; returns the undo, which leaves a newer map's hooks alone. */
+export function exposeWallMapHooks(hooks: WallMapHooks): () => void {
+  window.__wallMap = hooks
+  return () => {
+    if (window.__wallMap === hooks) delete window.__wallMap
+  }
+}

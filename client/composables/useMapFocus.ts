@@ -1,0 +1,46 @@
+import { onBeforeUnmount, watch, type Ref, type ShallowRef } from 'vue'
+import type { Map as MapLibreMap, PaddingOptions } from 'maplibre-gl'
+import type { RegionCollection, RegionFeature } from '@domain/regions.ts'
+import type { MapEngine } from '@client/components/map/engine/load-engine.ts'
+import { regionBounds } from '@client/components/map/region-bounds.ts'
+import { LABELLED_LEVELS, regionLabels, type RegionLabels } from '@client/components/map/region-labels.ts'
+import { outlineRegion } from '@client/components/map/region-layers.ts'
+
+const FLY_MS = 1600
+
+/**
+ * Follow the focused region (idle carousel, drill-down): fly to its bounds,
+ * outline it, and name its children besides the districts and townships.
+ */
+export function useMapFocus(
+  map: Readonly<ShallowRef<MapLibreMap | null>>,
+  engine: Readonly<ShallowRef<MapEngine | null>>,
+  ready: Readonly<Ref<boolean>>,
+  regions: () => RegionCollection,
+  focus: () => RegionFeature | undefined,
+  padding: PaddingOptions,
+) {
+  let labels: RegionLabels | null = null
+  let framed: string | undefined
+
+  function named(f: RegionFeature | undefined): RegionFeature[] {
+    const code = f?.properties.code
+    return regions().features.filter((r) => LABELLED_LEVELS.includes(r.properties.level) || (code && r.properties.parent === code))
+  }
+
+  watch([focus, ready], ([f, isReady]) => {
+    const m = map.value
+    const e = engine.value
+    if (!m || !e || !isReady || !f) return
+    labels ??= regionLabels(e, m)
+    labels.show(named(f))
+    outlineRegion(m, f.properties.code)
+    // the first framing is instant (the focus may have moved while the map loaded), later ones fly
+    if (framed !== f.properties.code) m.fitBounds(regionBounds(f), { padding, duration: framed === undefined ? 0 : FLY_MS })
+    framed = f.properties.code
+  }, { immediate: true })
+
+  onBeforeUnmount(() => labels?.remove())
+
+  return { labelCount: () => labels?.count() ?? 0 }
+}
