@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'UNKNOWN_CHANNEL'
   | 'UNKNOWN_ALERT'
+  | 'UNKNOWN_SUBJECT'
   | 'INTERNAL'
 
 export abstract class AppError extends Error {

@@ -11,6 +11,8 @@ export function keys(channel: string) {
     stats: `${p}stats`,
     seen: (id: string) => `${p}seen:${id}`,
     subject: (feed: string, subject: string) => `${p}s:${feed}:${subject}`,
+    /** A case's or work order's last 100 steps, applied or refused. */
+    history: (feed: string, subject: string) => `${p}h:${feed}:${subject}`,
     day: (region: string, day: string) => `${p}d:${region}:${day}`,
     month: (region: string, month: string) => `${p}m:${region}:${month}`,
     year: (region: string, year: string) => `${p}y:${region}:${year}`,

@@ -4,7 +4,7 @@
   KEYS[4] channel stats hash
   Per-region keys are derived from ARGV[7] (the channel prefix, which carries
   the {channel} hash tag, so every key is in the same slot) with the suffixes
-  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc:
+  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc: h:<feed>:
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
@@ -109,6 +109,13 @@ if feed == 'hotline' and etype == 'call' then
 end
 
 -- case and hotline subjects: check the transition against the lifecycle table
+-- a case's or work order's own history (applied and refused), the last 100 steps, for the tablet
+local function remember(applied)
+  local h = P .. 'h:' .. feed .. ':' .. ev.subject
+  redis.call('RPUSH', h, cjson.encode({ type = etype, at = at, applied = applied }))
+  redis.call('LTRIM', h, -100, -1)
+end
+
 local transitions = cjson.decode(ARGV[5])
 local s = redis.call('HMGET', subj, 'state', 'chain', 'iday', 'cday', 'deadline')
 local state, chainCsv, iday, cday, deadline = s[1] or '', s[2], s[3], s[4], tonumber(s[5])
@@ -117,7 +124,10 @@ local allowed = false
 if t then for _, from in ipairs(t[1]) do if from == state then allowed = true end end end
 if not allowed then
   local region = eventChain[1]
-  if chainCsv then region = split(chainCsv)[1] end
+  if chainCsv then
+    region = split(chainCsv)[1]
+    remember(false)
+  end
   return refuse(region, redis.call('HGET', subj, 'category'))
 end
 local to = t[2] == '=' and state or t[2]
@@ -221,4 +231,5 @@ else
 end
 
 redis.call('HSET', subj, 'state', to)
+remember(true)
 return { 'applied', log(region, '1', redis.call('HGET', subj, 'category')) }

@@ -1,0 +1,63 @@
+/** Open cases and work orders of a region, and one subject's state and history, for drill-down screens. */
+import type { Redis } from 'ioredis'
+import { keys } from './keys.ts'
+
+export type SubjectFeed = 'case' | 'hotline'
+export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
+export interface SubjectView {
+  feed: SubjectFeed
+  subject: string
+  state: string
+  category?: string
+  region: string
+  deadline?: number
+  history: { type: string; at: number; applied: boolean }[]
+}
+
+/** Open items of a region's subtree, most urgent deadline first, with the total. */
+export async function readOpen(redis: Redis, channel: string, region: string, feeds: SubjectFeed[], now: number, limit: number) {
+  const k = keys(channel)
+  const p = redis.pipeline()
+  for (const f of feeds) p.zcard(k.open(f, region)).zrange(k.open(f, region), 0, limit - 1, 'WITHSCORES')
+  const r = ((await p.exec()) ?? []).map(([err, v]) => {
+    if (err) throw err
+    return v
+  })
+  let total = 0
+  const due: { feed: SubjectFeed; subject: string; deadline: number }[] = []
+  feeds.forEach((feed, i) => {
+    total += r[2 * i] as number
+    const flat = r[2 * i + 1] as string[]
+    for (let j = 0; j < flat.length; j += 2) due.push({ feed, subject: flat[j]!, deadline: Number(flat[j + 1]) })
+  })
+  due.sort((a, b) => a.deadline - b.deadline)
+  const items = due.slice(0, limit)
+  const details = items.length
+    ? ((await redis.pipeline(items.map((d) => ['hmget', k.subject(d.feed, d.subject), 'chain', 'state', 'category'])).exec()) ?? [])
+    : []
+  return {
+    total,
+    items: items.map((d, i): OpenItem => {
+      const [chain, state, category] = (details[i]?.[1] ?? []) as (string | null)[]
+      return { ...d, state: state ?? '', region: chain?.split(',')[0] ?? region, overdue: d.deadline < now, ...(category ? { category } : {}) }
+    }),
+  }
+}
+
+/** A subject's state and its last 100 steps, or null when unknown. */
+export async function readSubject(redis: Redis, channel: string, feed: SubjectFeed, subject: string): Promise<SubjectView | null> {
+  const k = keys(channel)
+  const replies = (await redis.pipeline().hgetall(k.subject(feed, subject)).lrange(k.history(feed, subject), 0, -1).exec()) ?? []
+  const [hash, list] = replies.map(([err, v]) => {
+    if (err) throw err
+    return v
+  }) as [Record<string, string>, string[]]
+  if (!hash.chain) return null
+  const view: SubjectView = {
+    feed, subject, state: hash.state ?? '', region: hash.chain.split(',')[0]!,
+    history: list.map((j) => JSON.parse(j) as SubjectView['history'][number]),
+  }
+  if (hash.category) view.category = hash.category
+  if (hash.deadline) view.deadline = Number(hash.deadline)
+  return view
+}
