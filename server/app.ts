@@ -4,10 +4,12 @@ import { join } from 'node:path'
 import express from 'express'
 import type { Alerting } from './alerts/alerting.ts'
 import type { ChannelReader } from './channels/channel-reader.ts'
+import type { ReplayChannels } from './channels/replay-channels.ts'
 import type { ApplyInput } from './store/apply-event.ts'
 import type { Channels } from './channels/channels.ts'
 import type { ServerConfig } from './config.ts'
 import { alertsRouter } from './http/alerts-router.ts'
+import { channelsRouter } from './http/channels-router.ts'
 import { errorHandler } from './http/error-handler.ts'
 import { eventsRouter } from './http/events-router.ts'
 import { healthRouter } from './http/health-router.ts'
@@ -16,9 +18,9 @@ import { snapshotRouter } from './http/snapshot-router.ts'
 import { wallConfigRouter } from './http/wall-config-router.ts'
 import type { Store } from './store/redis-client.ts'
 
-export interface AppDeps { config: ServerConfig; store: Store; channels: Channels; reader: ChannelReader; alerting: Alerting }
+export interface AppDeps { config: ServerConfig; store: Store; channels: Channels; reader: ChannelReader; alerting: Alerting; replays?: ReplayChannels }
 
-export function createApp({ config, store, channels, reader, alerting }: AppDeps): express.Express {
+export function createApp({ config, store, channels, reader, alerting, replays }: AppDeps): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
@@ -34,6 +36,7 @@ export function createApp({ config, store, channels, reader, alerting }: AppDeps
   app.use(snapshotRouter(reader, regions.root.code))
   app.use(alertsRouter(store, channels))
   app.use(wallConfigRouter(config.wall))
+  if (replays) app.use(channelsRouter(replays, { bodyLimit: config.bodyLimit }))
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.originalUrl}` } })
   })

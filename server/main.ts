@@ -9,6 +9,7 @@ import { createApp } from './app.ts'
 import { Alerting } from './alerts/alerting.ts'
 import { ChannelReader } from './channels/channel-reader.ts'
 import { Channels } from './channels/channels.ts'
+import { ReplayChannels } from './channels/replay-channels.ts'
 import { loadConfig, type ServerConfig } from './config.ts'
 import { startRealtime } from './realtime/gateway.ts'
 import { connectStore, type Store } from './store/redis-client.ts'
@@ -35,8 +36,14 @@ export async function start(config: ServerConfig): Promise<Running> {
   const channels = new Channels(config.zone)
   const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking)
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
-  const http = createServer(createApp({ config, store, channels, reader, alerting }))
+  const replays = new ReplayChannels({
+    store, channels,
+    ingest: { store, regions: config.regions, categories: config.categories, onApplied: (c, applied) => alerting.onApplied(c, applied) },
+    apply: { zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
+  })
+  const http = createServer(createApp({ config, store, channels, reader, alerting, replays }))
   const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader })
+  await replays.start() // after the gateway and alerting listen: registered channels are added now
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
     http.listen(config.port, resolve)
@@ -49,6 +56,7 @@ export async function start(config: ServerConfig): Promise<Running> {
     channels,
     store,
     async stop() {
+      await replays.stop()
       alerting.stop()
       await realtime.stop()
       await new Promise<void>((resolve) => http.close(() => resolve()))

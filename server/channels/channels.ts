@@ -18,6 +18,7 @@ export class Channels {
   private readonly removed: Listener[] = []
   private readonly clockChanged: Listener[] = []
   private readonly resetDone: Listener[] = []
+  private readonly seeking: Listener[] = []
 
   constructor(readonly zone: string) {
     this.byId.set('live', { id: 'live', clock: wallClock(zone) })
@@ -33,6 +34,10 @@ export class Channels {
     return [...this.byId.keys()]
   }
 
+  has(id: string): boolean {
+    return this.byId.has(id)
+  }
+
   /** Add a replay/simulation channel whose clock starts at `start` and runs at `speed`. */
   async createReplay(id: string, start: number, speed: number): Promise<Channel> {
     if (!CHANNEL_ID.test(id) || id === 'live') throw new BadRequestError(`channel id "${id}" must look like replay-<name> or sim-<name>`)
@@ -41,6 +46,18 @@ export class Channels {
     this.byId.set(id, channel)
     for (const l of this.added) await l(channel)
     return channel
+  }
+
+  /**
+   * Set a replay channel's clock to a state decided elsewhere (the channel's
+   * meta in Redis, shared by every instance); listeners are not told here.
+   */
+  setReplayClock(id: string, state: { now: number; speed: number; paused: boolean }): void {
+    const clock = this.get(id).clock
+    if (!(clock instanceof ReplayClock)) throw new BadRequestError(`channel "${id}" runs on wall time`)
+    clock.setPaused(state.paused)
+    clock.setSpeed(state.speed)
+    clock.seek(state.now)
   }
 
   async remove(id: string): Promise<void> {
@@ -66,6 +83,19 @@ export class Channels {
   /** Screens must drop what they show and take a fresh snapshot (`reset` push), e.g. after a seek. */
   onReset(l: Listener): void {
     this.resetDone.push(l)
+  }
+
+  /**
+   * A seek began: the channel's state is being dropped and rebuilt up to the
+   * target, and its log refills with the replayed past. Fan-out may pause until `reset`.
+   */
+  onSeeking(l: Listener): void {
+    this.seeking.push(l)
+  }
+
+  async notifySeeking(id: string): Promise<void> {
+    const c = this.get(id)
+    for (const l of this.seeking) await l(c)
   }
 
   async notifyClockChanged(id: string): Promise<void> {

@@ -1,0 +1,66 @@
+/**
+ * Runs a replay's driver on exactly one instance. Every instance serving the
+ * channel tries to take or renew its lease every RENEW_MS; the holder runs the
+ * driver, a failed renewal stops it, and when the holder dies the lease
+ * expires and another instance takes over within LEASE_TTL_MS.
+ */
+import { replayKeys } from './channel-keys.ts'
+import type { ReplayDriver } from './replay-driver.ts'
+import type { ReplayScripts } from './replay-scripts.ts'
+
+export const LEASE_TTL_MS = 5_000
+const RENEW_MS = 1_500
+
+export class DriverLease {
+  private driver: ReplayDriver | undefined
+  private timer: NodeJS.Timeout | undefined
+  private turn: Promise<void> = Promise.resolve()
+  private stopped = false
+  private readonly key: string
+
+  constructor(
+    readonly id: string,
+    private readonly holder: string,
+    private readonly scripts: ReplayScripts,
+    private readonly makeDriver: () => ReplayDriver,
+  ) {
+    this.key = replayKeys(id).driver
+  }
+
+  /** Try at once (the instance that made the channel usually drives it), then every RENEW_MS. */
+  async start(): Promise<void> {
+    this.timer = setInterval(() => void this.tick(), RENEW_MS)
+    await this.tick()
+  }
+
+  get driving(): boolean {
+    return this.driver !== undefined
+  }
+
+  poke(): void {
+    this.driver?.poke()
+  }
+
+  /** Stop driving and hand the lease back, so another instance can take over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearInterval(this.timer)
+    await this.turn
+    await this.driver?.stop()
+    this.driver = undefined
+    await this.scripts.lease(this.key, this.holder, 0).catch(() => {})
+  }
+
+  private tick(): Promise<void> {
+    this.turn = this.turn.then(async () => {
+      if (this.stopped) return
+      const held = await this.scripts.lease(this.key, this.holder, LEASE_TTL_MS).catch(() => false)
+      if (held && !this.driver && !this.stopped) this.driver = this.makeDriver()
+      if (!held && this.driver) {
+        await this.driver.stop()
+        this.driver = undefined
+      }
+    }).catch((err: unknown) => console.error(`replay ${this.id}: lease: ${(err as Error).message}`))
+    return this.turn
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The trainer's channels (DESIGN §3): POST /api/v1/channels (a scenario, or a
+ * recording as JSON field or as the NDJSON body with ?speed=), GET list,
+ * PATCH pause/resume/speed/seek, POST :id/events (inject, stamped with the
+ * channel's now), DELETE; and GET /api/v1/scenarios, the names to start from.
+ */
+import express, { Router, type Request } from 'express'
+import { BadRequestError } from '../domain/errors.ts'
+import { parseChange, parseCreate } from '../channels/channel-requests.ts'
+import type { ReplayChannels } from '../channels/replay-channels.ts'
+import { parseBody } from '../ingest/parse-body.ts'
+
+export const RECORDING_LIMIT = '256mb'
+
+const isJson = (req: Request) => /json/i.test(req.get('content-type') ?? '') && !/ndjson|jsonl/i.test(req.get('content-type') ?? '')
+
+/** A JSON body; or an uploaded recording as the body itself, its options in the query. */
+function createBody(req: Request): unknown {
+  const text = typeof req.body === 'string' ? req.body : ''
+  if (!isJson(req)) return { ...req.query, recording: text }
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new BadRequestError(`body is not valid JSON (${(err as Error).message}); send { scenario | recording, speed }, or the recording as NDJSON with ?speed=`)
+  }
+}
+
+function jsonBody(req: Request): unknown {
+  try {
+    return JSON.parse(typeof req.body === 'string' && req.body !== '' ? req.body : '{}')
+  } catch (err) {
+    throw new BadRequestError(`body is not valid JSON (${(err as Error).message})`)
+  }
+}
+
+export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string }): Router {
+  const r = Router()
+  const text = (limit: string) => express.text({ type: () => true, limit })
+
+  r.get('/api/v1/scenarios', (_req, res) => {
+    res.json({ scenarios: replays.scenarios() })
+  })
+  r.get('/api/v1/channels', async (_req, res) => {
+    res.json({ channels: await replays.list() })
+  })
+  r.post('/api/v1/channels', text(RECORDING_LIMIT), async (req, res) => {
+    res.status(201).json(await replays.create(parseCreate(createBody(req))))
+  })
+  r.patch('/api/v1/channels/:id', text('64kb'), async (req, res) => {
+    res.json(await replays.change(req.params.id, parseChange(jsonBody(req))))
+  })
+  r.post('/api/v1/channels/:id/events', text(o.bodyLimit), async (req, res) => {
+    const items = parseBody(typeof req.body === 'string' ? req.body : '', req.get('content-type'))
+    res.json(await replays.inject(req.params.id, items))
+  })
+  r.delete('/api/v1/channels/:id', async (req, res) => {
+    res.json(await replays.remove(req.params.id))
+  })
+  return r
+}
