@@ -95,6 +95,7 @@ export class OverdueScanner {
       }
     })
     await this.raise(await this.build(due))
+    if (this.stopped) return false // the channel may be gone: never write into a deleted channel's meta
     await store.hset(this.k.meta, 'overdueScannedTo', String(reached))
     return full
   }

@@ -79,7 +79,13 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     const state = d.channels.clockState(ch)
     for (const sub of subs.ofChannel(ch.id)) io.sockets.sockets.get(sub.outlet.id)?.emit('clock', state)
   })
-  d.channels.onReset((ch) => {
+  // a seek rebuilds the channel's log: stop tailing while it does, so screens are not sent the replayed past
+  d.channels.onSeeking(async (ch) => {
+    await tailers.get(ch.id)?.stop()
+    tailers.delete(ch.id)
+  })
+  d.channels.onReset(async (ch) => {
+    if (!tailers.has(ch.id)) await follow(ch) // from the rebuilt log's newest entry
     for (const sub of subs.ofChannel(ch.id)) sub.outlet.resync() // a fresh snapshot as `reset`
   })
 

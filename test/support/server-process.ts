@@ -30,7 +30,7 @@ export function spawnServer(redisUrl?: string, dataDir = mkdtempSync(join(tmpdir
         pid: child.pid!,
         output: () => out,
         stop: () => new Promise((done) => {
-          if (child.exitCode !== null) return done()
+          if (child.exitCode !== null || child.signalCode !== null) return done()
           child.once('exit', () => done())
           child.kill('SIGTERM')
         }),
