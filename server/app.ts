@@ -1,30 +1,52 @@
-/** The HTTP application (no listen): API routers, the built client, errors. */
+/**
+ * The HTTP application (no listen). Public: /healthz, ingest (by ingest key),
+ * login and the login page. Everything else needs a session or display token,
+ * and region reads are held to the caller's scope on the server.
+ */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import express from 'express'
+import express, { type Request } from 'express'
 import type { Alerting } from './alerts/alerting.ts'
+import { assertInScope, authenticate, principalOf, requireRole, requireUser } from './auth/authenticate.ts'
+import type { LoginLimiter, Sessions } from './auth/sessions.ts'
+import type { UserDirectory } from './auth/user-directory.ts'
 import type { ChannelReader } from './channels/channel-reader.ts'
-import type { ReplayChannels } from './channels/replay-channels.ts'
-import type { ApplyInput } from './store/apply-event.ts'
 import type { Channels } from './channels/channels.ts'
+import type { ReplayChannels } from './channels/replay-channels.ts'
 import type { ServerConfig } from './config.ts'
 import { alertsRouter } from './http/alerts-router.ts'
+import { authRouter } from './http/auth-router.ts'
 import { channelsRouter } from './http/channels-router.ts'
 import { errorHandler } from './http/error-handler.ts'
 import { eventsRouter } from './http/events-router.ts'
 import { healthRouter } from './http/health-router.ts'
 import { referenceRouter } from './http/reference-router.ts'
 import { snapshotRouter } from './http/snapshot-router.ts'
+import { subjectsRouter } from './http/subjects-router.ts'
 import { wallConfigRouter } from './http/wall-config-router.ts'
+import type { ApplyInput } from './store/apply-event.ts'
 import type { Store } from './store/redis-client.ts'
 
-export interface AppDeps { config: ServerConfig; store: Store; channels: Channels; reader: ChannelReader; alerting: Alerting; replays?: ReplayChannels }
+export interface AuthDeps { users: UserDirectory; sessions: Sessions; limiter: LoginLimiter }
+export interface AppDeps {
+  config: ServerConfig
+  store: Store
+  channels: Channels
+  reader: ChannelReader
+  alerting: Alerting
+  auth: AuthDeps
+  replays?: ReplayChannels
+}
 
-export function createApp({ config, store, channels, reader, alerting, replays }: AppDeps): express.Express {
+const PAGES = /^\/(wall|tablet|trainer)(\/|$)|^\/$/
+
+export function createApp({ config, store, channels, reader, alerting, auth, replays }: AppDeps): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
   const { regions, categories } = config
+  const inScope = (req: Request, region: string, channel: string) => assertInScope(principalOf(req), regions, region, channel)
+
   app.use(healthRouter(store))
   const onApplied = (channel: string, applied: ApplyInput[]) => alerting.onApplied(channel, applied)
   app.use(eventsRouter({ store, regions, categories, onApplied }, {
@@ -32,13 +54,24 @@ export function createApp({ config, store, channels, reader, alerting, replays }
     bodyLimit: config.bodyLimit,
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
   }))
+  app.use(authenticate(auth.sessions))
+  app.use(authRouter({ ...auth, regions, secureCookies: config.secureCookies }))
+  app.use('/api', requireUser)
   app.use(referenceRouter(regions, categories))
-  app.use(snapshotRouter(reader, regions.root.code))
-  app.use(alertsRouter(store, channels))
+  app.use(snapshotRouter(reader, inScope))
+  app.use(subjectsRouter(store, channels, regions, inScope))
+  app.use(alertsRouter(store, channels, inScope))
   app.use(wallConfigRouter(config.wall))
-  if (replays) app.use(channelsRouter(replays, { bodyLimit: config.bodyLimit }))
+  if (replays) {
+    app.use(['/api/v1/channels', '/api/v1/scenarios'], requireRole('trainer'))
+    app.use(channelsRouter(replays, { bodyLimit: config.bodyLimit }))
+  }
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.originalUrl}` } })
+  })
+  app.get(PAGES, (req, res, next) => {
+    if (req.principal) return next()
+    res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl)}`)
   })
   serveClient(app, config.clientDir)
   app.use(errorHandler)

@@ -26,6 +26,8 @@ export interface ServerConfig {
   alerts: AlertConfig
   ranking: RankingConfig
   wall: WallConfig
+  usersFile: string
+  secureCookies: boolean
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -95,5 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     alerts: loadAlertConfig(env.ALERTS_FILE || undefined),
     ranking: loadRankingConfig(),
     wall: wallConfigFromEnv(env),
+    usersFile: resolve(env.USERS_FILE || join(root, 'config/users.json')),
+    secureCookies: env.SECURE_COOKIES === '1',
   }
 }

@@ -6,6 +6,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { createApp } from './app.ts'
+import { LoginLimiter, Sessions } from './auth/sessions.ts'
+import { UserDirectory } from './auth/user-directory.ts'
+import type { UserRecord } from './domain/users.ts'
 import { Alerting } from './alerts/alerting.ts'
 import { ChannelReader } from './channels/channel-reader.ts'
 import { Channels } from './channels/channels.ts'
@@ -21,10 +24,12 @@ export interface Running {
   http: Server
   channels: Channels
   store: Store
+  sessions: Sessions
   stop(): Promise<void>
 }
 
-export async function start(config: ServerConfig): Promise<Running> {
+/** Start an instance; `extraUsers` are accounts held in memory only (demo mode). */
+export async function start(config: ServerConfig, extraUsers: UserRecord[] = []): Promise<Running> {
   let embedded: RedisProcess | undefined
   let redisUrl = config.redisUrl
   if (!redisUrl) {
@@ -41,8 +46,11 @@ export async function start(config: ServerConfig): Promise<Running> {
     ingest: { store, regions: config.regions, categories: config.categories, onApplied: (c, applied) => alerting.onApplied(c, applied) },
     apply: { zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
   })
-  const http = createServer(createApp({ config, store, channels, reader, alerting, replays }))
-  const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader })
+  const users = await UserDirectory.load(config.usersFile, process.env, (code) => Boolean(config.regions.get(code)))
+  for (const u of extraUsers) users.add(u)
+  const auth = { users, sessions: new Sessions(store), limiter: new LoginLimiter(store) }
+  const http = createServer(createApp({ config, store, channels, reader, alerting, replays, auth }))
+  const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader, sessions: auth.sessions })
   await replays.start() // after the gateway and alerting listen: registered channels are added now
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
@@ -55,6 +63,7 @@ export async function start(config: ServerConfig): Promise<Running> {
     http,
     channels,
     store,
+    sessions: auth.sessions,
     async stop() {
       await replays.stop()
       alerting.stop()
@@ -67,11 +76,11 @@ export async function start(config: ServerConfig): Promise<Running> {
 }
 
 /** Run until SIGINT/SIGTERM, then stop everything we started. */
-export async function runUntilSignal(config: ServerConfig, banner?: (r: Running) => void): Promise<Running> {
-  const running = await start(config)
+export async function runUntilSignal(config: ServerConfig, banner?: (r: Running) => void | Promise<void>, extraUsers: UserRecord[] = []): Promise<Running> {
+  const running = await start(config, extraUsers)
   if (config.ingestKeys.length === 0) console.warn('INGEST_KEYS is empty: POST /api/v1/events will refuse every request')
   console.log(`situation room listening on ${running.url}  (wall: ${running.url}/wall)`)
-  banner?.(running)
+  await banner?.(running)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return

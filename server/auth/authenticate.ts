@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Request, RequestHandler } from 'express'
-import { AppError, UnauthorizedError } from '../domain/errors.ts'
+import { AppError, StoreUnavailableError, UnauthorizedError } from '../domain/errors.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { hasRole, type Principal, type Role } from '../domain/users.ts'
 import type { Sessions } from './sessions.ts'
@@ -43,7 +43,12 @@ export function tokenOf(headers: IncomingHttpHeaders, query?: unknown, auth?: un
 /** Resolve the principal of every request (null when anonymous). */
 export function authenticate(sessions: Sessions): RequestHandler {
   return async (req, _res, next) => {
-    req.principal = await sessions.resolve(tokenOf(req.headers, req.query))
+    const token = tokenOf(req.headers, req.query)
+    try {
+      req.principal = token ? await sessions.resolve(token) : null
+    } catch (err) {
+      throw new StoreUnavailableError(err) // sessions live in Redis: while it is down nobody can be checked
+    }
     next()
   }
 }

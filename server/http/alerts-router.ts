@@ -6,6 +6,11 @@ import { Router } from 'express'
 import type { Channels } from '../channels/channels.ts'
 import { AppError } from '../domain/errors.ts'
 import { endAlert } from '../store/alert-store.ts'
+import { keys } from '../store/keys.ts'
+import { ForbiddenError, principalOf } from '../auth/authenticate.ts'
+import type { Alert } from '../domain/alerts.ts'
+import { hasRole } from '../domain/users.ts'
+import type { ScopeGuard } from './subjects-router.ts'
 import type { Store } from '../store/redis-client.ts'
 
 class UnknownAlertError extends AppError {
@@ -13,11 +18,15 @@ class UnknownAlertError extends AppError {
   override readonly status = 404
 }
 
-export function alertsRouter(store: Store, channels: Channels): Router {
+export function alertsRouter(store: Store, channels: Channels, inScope: ScopeGuard): Router {
   const r = Router()
   r.post('/api/v1/alerts/:id/ack', async (req, res) => {
     const channel = channels.get(typeof req.query.channel === 'string' ? req.query.channel : undefined)
-    const alert = await endAlert(store, channel.id, req.params.id, 'acknowledged')
+    const p = principalOf(req)
+    if (!hasRole(p, 'operator', 'leader')) throw new ForbiddenError('acknowledging alerts needs the role operator or leader')
+    const active = await store.hget(keys(channel.id).alertsById, req.params.id)
+    if (active) inScope(req, (JSON.parse(active) as Alert).region, channel.id)
+    const alert = active ? await endAlert(store, channel.id, req.params.id, 'acknowledged') : null
     if (!alert) throw new UnknownAlertError(`no active alert "${req.params.id}" on channel ${channel.id} (already acknowledged or resolved?)`)
     res.json({ acknowledged: alert })
   })

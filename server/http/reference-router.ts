@@ -2,13 +2,24 @@
 import { Router } from 'express'
 import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
+import { principalOf } from '../auth/authenticate.ts'
 
 export function referenceRouter(regions: RegionIndex, categories: Categories): Router {
   const r = Router()
-  const regionsJson = JSON.stringify(regions.collection)
+  // each user gets their own subtree only: a township leader never receives the city's other regions
+  const bySubtree = new Map<string, string>()
+  const regionsJson = (root: string) => {
+    let json = bySubtree.get(root)
+    if (!json) {
+      json = JSON.stringify({ ...regions.collection, root, features: regions.collection.features.filter((f) => regions.within(f.properties.code, root)) })
+      if (bySubtree.size > 500) bySubtree.clear()
+      bySubtree.set(root, json)
+    }
+    return json
+  }
   const { $comment: _, ...categoryTrees } = categories.config
-  r.get('/api/v1/regions', (_req, res) => {
-    res.type('application/geo+json').set('Cache-Control', 'public, max-age=300').send(regionsJson)
+  r.get('/api/v1/regions', (req, res) => {
+    res.type('application/geo+json').set('Cache-Control', 'private, max-age=300').send(regionsJson(principalOf(req).region))
   })
   r.get('/api/v1/categories', (_req, res) => {
     res.json(categoryTrees)

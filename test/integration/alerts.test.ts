@@ -14,7 +14,7 @@ import { loadCategories, loadRegions } from '../../server/config.ts'
 import { keys } from '../../server/store/keys.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported, caseStep, GRID, hotlineReceived, iso } from '../support/events-factory.ts'
-import { connect, freshRedisUrl, post, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
+import { connect, freshRedisUrl, post, startTestServer, waitFor, type TestSocket, apiFetch } from '../support/test-server.ts'
 
 const alertsFile = join(mkdtempSync(join(tmpdir(), 'sr-alerts-')), 'alerts.json')
 writeFileSync(alertsFile, JSON.stringify({
@@ -76,7 +76,7 @@ describe('alerts', () => {
 
     await new Promise((r) => setTimeout(r, 2500)) // two and a half channel minutes more
     expect(seen.filter((x) => x.u.state === 'active')).toHaveLength(1)
-    const snap = (await (await fetch(`${server.url}/api/v1/snapshot?channel=replay-sla`)).json()) as Snapshot
+    const snap = (await (await apiFetch(`${server.url}/api/v1/snapshot?channel=replay-sla`)).json()) as Snapshot
     expect(snap.alerts.map((a) => a.id)).toEqual([first.u.alert.id])
     expect(snap.kpis.today.caseOverdue).toBe(1)
 
@@ -101,19 +101,19 @@ describe('alerts', () => {
     expect(seen.filter((u) => u.alert.type === 'urgent' || u.alert.type === 'critical')).toHaveLength(2)
     expect(seen.find((u) => u.alert.type === 'critical')!.alert).toMatchObject({ severity: 'critical', region: GRID })
     expect(seen.find((u) => u.alert.type === 'critical')!.alert.text).toContain('烟感告警')
-    const gaochang = (await (await fetch(`${server.url}/api/v1/snapshot?region=650402`)).json()) as Snapshot
-    const shanshan = (await (await fetch(`${server.url}/api/v1/snapshot?region=650421`)).json()) as Snapshot
+    const gaochang = (await (await apiFetch(`${server.url}/api/v1/snapshot?region=650402`)).json()) as Snapshot
+    const shanshan = (await (await apiFetch(`${server.url}/api/v1/snapshot?region=650421`)).json()) as Snapshot
     expect(gaochang.alerts.map((a) => a.type).sort()).toEqual(['critical', 'urgent'])
     expect(shanshan.alerts).toEqual([])
 
     // acknowledged: pushed as such and gone from the snapshot; a second ack is refused with a clear code
     const id = seen.find((u) => u.alert.type === 'urgent')!.alert.id
-    const ack = await fetch(`${server.url}/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' })
+    const ack = await apiFetch(`${server.url}/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' })
     expect(ack.status).toBe(200)
     await waitFor(() => seen.find((u) => u.state === 'acknowledged' && u.alert.id === id))
-    const after = (await (await fetch(`${server.url}/api/v1/snapshot?region=650402`)).json()) as Snapshot
+    const after = (await (await apiFetch(`${server.url}/api/v1/snapshot?region=650402`)).json()) as Snapshot
     expect(after.alerts.map((a) => a.type)).toEqual(['critical'])
-    const again = await fetch(`${server.url}/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' })
+    const again = await apiFetch(`${server.url}/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST' })
     expect(again.status).toBe(404)
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_ALERT')
   })

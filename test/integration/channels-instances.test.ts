@@ -12,7 +12,7 @@ import type { Running } from '../../server/main.ts'
 import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
 import { spawnServer, type ServerProcess } from '../support/server-process.ts'
-import { connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
+import { connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket, apiFetch } from '../support/test-server.ts'
 
 const START = Date.parse('2026-11-20T08:00:00+08:00')
 let a: Running
@@ -21,7 +21,7 @@ let bKilled = false
 const sockets: TestSocket[] = []
 
 async function api<T = any>(url: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  const res = await apiFetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
   return { status: res.status, body: (await res.json()) as T }
 }
 

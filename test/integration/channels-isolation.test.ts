@@ -14,7 +14,7 @@ import { channelKeys } from '../../server/channels/free-channel-keys.ts'
 import type { Running } from '../../server/main.ts'
 import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
-import { eventually, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { eventually, freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
 
 const HOUR = 3_600_000
 const CITY = '650400'
@@ -52,7 +52,7 @@ async function dump(redis: Redis, channel: string): Promise<Record<string, unkno
 }
 
 async function api<T = any>(srv: Running, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${srv.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  const res = await apiFetch(`${srv.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
   return { status: res.status, body: (await res.json()) as T }
 }
 

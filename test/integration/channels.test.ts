@@ -11,7 +11,7 @@ import type { Running } from '../../server/main.ts'
 import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
 import { caseReported } from '../support/events-factory.ts'
-import { connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
+import { connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket, apiFetch } from '../support/test-server.ts'
 
 const START = Date.parse('2026-11-20T08:00:00+08:00')
 const CITY = '650400'
@@ -27,7 +27,7 @@ function recording(hours: number, seed: number, rate = 1): { events: EventEnvelo
 }
 
 async function api<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await apiFetch(`${server.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
@@ -190,7 +190,7 @@ describe('replay channels', () => {
     expect(await channelKeys(server.store, id)).toEqual([])
     await waitFor(() => (seen.disconnected ? true : undefined))
     expect((await api<{ channels: ChannelSummary[] }>('GET', '/api/v1/channels')).body.channels.map((c) => c.id)).not.toContain(id)
-    expect((await fetch(`${server.url}/api/v1/snapshot?channel=${id}`)).status).toBe(404)
+    expect((await apiFetch(`${server.url}/api/v1/snapshot?channel=${id}`)).status).toBe(404)
     await expect(connect(server.url, id)).rejects.toThrow()
     expect(await server.store.hexists('sr:channels', id)).toBe(0)
   })

@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest'
 import type { Snapshot } from '../../server/domain/protocol.ts'
 import { caseReported } from '../support/events-factory.ts'
 import { spawnServer, type ServerProcess } from '../support/server-process.ts'
-import { post } from '../support/test-server.ts'
+import { post, apiFetch } from '../support/test-server.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sr-embedded-'))
 let server: ServerProcess | undefined
@@ -28,7 +28,7 @@ it('embeds redis-server with AOF in DATA_DIR, survives a restart and stops it on
   expect(m?.[2]).toBe(dataDir)
   const redisPid = Number(m![1])
   expect(alive(redisPid)).toBe(true)
-  expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+  expect((await apiFetch(`${server.url}/healthz`)).status).toBe(200)
   expect((await post(server.url, caseReported('EMB-1'))).body.accepted).toBe(1)
 
   await server.stop()
@@ -37,7 +37,7 @@ it('embeds redis-server with AOF in DATA_DIR, survives a restart and stops it on
   expect(files.some((f) => f.includes('appendonly'))).toBe(true)
 
   server = await spawnServer(undefined, dataDir)
-  const snap = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot
+  const snap = (await (await apiFetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot
   expect(snap.kpis.today.caseReported).toBe(1)
   expect((await post(server.url, caseReported('EMB-1'))).body.duplicates).toBe(1)
   expect(existsSync(dataDir)).toBe(true)

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { EventBatch, KpiUpdate, LiveEvent, Snapshot } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported, caseStep, hotlineReceived } from '../support/events-factory.ts'
-import { connect, eventually, freshRedisUrl, post, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
+import { connect, eventually, freshRedisUrl, post, startTestServer, waitFor, type TestSocket, apiFetch } from '../support/test-server.ts'
 
 let server: Running
 let socket: TestSocket
@@ -52,7 +52,7 @@ describe('ingest to live wall', () => {
     expect(first.body).toMatchObject({ accepted: 1, duplicates: 1 })
     const again = await post(server.url, body[0])
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 })
-    const snap = (await (await fetch(`${server.url}/api/v1/snapshot?region=650402`)).json()) as Snapshot
+    const snap = (await (await apiFetch(`${server.url}/api/v1/snapshot?region=650402`)).json()) as Snapshot
     expect(snap.kpis.today.hotlineReceived).toBe(1)
     expect(snap.kpis.today.hotlineOpen).toBe(1)
     await eventually(() => expect(received.filter((e) => e.id === 'hl-H-7-received')).toHaveLength(1))
@@ -71,7 +71,7 @@ describe('ingest to live wall', () => {
       { index: 1, id: 'case-C-201-reported', error: expect.stringContaining('category') },
       { index: 2, id: 'case-C-202-reported', error: expect.stringContaining('unknown region code "659999999"') },
     ])
-    const snap = (await (await fetch(`${server.url}/api/v1/snapshot?region=650400`)).json()) as Snapshot
+    const snap = (await (await apiFetch(`${server.url}/api/v1/snapshot?region=650400`)).json()) as Snapshot
     expect(snap.kpis.today).toMatchObject({ caseReported: 2, caseRegistered: 1, caseOpen: 1, casePending: 1 })
   })
 
@@ -79,7 +79,7 @@ describe('ingest to live wall', () => {
     const res = await post(server.url, caseStep('C-200', 'closed'))
     expect(res.body).toMatchObject({ accepted: 1, outOfOrder: 1 })
     await eventually(() => expect(received.find((e) => e.id === 'case-C-200-closed')?.applied).toBe(false))
-    const snap = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot
+    const snap = (await (await apiFetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot
     expect(snap.kpis.today.caseClosedFlow).toBe(0)
   })
 
@@ -104,7 +104,7 @@ describe('ingest to live wall', () => {
     expect(bad.body.error.code).toBe('BAD_REQUEST')
     const big = await post(server.url, JSON.stringify(Array.from({ length: 40_000 }, (_, i) => caseReported(`B${i}`))))
     expect(big.status).toBe(413)
-    const snap = (await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot
+    const snap = (await (await apiFetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot
     expect(snap.kpis.today.caseReported).toBe(2)
   })
 

@@ -20,7 +20,7 @@ import type { Running } from '../../server/main.ts'
 import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
 import { recount, RECOUNT_KEYS, shanghaiDay, type Recount, type RecountPeriod } from '../support/independent-recount.ts'
-import { freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -223,7 +223,7 @@ async function snapshots(url: string, codes: string[]): Promise<Map<string, Snap
   const worker = async () => {
     while (next < codes.length) {
       const code = codes[next++]!
-      const res = await fetch(`${url}/api/v1/snapshot?region=${code}`)
+      const res = await apiFetch(`${url}/api/v1/snapshot?region=${code}`)
       if (res.status !== 200) throw new Error(`snapshot of ${code}: HTTP ${res.status} ${await res.text()}`)
       out.set(code, (await res.json()) as Snapshot)
     }

@@ -9,7 +9,7 @@ import type { Snapshot } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
 import { startRedis, type RedisProcess } from '../../server/store/redis-process.ts'
 import { caseReported, caseStep } from '../support/events-factory.ts'
-import { eventually, post, startTestServer } from '../support/test-server.ts'
+import { eventually, post, startTestServer, apiFetch } from '../support/test-server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'sr-aof-'))
 let redis: RedisProcess
@@ -24,7 +24,7 @@ afterAll(async () => {
   await redis?.stop()
 })
 
-const kpis = async () => ((await (await fetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot).kpis.today
+const kpis = async () => ((await (await apiFetch(`${server.url}/api/v1/snapshot`)).json()) as Snapshot).kpis.today
 
 it('answers 503 while Redis is down and loses nothing once the sender retries', async () => {
   const before = [caseReported('OUT-1'), caseReported('OUT-2'), caseStep('OUT-1', 'registered')]
@@ -35,10 +35,10 @@ it('answers 503 while Redis is down and loses nothing once the sender retries', 
   const down = await post(server.url, batch)
   expect(down.status).toBe(503)
   expect(down.body.error.code).toBe('STORE_UNAVAILABLE')
-  expect((await fetch(`${server.url}/healthz`)).status).toBe(503)
+  expect((await apiFetch(`${server.url}/healthz`)).status).toBe(503)
 
   redis = await startRedis({ port: redis.port, dir, appendonly: true })
-  await eventually(async () => expect((await fetch(`${server.url}/healthz`)).status).toBe(200), 10_000)
+  await eventually(async () => expect((await apiFetch(`${server.url}/healthz`)).status).toBe(200), 10_000)
   const retry = await post(server.url, batch)
   expect(retry.status).toBe(200)
   expect(retry.body).toMatchObject({ accepted: 3, duplicates: 0 })

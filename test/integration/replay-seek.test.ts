@@ -12,7 +12,7 @@ import { ingest } from '../../server/ingest/ingest.ts'
 import type { Running } from '../../server/main.ts'
 import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
-import { connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
+import { connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket, apiFetch } from '../support/test-server.ts'
 
 const START = Date.parse('2026-11-20T08:00:00+08:00')
 const HOUR = 3_600_000
@@ -28,7 +28,7 @@ const sim = createSimulation({ ...loadSimConfig(), seed: 31, rate: 1, compress: 
 const events: EventEnvelope[] = sim.next(START + 4 * HOUR)
 
 async function api<T = any>(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  const res = await apiFetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
   return { status: res.status, body: (await res.json()) as T }
 }
 const snapshot = async (channel: string, region: string) => (await api<Snapshot>('GET', `/api/v1/snapshot?channel=${channel}&region=${region}`)).body

@@ -11,7 +11,7 @@ import type { KpiValues, Period } from '../../server/domain/kpis.ts'
 import type { Snapshot } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
 import { buildSeedStreams, SEED, type SeedStreams } from '../support/seed-streams.ts'
-import { freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
 
 const ZONE = 'Asia/Shanghai'
 const BATCH = 2_000
@@ -83,7 +83,7 @@ beforeAll(async () => {
   // The day may have turned in Shanghai while posting: then today's events are in 7d (today and the 6 days before).
   period = dayKey(Date.now(), ZONE) === dayKey(from, ZONE) ? 'today' : '7d'
   console.log(`[seed] asserting on period "${period}"`)
-  const res = await fetch(`${server.url}/api/v1/snapshot?region=650400`)
+  const res = await apiFetch(`${server.url}/api/v1/snapshot?region=650400`)
   expect(res.status).toBe(200)
   city = ((await res.json()) as Snapshot).kpis[period]
 }, 600_000)

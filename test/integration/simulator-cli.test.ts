@@ -11,7 +11,7 @@ import { validateEvent, type EventEnvelope, type ValidEvent } from '../../server
 import { keys } from '../../server/store/keys.ts'
 import { readChannelLog, type RecordStats } from '../../simulators/record-log.ts'
 import type { Running } from '../../server/main.ts'
-import { freshRedisUrl, INGEST_KEY, startTestServer } from '../support/test-server.ts'
+import { freshRedisUrl, INGEST_KEY, startTestServer, apiFetch } from '../support/test-server.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const TSX = join(ROOT, 'node_modules/.bin/tsx')
@@ -229,7 +229,7 @@ describe('post-file to a real server', () => {
     const totals = JSON.parse(r.stdout) as { sent: number; accepted: number; duplicates: number; rejected: number }
     expect(totals.sent).toBeGreaterThan(10_000)
     expect(totals).toMatchObject({ accepted: totals.sent, duplicates: 0, rejected: 0 })
-    const res = await fetch(`${server.url}/api/v1/snapshot?region=650402001001003`)
+    const res = await apiFetch(`${server.url}/api/v1/snapshot?region=650402001001003`)
     const snapshot = (await res.json()) as { alerts: { type: string; region: string; text: string }[] }
     const hot = snapshot.alerts.find((a) => a.type === 'hotspot')
     expect(hot, JSON.stringify(snapshot.alerts)).toMatchObject({ region: '650402001001003' })

@@ -5,14 +5,14 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Snapshot } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported, caseStep, GRID, hotlineReceived, iso } from '../support/events-factory.ts'
-import { freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
 
 const SHANSHAN_GRID = '650421100001001'
 const TOKSUN_GRID = '650422100001001'
 let server: Running
 let city: Snapshot
 
-const snapshot = async (region = '650400') => (await (await fetch(`${server.url}/api/v1/snapshot?region=${region}`)).json()) as Snapshot
+const snapshot = async (region = '650400') => (await (await apiFetch(`${server.url}/api/v1/snapshot?region=${region}`)).json()) as Snapshot
 
 beforeAll(async () => {
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')))

@@ -4,13 +4,15 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { INGEST_KEY } from './test-server.ts'
+import { ADMIN, INGEST_KEY, rememberAdmin } from './test-server.ts'
 
 export interface ServerProcess { url: string; pid: number; output(): string; stop(): Promise<void> }
 
 /** Start `server/main.ts` in its own process; without a redisUrl it embeds its own redis-server. */
 export function spawnServer(redisUrl?: string, dataDir = mkdtempSync(join(tmpdir(), 'sr-'))): Promise<ServerProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', INGEST_KEYS: INGEST_KEY, DATA_DIR: dataDir }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PORT: '0', INGEST_KEYS: INGEST_KEY, DATA_DIR: dataDir, ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password,
+  }
   if (redisUrl) env.REDIS_URL = redisUrl
   else delete env.REDIS_URL
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -25,16 +27,17 @@ export function spawnServer(redisUrl?: string, dataDir = mkdtempSync(join(tmpdir
       const m = /listening on (http:\/\/localhost:\d+)/.exec(out)
       if (!m) return
       clearTimeout(timer)
-      resolve({
+      const started: ServerProcess = {
         url: m[1]!,
         pid: child.pid!,
         output: () => out,
-        stop: () => new Promise((done) => {
+        stop: () => new Promise<void>((done) => {
           if (child.exitCode !== null || child.signalCode !== null) return done()
           child.once('exit', () => done())
           child.kill('SIGTERM')
         }),
-      })
+      }
+      rememberAdmin(started.url).then(() => resolve(started), reject)
     }
     child.stdout!.on('data', onData)
     child.stderr!.on('data', onData)

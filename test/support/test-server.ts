@@ -10,6 +10,38 @@ import { loadConfig } from '../../server/config.ts'
 import { start, type Running } from '../../server/main.ts'
 
 export const INGEST_KEY = 'test-ingest-key'
+export const ADMIN = { username: 'admin', password: 'test-admin-password' }
+
+const tokens = new Map<string, string>() // server url → a session token of its admin
+
+/** Log in; the bearer token of the new session. */
+export async function login(url: string, username = ADMIN.username, password = ADMIN.password): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+  })
+  if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { token: string }).token
+}
+
+/** Remember the admin token of a server (by its url) for apiFetch and connect. */
+export async function rememberAdmin(url: string): Promise<string> {
+  const token = await login(url)
+  tokens.set(url, token)
+  return token
+}
+
+export function tokenFor(url: string): string | undefined {
+  for (const [base, token] of tokens) if (url.startsWith(base)) return token
+  return undefined
+}
+
+/** fetch to one of our test servers as its admin (every API route but ingest needs a user). */
+export function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const token = tokenFor(url)
+  const headers = new Headers(init.headers)
+  if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`)
+  return fetch(url, { ...init, headers })
+}
 
 /** A redis URL on a database of its own, emptied. */
 export async function freshRedisUrl(baseUrl: string, db = 1 + Math.floor(Math.random() * 15)): Promise<string> {
@@ -21,9 +53,13 @@ export async function freshRedisUrl(baseUrl: string, db = 1 + Math.floor(Math.ra
 }
 
 export async function startTestServer(redisUrl: string, env: Record<string, string> = {}): Promise<Running> {
-  return start(loadConfig({
+  process.env.ADMIN_USER = ADMIN.username // the user directory reads these from the process environment
+  process.env.ADMIN_PASSWORD = ADMIN.password
+  const running = await start(loadConfig({
     PORT: '0', REDIS_URL: redisUrl, INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-data-')), ...env,
   }))
+  await rememberAdmin(running.url)
+  return running
 }
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
@@ -37,8 +73,8 @@ export async function post(url: string, body: unknown, headers: Record<string, s
 
 export type TestSocket = Socket<ServerToClient, ClientToServer>
 
-export function connect(url: string, channel = 'live'): Promise<TestSocket> {
-  const s: TestSocket = io(url, { transports: ['websocket'], query: { channel }, reconnection: false, forceNew: true })
+export function connect(url: string, channel = 'live', token = tokenFor(url)): Promise<TestSocket> {
+  const s: TestSocket = io(url, { transports: ['websocket'], query: { channel }, auth: { token }, reconnection: false, forceNew: true })
   return new Promise((resolve, reject) => {
     s.once('connect', () => resolve(s))
     s.once('connect_error', reject)
