@@ -64,3 +64,8 @@ export async function measurePng(page: Page, png: Buffer) {
     return { width: c.width, height: c.height, colours: colours.size, differingShare: differing / samples }
   }, png.toString('base64'))
 }
+
+/** Give a browser context the session cookie of a user on our server, as logging in would. */
+export async function signIn(context: import('playwright-core').BrowserContext, serverUrl: string, token: string): Promise<void> {
+  await context.addCookies([{ name: 'sr_session', value: token, url: serverUrl, httpOnly: true, sameSite: 'Strict' }])
+}
