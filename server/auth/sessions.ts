@@ -63,15 +63,19 @@ export class Sessions {
   }
 }
 
-/** Failed logins per user and per address: at most `max` in `windowSec`, then 429 until the window passes. */
+/**
+ * Failed logins: at most `perUser` per user and `perAddress` per address in
+ * `windowSec`, then 429 until the window passes. The address limit is higher
+ * because a whole command centre may sit behind one address.
+ */
 export class LoginLimiter {
-  constructor(private readonly redis: Redis, private readonly max = 5, private readonly windowSec = 900) {}
+  constructor(private readonly redis: Redis, private readonly perUser = 5, private readonly perAddress = 50, private readonly windowSec = 900) {}
 
   /** Seconds to wait, or 0 when another attempt is allowed. */
   async retryAfter(username: string, ip: string): Promise<number> {
     const keys = [`${P}fail:u:${username}`, `${P}fail:ip:${ip}`]
-    const counts = await this.redis.mget(...keys)
-    if (!counts.some((c) => Number(c ?? 0) >= this.max)) return 0
+    const [user, address] = await this.redis.mget(...keys)
+    if (Number(user ?? 0) < this.perUser && Number(address ?? 0) < this.perAddress) return 0
     const ttls = await Promise.all(keys.map((k) => this.redis.ttl(k)))
     return Math.max(1, ...ttls)
   }
