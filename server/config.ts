@@ -27,6 +27,8 @@ export interface ServerConfig {
   ranking: RankingConfig
   wall: WallConfig
   usersFile: string
+  /** First admin of a fresh install (ADMIN_USER / ADMIN_PASSWORD). */
+  admin: { username: string; password: string } | undefined
   secureCookies: boolean
 }
 
@@ -80,6 +82,12 @@ export function loadRankingConfig(path = join(root, 'config/ranking.json')): Ran
   return parseConfig(rankingConfigSchema, readJson(path), path)
 }
 
+function adminFrom(env: NodeJS.ProcessEnv): ServerConfig['admin'] {
+  if (!env.ADMIN_USER && !env.ADMIN_PASSWORD) return undefined
+  if (!env.ADMIN_USER || !env.ADMIN_PASSWORD) throw new Error('set both ADMIN_USER and ADMIN_PASSWORD to provision the first admin')
+  return { username: env.ADMIN_USER, password: env.ADMIN_PASSWORD }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = intFrom(env, 'PORT', 3000)
   return {
@@ -98,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ranking: loadRankingConfig(),
     wall: wallConfigFromEnv(env),
     usersFile: resolve(env.USERS_FILE || join(root, 'config/users.json')),
+    admin: adminFrom(env),
     secureCookies: env.SECURE_COOKIES === '1',
   }
 }

@@ -46,7 +46,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
     ingest: { store, regions: config.regions, categories: config.categories, onApplied: (c, applied) => alerting.onApplied(c, applied) },
     apply: { zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
   })
-  const users = await UserDirectory.load(config.usersFile, process.env, (code) => Boolean(config.regions.get(code)))
+  const users = await UserDirectory.load(config.usersFile, config.admin, (code) => Boolean(config.regions.get(code)))
   for (const u of extraUsers) users.add(u)
   const auth = { users, sessions: new Sessions(store), limiter: new LoginLimiter(store) }
   const http = createServer(createApp({ config, store, channels, reader, alerting, replays, auth }))

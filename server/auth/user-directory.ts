@@ -15,18 +15,17 @@ export class UserDirectory {
     for (const u of users) this.byName.set(u.username, u)
   }
 
-  /** Load the config file (absent: no users) and provision ADMIN_USER when given. */
-  static async load(file: string, env: NodeJS.ProcessEnv, regionExists: (code: string) => boolean): Promise<UserDirectory> {
+  /** Load the config file (absent: no users) and provision the first admin when given. */
+  static async load(
+    file: string, admin: { username: string; password: string } | undefined, regionExists: (code: string) => boolean,
+  ): Promise<UserDirectory> {
     const raw = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { users: [] }
     const { users } = parseConfig(usersSchema, raw, file)
     for (const u of users) {
       if (u.region && !regionExists(u.region)) throw new Error(`${file}: user ${u.username}: unknown region ${u.region}`)
     }
     const dir = new UserDirectory(users)
-    if (env.ADMIN_USER || env.ADMIN_PASSWORD) {
-      if (!env.ADMIN_USER || !env.ADMIN_PASSWORD) throw new Error('set both ADMIN_USER and ADMIN_PASSWORD to provision the first admin')
-      dir.add({ username: env.ADMIN_USER, name: '管理员', role: 'admin', passwordHash: await hashPassword(env.ADMIN_PASSWORD) })
-    }
+    if (admin) dir.add({ username: admin.username, name: '管理员', role: 'admin', passwordHash: await hashPassword(admin.password) })
     return dir
   }
 

@@ -7,7 +7,7 @@ import { Router, type Response } from 'express'
 import express from 'express'
 import { AppError, BadRequestError, UnauthorizedError } from '../domain/errors.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import { assertInScope, principalOf, requireRole, SESSION_COOKIE, tokenOf } from '../auth/authenticate.ts'
+import { assertInScope, ForbiddenError, principalOf, requireRole, SESSION_COOKIE, tokenOf } from '../auth/authenticate.ts'
 import { verifyPassword } from '../auth/password.ts'
 import { SESSION_TTL_SEC, type LoginLimiter, type Sessions } from '../auth/sessions.ts'
 import type { UserDirectory } from '../auth/user-directory.ts'
@@ -64,13 +64,15 @@ export function authRouter(d: AuthDeps): Router {
     res.json({ username: p.username, name: p.name, role: p.role, region: p.region, kind: p.kind, channel: p.channel ?? null })
   })
 
-  r.post('/api/v1/auth/display-tokens', requireRole('admin'), json, async (req, res) => {
+  // admins make any display token; trainers make them for a drill channel, so a drill wall runs unattended
+  r.post('/api/v1/auth/display-tokens', requireRole('admin', 'trainer'), json, async (req, res) => {
     const admin = principalOf(req)
     const { name, region = d.regions.root.code, channel } = (req.body ?? {}) as { name?: unknown; region?: unknown; channel?: unknown }
     if (typeof name !== 'string' || !name || typeof region !== 'string' || (channel !== undefined && typeof channel !== 'string')) {
       throw new BadRequestError('send {"name": "大屏名称", "region"?: "<code>", "channel"?: "<id>"}')
     }
     if (!d.regions.get(region)) throw new BadRequestError(`unknown region ${region}`)
+    if (admin.role === 'trainer' && (!channel || channel === 'live')) throw new ForbiddenError('trainers make display tokens for a drill channel only: send "channel"')
     assertInScope(admin, d.regions, region)
     res.status(201).json(await d.sessions.createDisplay({ name, region, channel, createdBy: admin.username }))
   })

@@ -150,6 +150,14 @@ describe('display tokens and logout', () => {
     expect(await tryConnect(display.token)).toEqual({ code: 'UNAUTHORIZED' })
   }, 20_000)
 
+  it('lets a trainer make a display token for a drill channel only', async () => {
+    const { token } = await server.sessions.create({ username: 't1', name: '教员', role: 'trainer', region: '650400' })
+    const make = (body: object) => as(token, '/api/v1/auth/display-tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect(await codeOf(await make({ name: '大屏' }))).toBe('FORBIDDEN')
+    expect(await codeOf(await make({ name: '大屏', channel: 'live' }))).toBe('FORBIDDEN')
+    expect((await make({ name: '演练大屏', channel: 'sim-drill1' })).status).toBe(201)
+  })
+
   it('ends a session at logout', async () => {
     const token = await login(server.url, 'leader1', 'leader-pass-1')
     expect((await as(token, '/api/v1/auth/me')).status).toBe(200)

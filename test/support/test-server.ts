@@ -53,10 +53,9 @@ export async function freshRedisUrl(baseUrl: string, db = 1 + Math.floor(Math.ra
 }
 
 export async function startTestServer(redisUrl: string, env: Record<string, string> = {}): Promise<Running> {
-  process.env.ADMIN_USER = ADMIN.username // the user directory reads these from the process environment
-  process.env.ADMIN_PASSWORD = ADMIN.password
   const running = await start(loadConfig({
-    PORT: '0', REDIS_URL: redisUrl, INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-data-')), ...env,
+    PORT: '0', REDIS_URL: redisUrl, INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-data-')),
+    ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...env,
   }))
   await rememberAdmin(running.url)
   return running
