@@ -1,0 +1,68 @@
+/**
+ * The HTTP reads a tablet (and the login page) makes, with the server's
+ * `{ error: { code, message } }` turned into an ApiError the UI maps to text.
+ * The session travels in the http-only cookie; nothing here holds a token.
+ */
+
+/** A refused or failed request: `code` is the server's ErrorCode, or CONNECT when it was never answered. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds from Retry-After (429). */
+    readonly retryAfterSec: number | null = null,
+  ) {
+    super(message)
+  }
+}
+
+export async function requestJson<T>(url: string, init: RequestInit = {}): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(url, {
+      credentials: 'same-origin',
+      ...init,
+      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    })
+  } catch (err) {
+    throw new ApiError(0, 'CONNECT', err instanceof Error ? err.message : String(err))
+  }
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null
+  if (!res.ok) {
+    const retry = Number(res.headers.get('retry-after'))
+    throw new ApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? res.statusText, retry > 0 ? retry : null)
+  }
+  return body as T
+}
+
+export type SubjectFeed = 'case' | 'hotline'
+
+/** One row of GET /api/v1/open. */
+export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
+export interface OpenPage { total: number; items: OpenItem[] }
+
+/** GET /api/v1/subjects/:feed/:subject: state and lifecycle, oldest step first. */
+export interface SubjectView {
+  feed: SubjectFeed
+  subject: string
+  state: string
+  category?: string
+  region: string
+  deadline?: number
+  history: { type: string; at: number; applied: boolean }[]
+}
+
+/** The tablet's drill-down reads on one channel. */
+export function useTabletApi(channel = 'live') {
+  return {
+    open(region: string, feed: SubjectFeed | null, limit: number): Promise<OpenPage> {
+      const q = new URLSearchParams({ region, channel, limit: String(limit) })
+      if (feed) q.set('feed', feed)
+      return requestJson<OpenPage>(`/api/v1/open?${q}`)
+    },
+    subject(feed: SubjectFeed, subject: string): Promise<SubjectView> {
+      return requestJson<SubjectView>(`/api/v1/subjects/${feed}/${encodeURIComponent(subject)}?channel=${encodeURIComponent(channel)}`)
+    },
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Who is signed in, as the server says (GET /api/v1/auth/me). The session
+ * itself is the http-only `sr_session` cookie: the page never holds a token,
+ * and sockets and fetches carry the cookie on their own (same origin).
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { Role } from '@domain/users.ts'
+import { ApiError, requestJson } from '@client/composables/useTabletApi.ts'
+
+export interface SessionUser { username: string; name: string; role: Role; region: string; kind?: 'session' | 'display' }
+
+/**
+ * unknown: not asked yet · in: signed in · out: the server said 401 ·
+ * open: the server has no auth routes (404), nothing to sign in to ·
+ * unreachable: no answer; pages load and show their own connection state.
+ */
+export type SessionState = 'unknown' | 'in' | 'out' | 'open' | 'unreachable'
+
+export const useSessionStore = defineStore('session', () => {
+  const user = shallowRef<SessionUser | null>(null)
+  const state = ref<SessionState>('unknown')
+  let asking: Promise<void> | null = null
+
+  /** Ask the server once per page load; later calls wait for the same answer. */
+  function load(): Promise<void> {
+    asking ??= requestJson<SessionUser>('/api/v1/auth/me').then(
+      (me) => {
+        user.value = me
+        state.value = 'in'
+      },
+      (err: unknown) => {
+        user.value = null
+        const status = err instanceof ApiError ? err.status : 0
+        state.value = status === 401 ? 'out' : status === 404 ? 'open' : status === 0 || status >= 500 ? 'unreachable' : 'out'
+      },
+    )
+    return asking
+  }
+
+  /** Sign in; throws ApiError (UNAUTHORIZED, TOO_MANY_ATTEMPTS with retryAfterSec, CONNECT…). */
+  async function login(username: string, password: string): Promise<SessionUser> {
+    const res = await requestJson<{ user: SessionUser }>('/api/v1/auth/login', {
+      method: 'POST',
+      body: JSON.stringify({ username, password }),
+    })
+    user.value = { ...res.user, kind: 'session' }
+    state.value = 'in'
+    asking = Promise.resolve()
+    await refreshRegionTree()
+    return user.value
+  }
+
+  /**
+   * The region tree is per user (their subtree) at one URL that the server
+   * lets the browser cache: on a tablet handed from one leader to the next,
+   * the next would get the previous one's tree. Fetch it past the cache once
+   * at sign-in, which also stores this user's tree for the page to read.
+   */
+  async function refreshRegionTree() {
+    try {
+      await (await fetch('/api/v1/regions', { cache: 'reload', credentials: 'same-origin' })).arrayBuffer()
+    } catch {
+      // not a failed sign-in: the page loads the tree itself, and retries
+    }
+  }
+
+  /** End the session on the server (the cookie is cleared there); forgets the user even when the server is away. */
+  async function logout(): Promise<void> {
+    try {
+      await requestJson('/api/v1/auth/logout', { method: 'POST' })
+    } finally {
+      expire()
+    }
+  }
+
+  /** The server refused our cookie (401 on a read or a socket): the session is over. */
+  function expire() {
+    user.value = null
+    state.value = 'out'
+    asking = Promise.resolve()
+  }
+
+  /** Whether a signed-in page may open: signed in, or a server without sign-in, or one we cannot ask. */
+  const mayEnter = computed(() => state.value === 'in' || state.value === 'open' || state.value === 'unreachable')
+
+  return { user, state, mayEnter, load, login, logout, expire }
+})
