@@ -65,11 +65,14 @@ export function criticalAlert(o: { eventId: string; at: number; region: string; 
   }
 }
 
-/** Intake in a township's last hour far above its baseline. */
+/** Intake in a township's last hour far above its baseline (or with no history yet, above the minimum). */
 export function surgeAlert(o: { township: string; hour: number; at: number; place: string; count: number; baseline: number }): Alert {
+  const against = o.baseline >= 0.05
+    ? `为基线 ${o.baseline.toFixed(1)} 件/时的 ${(o.count / o.baseline).toFixed(1)} 倍`
+    : '此前 7 天无受理记录'
   return {
     id: `surge:${o.township}:${o.hour}`, type: 'surge', severity: 'warning', region: o.township, at: o.at,
-    text: `${o.place} 近一小时受理 ${o.count} 件，为基线 ${o.baseline.toFixed(1)} 件/时的 ${(o.count / Math.max(o.baseline, 0.1)).toFixed(1)} 倍`,
+    text: `${o.place} 近一小时受理 ${o.count} 件，${against}`,
   }
 }
 
