@@ -11,6 +11,7 @@
 
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { mulberry32 } from '../../server/domain/seeded-random.ts'
 import {
   CITY, CITY_BBOX, COMMUNITY_STEMS, DISTRICTS, ORDINALS, VILLAGE_STEMS,
   type TownshipKind, type TownshipRow,
@@ -35,17 +36,6 @@ const SEED = 0x650400
 const OUT = fileURLToPath(new URL('./650400-turpan.geojson', import.meta.url))
 const ATTRIBUTION = '行政区划名称与代码：国家统计局统计用区划代码；边界为示意图，非真实边界 (schematic boundaries)'
 
-/** mulberry32: tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const rng = mulberry32(SEED)
 
 const round5 = (x: number): number => Math.round(x * 1e5) / 1e5

@@ -7,23 +7,13 @@ import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { RegionIndex, pointInPolygon, type RegionCollection, type RegionProps } from '../../server/domain/regions.ts'
+import { mulberry32 } from '../../server/domain/seeded-random.ts'
 
 const FILE = process.argv[2] ?? fileURLToPath(new URL('../../config/regions/650400-turpan.geojson', import.meta.url))
 const INDEXED_LOOKUPS = 200_000
 const NAIVE_LOOKUPS = 10_000
 const SEED = 0x650400
 
-/** mulberry32: tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const fc = JSON.parse(readFileSync(FILE, 'utf8')) as RegionCollection
 const index = new RegionIndex(fc)

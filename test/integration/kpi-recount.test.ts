@@ -21,6 +21,7 @@ import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
 import { recount, RECOUNT_KEYS, shanghaiDay, type Recount, type RecountPeriod } from '../support/independent-recount.ts'
 import { freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
+import { mulberry32 as prng } from '../../server/domain/seeded-random.ts'
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -33,17 +34,6 @@ const REPO = resolve(import.meta.dirname, '../..')
 const ALL_PERIODS: RecountPeriod[] = ['today', '7d', 'month', 'year']
 const RATE_KEY = /Rate$|Coverage$/
 
-/** Small deterministic PRNG (mulberry32) for the disorder, duplicates and edits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 interface Stream {
   arrival: EventEnvelope[]

@@ -3,6 +3,7 @@
 // Pure: grids and a time window in, stages of envelopes and the expected counts out.
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import { iso } from './events-factory.ts'
+import { mulberry32 as prng } from '../../server/domain/seeded-random.ts'
 
 /** The §6 seed figures and the rating mix chosen for 满意率: (3350 + 0.9·120) / 3500 = 98.8 %. */
 export const SEED = {
@@ -54,17 +55,6 @@ export interface SeedExpectation {
 
 export interface SeedStreams { stages: Stage[]; expected: SeedExpectation; total: number }
 
-/** A small seeded PRNG (mulberry32): the same options give the same stream. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** Build the case and hotline streams of the seed figures. */
 export function buildSeedStreams(o: SeedOptions): SeedStreams {
