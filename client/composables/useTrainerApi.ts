@@ -2,29 +2,12 @@
  * The trainer's HTTP API (DESIGN §3): scenarios, channels, inject, typed.
  * A refusal (`{ error: { code, message } }`, or none) throws the ApiError of
  * requestJson; the page sends a 401 to the login page.
- *
- * The shapes mirror ScenarioInfo (simulators/scenarios/scenario.ts) and
- * ChannelSummary (server/channels/replay-meta.ts), which import Node APIs
- * and so cannot be imported here; they belong in server/domain (requested).
  */
 import { requestJson } from './useTabletApi.ts'
 
-export interface ScenarioInfo { name: string; title: string; description: string; durationHours: number }
+import type { ChannelSummary, ReplaySource, ScenarioInfo } from '@domain/drill-channels.ts'
 
-export type ReplaySource = { kind: 'scenario'; name: string; seed: number } | { kind: 'recording'; name?: string }
-
-export interface ChannelSummary {
-  id: string
-  source: ReplaySource
-  speed: number
-  paused: boolean
-  seeking: boolean
-  now: number
-  progress: number // 0–1 through the source's span
-  created: number
-  span: { start: number; end: number }
-  events: { total: number; fed: number }
-}
+export type { ChannelSummary, ReplaySource, ScenarioInfo }
 
 export interface ChannelChange { paused?: boolean; speed?: number; seekTo?: number }
 

@@ -6,10 +6,9 @@
  */
 import type { Redis } from 'ioredis'
 import { replayKeys } from './channel-keys.ts'
+import type { ChannelSummary, ReplaySource } from '../domain/drill-channels.ts'
 
-export type ReplaySource =
-  | { kind: 'scenario'; name: string; seed: number }
-  | { kind: 'recording'; name?: string }
+export type { ChannelSummary, ReplaySource }
 
 export interface ReplayMeta {
   id: string
@@ -64,20 +63,6 @@ export function metaNow(m: Pick<ReplayMeta, 'base' | 'wallBase' | 'speed' | 'pau
 export function wallDelay(m: ReplayMeta, at: number, wall: number): number {
   if (m.paused || m.seeking) return Infinity
   return Math.max(0, (at - metaNow(m, wall)) / m.speed)
-}
-
-/** What GET /api/v1/channels shows of a channel. */
-export interface ChannelSummary {
-  id: string
-  source: ReplaySource
-  speed: number
-  paused: boolean
-  seeking: boolean
-  now: number
-  progress: number // 0–1 through the source's span
-  created: number
-  span: { start: number; end: number }
-  events: { total: number; fed: number }
 }
 
 export function summarize(m: ReplayMeta, wall: number): ChannelSummary {

@@ -14,7 +14,9 @@ import type { SimParams } from '../sim-params.ts'
 import { compileIncidents } from './incident-sources.ts'
 import { parseScenarioFile, type ScenarioFile } from './scenario-schema.ts'
 
-export interface ScenarioInfo { name: string; title: string; description: string; durationHours: number }
+import type { ScenarioInfo } from '../../server/domain/drill-channels.ts'
+
+export type { ScenarioInfo }
 
 export interface Scenario extends ScenarioInfo {
   /** The file it was read from (named in error messages). */
