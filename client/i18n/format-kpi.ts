@@ -1,6 +1,6 @@
-import { RATE_KPIS, type KpiKey } from '@domain/kpis.ts'
+import { COVERAGE_KPIS, RATE_KPIS, type KpiKey } from '@domain/kpis.ts'
 
-const RATES: ReadonlySet<KpiKey> = new Set(RATE_KPIS)
+const RATES: ReadonlySet<KpiKey> = new Set([...RATE_KPIS, ...COVERAGE_KPIS]) // patrolCoverage is a share too
 
 export const isRateKpi = (key: KpiKey): boolean => RATES.has(key)
 

@@ -19,7 +19,8 @@ export function referenceRouter(regions: RegionIndex, categories: Categories): R
   }
   const { $comment: _, ...categoryTrees } = categories.config
   r.get('/api/v1/regions', (req, res) => {
-    res.type('application/geo+json').set('Cache-Control', 'private, max-age=300').send(regionsJson(principalOf(req).region))
+    // per user: a browser handed from one leader to another must ask again (cheap: ETag → 304)
+    res.type('application/geo+json').set({ 'Cache-Control': 'private, no-cache', Vary: 'Cookie, Authorization' }).send(regionsJson(principalOf(req).region))
   })
   r.get('/api/v1/categories', (_req, res) => {
     res.json(categoryTrees)

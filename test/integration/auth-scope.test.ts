@@ -99,7 +99,9 @@ describe('a township leader', () => {
       const body = (await res.json()) as Record<string, unknown>
       expect(body).toEqual({ error: { code: 'FORBIDDEN_REGION', message: expect.stringContaining('outside your scope') } })
     }
-    const regions = (await (await as(leader, '/api/v1/regions')).json()) as { root: string; features: { properties: { code: string } }[] }
+    const regionsRes = await as(leader, '/api/v1/regions')
+    expect(regionsRes.headers.get('cache-control')).toBe('private, no-cache') // per user: never reused for the next user of a tablet
+    const regions = (await regionsRes.json()) as { root: string; features: { properties: { code: string } }[] }
     expect(regions.root).toBe(TOWNSHIP)
     expect(regions.features.every((f) => f.properties.code.startsWith(TOWNSHIP))).toBe(true)
     expect(regions.features.length).toBeGreaterThan(5)
