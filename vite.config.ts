@@ -17,6 +17,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-redis.ts'],
     testTimeout: 30_000,
+    // browser tests poll the page; on 2 busy cores a panel can take seconds to draw (SwiftShader)
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 60_000,
     fileParallelism: false,
     reporters: ['default', './test/support/summary-reporter.ts'],

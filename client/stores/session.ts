@@ -11,11 +11,11 @@ import { ApiError, requestJson } from '@client/composables/useTabletApi.ts'
 export interface SessionUser { username: string; name: string; role: Role; region: string; kind?: 'session' | 'display' }
 
 /**
- * unknown: not asked yet · in: signed in · out: the server said 401 ·
- * open: the server has no auth routes (404), nothing to sign in to ·
- * unreachable: no answer; pages load and show their own connection state.
+ * unknown: not asked yet · in: signed in · out: not signed in (401) ·
+ * unreachable: no answer; pages load and show their own connection state
+ * (the server still refuses them anything without a session).
  */
-export type SessionState = 'unknown' | 'in' | 'out' | 'open' | 'unreachable'
+export type SessionState = 'unknown' | 'in' | 'out' | 'unreachable'
 
 export const useSessionStore = defineStore('session', () => {
   const user = shallowRef<SessionUser | null>(null)
@@ -32,7 +32,7 @@ export const useSessionStore = defineStore('session', () => {
       (err: unknown) => {
         user.value = null
         const status = err instanceof ApiError ? err.status : 0
-        state.value = status === 401 ? 'out' : status === 404 ? 'open' : status === 0 || status >= 500 ? 'unreachable' : 'out'
+        state.value = status === 0 || status >= 500 ? 'unreachable' : 'out'
       },
     )
     return asking
@@ -81,8 +81,8 @@ export const useSessionStore = defineStore('session', () => {
     asking = Promise.resolve()
   }
 
-  /** Whether a signed-in page may open: signed in, or a server without sign-in, or one we cannot ask. */
-  const mayEnter = computed(() => state.value === 'in' || state.value === 'open' || state.value === 'unreachable')
+  /** Whether a signed-in page may open: signed in, or the server cannot be asked right now. */
+  const mayEnter = computed(() => state.value === 'in' || state.value === 'unreachable')
 
   return { user, state, mayEnter, load, login, logout, expire }
 })
