@@ -341,6 +341,22 @@ describe('the same leader on a 1366×1024 tablet (landscape)', () => {
     expect((await measurePng(page, png)).colours).toBeGreaterThan(50)
     await page.screenshot({ path: artifactPath('tablet-1366x1024-full.png'), fullPage: true })
   }, 120_000)
+
+  it('drills into a village by tapping it on the map', async () => {
+    const { page } = await tabletContext(1366, 1024, 1)
+    await page.goto(`${server.url}/tablet/${TOWNSHIP}`)
+    await page.locator('[data-testid="login-form"]').waitFor()
+    await signIn(page)
+    await page.waitForURL(`**/tablet/${TOWNSHIP}`, { timeout: 15_000 })
+    await page.locator('[data-testid="wall-map"][data-map-ready="true"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="wall-map"]').scrollIntoViewIfNeeded()
+    await page.waitForTimeout(1500) // the map flies to the township before it settles
+    const point = await page.evaluate((code) => (window as unknown as { __wallMap?: { pointOf(c: string): [number, number] | null } }).__wallMap?.pointOf(code) ?? null, VILLAGE_A)
+    expect(point).not.toBeNull()
+    await page.touchscreen.tap(point![0], point![1])
+    await page.waitForURL(`**/tablet/${VILLAGE_A}`, { timeout: 15_000 })
+    await expect.poll(() => crumbs(page)).toEqual([TOWNSHIP, VILLAGE_A])
+  }, 120_000)
 })
 
 describe('sign-in limits', () => {

@@ -5,6 +5,8 @@ export interface WallMapHooks {
   workerCount(): number
   overdueMarkers(): number
   labels(): number
+  /** Screen point of a region's centre, or null before the map is ready. */
+  pointOf(code: string): [number, number] | null
   engine(): string | null
 }
 
