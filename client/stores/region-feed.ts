@@ -19,12 +19,20 @@ export interface ClockReading { state: ClockState; receivedAt: number }
 
 export const RECENT_CAP = 200
 export const POINTS_CAP = 500
+const POINTS_MAX = 20_000
+
+/** How many located events the map keeps: 500, or `?points=N` (at most 20,000) for big walls and the frame benchmark. */
+export function pointsCap(search = typeof location === 'undefined' ? '' : location.search): number {
+  const n = Number(new URLSearchParams(search).get('points'))
+  return Number.isInteger(n) && n > 0 ? Math.min(n, POINTS_MAX) : POINTS_CAP
+}
 export const ALERTS_CAP = 200
 export const ALERT_LOG_CAP = 100
 export const WORKERS_CAP = 5_000
 const INBOX_CAP = 5_000 // a stalled tab must not hoard events; the ring keeps only RECENT_CAP anyway
 
 export function createRegionFeed() {
+  const pointCap = pointsCap()
   const snapshot = shallowRef<Snapshot | null>(null)
   const kpis = shallowRef<KpiSet | null>(null)
   const panels = shallowRef<Panels | null>(null)
@@ -81,7 +89,7 @@ export function createRegionFeed() {
       inbox = []
       recent.value = mergeNewestFirst(recent.value, batch, RECENT_CAP)
       const located = batch.filter((e) => e.location)
-      if (located.length) points.value = mergeNewestFirst(points.value, located, POINTS_CAP)
+      if (located.length) points.value = mergeNewestFirst(points.value, located, pointCap)
       if (moveWorkers) book.apply(batch)
     }
     const moved = book.takeChanges()

@@ -44,3 +44,12 @@ it('formats zoned time', () => {
   expect(zonedTime(Date.parse('2026-11-21T01:15:02Z'), 'Asia/Shanghai')).toEqual({ date: '2026-11-21', time: '09:15:02', weekday: 6 })
   expect(zonedTime(Date.parse('2026-11-21T16:00:00Z'), 'Asia/Shanghai').time).toBe('00:00:00')
 })
+
+it('keeps 500 map points unless ?points= asks for more, never beyond 20,000', async () => {
+  const { pointsCap } = await import('@client/stores/region-feed.ts')
+  expect(pointsCap('')).toBe(500)
+  expect(pointsCap('?points=10000')).toBe(10_000)
+  expect(pointsCap('?points=999999')).toBe(20_000)
+  expect(pointsCap('?points=-3')).toBe(500)
+  expect(pointsCap('?points=abc')).toBe(500)
+})
