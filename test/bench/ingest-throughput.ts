@@ -3,8 +3,6 @@
 // redis-server of its own. Prints events/s, request latency and Redis memory.
 // Run: npx tsx test/bench/ingest-throughput.ts [--events 100000] [--single 10000]
 // The server runs in this process: client and server share one event loop.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
@@ -14,6 +12,7 @@ import { start, type Running } from '../../server/main.ts'
 import { startRedis, type RedisProcess } from '../../server/store/redis-process.ts'
 import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
+import { benchLifecycle } from '../support/bench-lifecycle.ts'
 
 const { values: flags } = parseArgs({ options: { events: { type: 'string' }, single: { type: 'string' } } })
 const EVENTS = Number(flags.events ?? 100_000)
@@ -26,27 +25,16 @@ const KEY = 'bench-ingest-key'
 let redis: RedisProcess | undefined
 let server: Running | undefined
 let admin: Redis | undefined
-const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-'))
-
-/** Stop what this script started (the server, then redis-server by its pid) and exit. */
-async function shutdown(code: number): Promise<never> {
-  const hard = setTimeout(() => {
-    if (redis) process.kill(redis.pid, 'SIGKILL')
-    process.exit(code || 1)
-  }, 10_000)
-  admin?.disconnect()
-  await server?.stop().catch((err: unknown) => console.error('server stop:', err))
-  await redis?.stop()
-  clearTimeout(hard)
-  rmSync(dataDir, { recursive: true, force: true })
-  process.exit(code)
-}
-process.once('SIGINT', () => void shutdown(130))
-process.once('SIGTERM', () => void shutdown(143))
-setTimeout(() => {
-  console.error(`bench still running after ${GIVE_UP_MS / 60_000} min: stopping`)
-  void shutdown(1)
-}, GIVE_UP_MS).unref()
+const { dataDir, shutdown } = benchLifecycle({
+  name: 'ingest',
+  giveUpMs: GIVE_UP_MS,
+  redisPid: () => redis?.pid,
+  stop: async () => {
+    admin?.disconnect()
+    await server?.stop()
+    await redis?.stop()
+  },
+})
 
 /** `count` simulated events of all three feeds; each seed gives its own ids. */
 function simulate(count: number, seed: number): EventEnvelope[] {

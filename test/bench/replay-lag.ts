@@ -7,8 +7,6 @@
 // to load the recording and to seek back an hour. Stops by itself (cap 5 min).
 // Run: npx tsx test/bench/replay-lag.ts [--hours 2] [--speed 100] [--rate 1] [--seed 1]
 // The server runs in this process; redis-server is a child of it, stopped by pid.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
@@ -21,6 +19,7 @@ import { keys } from '../../server/store/keys.ts'
 import { startRedis, type RedisProcess } from '../../server/store/redis-process.ts'
 import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
+import { benchLifecycle } from '../support/bench-lifecycle.ts'
 
 const { values: flags } = parseArgs({ options: { hours: { type: 'string' }, speed: { type: 'string' }, rate: { type: 'string' }, seed: { type: 'string' } } })
 const HOURS = Number(flags.hours ?? 2)
@@ -34,27 +33,16 @@ const HOUR = 3_600_000
 let redis: RedisProcess | undefined
 let server: Running | undefined
 let admin: Redis | undefined
-const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-replay-'))
-
-/** Stop what this script started (the server, then redis-server by its pid) and exit. */
-async function shutdown(code: number): Promise<never> {
-  const hard = setTimeout(() => {
-    if (redis) process.kill(redis.pid, 'SIGKILL')
-    process.exit(code || 1)
-  }, 10_000)
-  admin?.disconnect()
-  await server?.stop().catch((err: unknown) => console.error('server stop:', err))
-  await redis?.stop() // SIGTERM to its pid
-  clearTimeout(hard)
-  rmSync(dataDir, { recursive: true, force: true })
-  process.exit(code)
-}
-process.once('SIGINT', () => void shutdown(130))
-process.once('SIGTERM', () => void shutdown(143))
-setTimeout(() => {
-  console.error(`bench still running after ${GIVE_UP_MS / 60_000} min: stopping`)
-  void shutdown(1)
-}, GIVE_UP_MS).unref()
+const { dataDir, shutdown } = benchLifecycle({
+  name: 'replay',
+  giveUpMs: GIVE_UP_MS,
+  redisPid: () => redis?.pid,
+  stop: async () => {
+    admin?.disconnect()
+    await server?.stop()
+    await redis?.stop() // SIGTERM to its pid
+  },
+})
 
 const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

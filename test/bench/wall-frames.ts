@@ -7,8 +7,7 @@
 // Numbers only, no assertions: software GL on a CI machine is not a GPU wall.
 // Run: npx tsx test/bench/wall-frames.ts [--minutes 2] [--points 10000] [--rate 20] [--width 1920 --height 1080]
 // Needs the production build (npx vite build).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
@@ -18,6 +17,7 @@ import { launchChromium } from '../support/browser.ts'
 import { startEventPump, type EventPump } from '../support/event-pump.ts'
 import { startTestServer, tokenFor } from '../support/test-server.ts'
 import { formatTable, openWall, percentile, waitForWall, wallStats } from '../support/wall-page.ts'
+import { benchLifecycle } from '../support/bench-lifecycle.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -37,28 +37,18 @@ let redis: RedisProcess | undefined
 let server: Running | undefined
 let browser: Browser | undefined
 let pump: EventPump | undefined
-const dataDir = mkdtempSync(join(tmpdir(), 'sr-bench-frames-'))
-
-/** Stop what this script started (pump, browser, server, then redis-server by its pid) and exit. */
-async function shutdown(code: number): Promise<never> {
-  const hard = setTimeout(() => {
-    if (redis) process.kill(redis.pid, 'SIGKILL')
-    process.exit(code || 1)
-  }, 15_000)
-  await pump?.stop().catch(() => undefined)
-  await browser?.close().catch((err: unknown) => console.error('browser close:', err))
-  await server?.stop().catch((err: unknown) => console.error('server stop:', err))
-  await redis?.stop()
-  clearTimeout(hard)
-  rmSync(dataDir, { recursive: true, force: true })
-  process.exit(code)
-}
-process.once('SIGINT', () => void shutdown(130))
-process.once('SIGTERM', () => void shutdown(143))
-setTimeout(() => {
-  console.error(`bench still running after ${GIVE_UP_MS / 60_000} min: stopping`)
-  void shutdown(1)
-}, GIVE_UP_MS).unref()
+const { dataDir, shutdown } = benchLifecycle({
+  name: 'frames',
+  giveUpMs: GIVE_UP_MS,
+  hardStopMs: 15_000,
+  redisPid: () => redis?.pid,
+  stop: async () => {
+    await pump?.stop().catch(() => undefined)
+    await browser?.close().catch((err: unknown) => console.error('browser close:', err))
+    await server?.stop()
+    await redis?.stop()
+  },
+})
 
 /**
  * Start recording long tasks and frame deltas in the page. A string, not a
