@@ -99,7 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logMaxLen: intFrom(env, 'LOG_MAXLEN', 1_000_000),
     seenTtlSec: intFrom(env, 'SEEN_TTL_DAYS', 400) * 86_400,
     dataDir: resolve(env.DATA_DIR || join(root, 'data')),
-    clientDir: join(root, 'dist/client'),
+    clientDir: resolve(env.CLIENT_DIR || join(root, 'dist/client')),
     regions: loadRegions(env.REGIONS_FILE || undefined),
     categories: loadCategories(),
     alerts: loadAlertConfig(env.ALERTS_FILE || undefined),
