@@ -8,6 +8,7 @@ import { parseAlertConfig, type AlertConfig } from './alerts/alert-config.ts'
 import { Categories } from './domain/categories.ts'
 import { parseConfig } from './domain/parse-config.ts'
 import { wallConfigFromEnv, type WallConfig } from './http/wall-config-router.ts'
+import { securityConfigFromEnv, type SecurityConfig } from './http/security-config.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
 
@@ -30,6 +31,8 @@ export interface ServerConfig {
   /** First admin of a fresh install (ADMIN_USER / ADMIN_PASSWORD). */
   admin: { username: string; password: string } | undefined
   secureCookies: boolean
+  /** Timeouts, login limits, origins and framing (server/http/security-config.ts). */
+  security: SecurityConfig
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -108,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     usersFile: resolve(env.USERS_FILE || join(root, 'config/users.json')),
     admin: adminFrom(env),
     secureCookies: env.SECURE_COOKIES === '1',
+    security: securityConfigFromEnv(env),
   }
 }
