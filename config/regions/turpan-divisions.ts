@@ -4,11 +4,12 @@
 //   - city, 区县 and 乡级 names and codes: 国家统计局《2023年统计用区划代码和城乡划分代码》
 //     (截止 2023-06-30). The 乡级 list below is the complete official list under each 区县,
 //     including the 场/矿区/兵团 units that the statistical code list places there (4xx, 5xx).
-//   - district areaKm2: rounded public land-area figures, used only as layout weights.
+//   - district areaKm2: rounded public land-area figures (for reference; the layout uses outlines).
 // GENERATED (not real):
 //   - every 村/社区 (12-digit) and 网格 (15-digit) unit and its name: picked deterministically by
 //     generate.ts from the name pools at the bottom of this file;
-//   - all boundaries (schematic rectangles);
+//   - every boundary below the 区县 (seeded Voronoi cells; the 区县 outlines are real, from
+//     ./source/turpan-echarts-amap.js, see README.md);
 //   - all `population` values: ESTIMATES FOR THE DEMO ONLY (city ≈ 690,000), not census data.
 
 /** How a 乡级 unit's 村级 children are coded and named. */
@@ -29,14 +30,11 @@ export interface TownshipRow {
 export interface DistrictRow {
   code: string // 6-digit (real)
   name: string // real
-  areaKm2: number // approximate real land area, layout weight only
+  areaKm2: number // approximate real land area (reference only)
   townships: TownshipRow[]
 }
 
 export const CITY = { code: '650400', name: '吐鲁番市' } as const
-
-/** City extent for the schematic layout: [west, south, east, north] in degrees. */
-export const CITY_BBOX: readonly [number, number, number, number] = [87.3, 41.2, 91.9, 43.6]
 
 /** Districts in west→east geographic order (layout order). */
 export const DISTRICTS: DistrictRow[] = [

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, it, expect } from 'vitest'
+import { segmentDistance } from '../../server/domain/region-validation.ts'
 
 // Contract checks for the generated demo region file (config/regions/generate.ts).
 
@@ -9,7 +10,7 @@ interface Feature {
   type: 'Feature'
   id: string
   properties: { code: string; name: string; level: Level; parent: string | null; population: number }
-  geometry: { type: 'Polygon'; coordinates: number[][][] }
+  geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] }
 }
 interface Collection {
   type: string
@@ -28,11 +29,13 @@ const CODE_LENGTH: Record<Level, number> = { city: 6, district: 6, township: 9, 
 
 const ofLevel = (level: Level): Feature[] => features.filter((f) => f.properties.level === level)
 const childrenOf = (code: string): Feature[] => features.filter((f) => f.properties.parent === code)
-const ring = (f: Feature): number[][] => f.geometry.coordinates[0] ?? []
+/** Polygons of a feature: rings (0: shell, then holes) of [lon, lat] positions. */
+const polygons = (f: Feature): number[][][][] => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates)
+const positions = (f: Feature): number[][] => polygons(f).flat(2)
 
 function bbox(f: Feature): [number, number, number, number] {
-  const xs = f.geometry.coordinates.flat().map((p) => p[0] ?? NaN)
-  const ys = f.geometry.coordinates.flat().map((p) => p[1] ?? NaN)
+  const xs = positions(f).map((p) => p[0] ?? NaN)
+  const ys = positions(f).map((p) => p[1] ?? NaN)
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]
 }
 
@@ -47,10 +50,19 @@ function signedArea(r: number[][]): number {
   return a / 2
 }
 
-/** Polygon area: outer ring minus holes. */
+/** Area: outer rings minus holes. */
 function area(f: Feature): number {
-  const [outer = [], ...holes] = f.geometry.coordinates
-  return Math.abs(signedArea(outer)) - holes.reduce((a, h) => a + Math.abs(signedArea(h)), 0)
+  return polygons(f).reduce((sum, [outer = [], ...holes]) => sum + Math.abs(signedArea(outer)) - holes.reduce((a, h) => a + Math.abs(signedArea(h)), 0), 0)
+}
+
+/** Whether (x, y) lies within `tol` of an edge of the feature (its border). */
+function onBorder(f: Feature, x: number, y: number, tol: number): boolean {
+  for (const ring of polygons(f).flat()) {
+    for (let i = 0; i + 1 < ring.length; i++) {
+      if (segmentDistance(x, y, ring[i] as [number, number], ring[i + 1] as [number, number]) <= tol) return true
+    }
+  }
+  return false
 }
 
 describe('config/regions/650400-turpan.geojson', () => {
@@ -120,16 +132,31 @@ describe('config/regions/650400-turpan.geojson', () => {
     }
   })
 
-  it('has closed, counter-clockwise, 5-decimal polygon rings', () => {
+  it('has closed rings with counter-clockwise shells and clockwise holes', () => {
     for (const f of features) {
-      expect(f.geometry.type).toBe('Polygon')
-      const r = ring(f)
-      expect(r.length, f.id).toBeGreaterThanOrEqual(4)
-      expect(r[0], f.id).toEqual(r[r.length - 1])
-      expect(signedArea(r), f.id).toBeGreaterThan(0)
-      for (const [x = NaN, y = NaN] of r) {
-        expect(Math.round(x * 1e5) / 1e5, f.id).toBe(x)
-        expect(Math.round(y * 1e5) / 1e5, f.id).toBe(y)
+      expect(['Polygon', 'MultiPolygon'], f.id).toContain(f.geometry.type)
+      for (const [shell = [], ...holes] of polygons(f)) {
+        for (const r of [shell, ...holes]) {
+          expect(r.length, f.id).toBeGreaterThanOrEqual(4)
+          expect(r[0], f.id).toEqual(r[r.length - 1])
+        }
+        expect(signedArea(shell), f.id).toBeGreaterThan(0)
+        for (const h of holes) expect(signedArea(h), f.id).toBeLessThan(0)
+      }
+    }
+  })
+
+  it('draws the districts from real outlines (hundreds of vertices), not boxes', () => {
+    for (const d of ofLevel('district')) expect(positions(d).length, d.id).toBeGreaterThan(300)
+  })
+
+  it('rounds generated positions to 6 decimals; only points on the parent border keep full precision', () => {
+    for (const f of features) {
+      if (f.properties.level === 'city' || f.properties.level === 'district') continue
+      const parent = byCode.get(f.properties.parent!)!
+      for (const [x = NaN, y = NaN] of positions(f)) {
+        const sixDecimals = Math.round(x * 1e6) / 1e6 === x && Math.round(y * 1e6) / 1e6 === y
+        if (!sixDecimals) expect(onBorder(parent, x, y, 1e-7), `${f.id} at ${x},${y}`).toBe(true)
       }
     }
   })
@@ -144,12 +171,14 @@ describe('config/regions/650400-turpan.geojson', () => {
     }
   })
 
+  // Rounding inner positions to 1e-6° (about 0.1 m) while border positions keep full precision leaves
+  // slivers a few centimetres wide along the border: far below 0.01 % of any parent.
   it('tiles every parent by its children (areas sum to the parent area)', () => {
     for (const p of features.filter((x) => x.properties.level !== 'grid')) {
       const sum = childrenOf(p.properties.code).reduce((a, c) => a + area(c), 0)
       const parentArea = area(p)
       expect(parentArea, p.id).toBeGreaterThan(0)
-      expect(Math.abs(sum - parentArea) / parentArea, p.id).toBeLessThanOrEqual(1e-6)
+      expect(Math.abs(sum - parentArea) / parentArea, p.id).toBeLessThanOrEqual(1e-4)
     }
   })
 
