@@ -9,6 +9,7 @@ import { Categories } from './domain/categories.ts'
 import { parseConfig } from './domain/parse-config.ts'
 import { wallConfigFromEnv, type WallConfig } from './http/wall-config-router.ts'
 import { securityConfigFromEnv, type SecurityConfig } from './http/security-config.ts'
+import { realtimeLimitsFromEnv, type RealtimeLimits } from './realtime/realtime-limits.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
 
@@ -33,6 +34,8 @@ export interface ServerConfig {
   secureCookies: boolean
   /** Timeouts, login limits, origins and framing (server/http/security-config.ts). */
   security: SecurityConfig
+  /** Socket and snapshot limits (server/realtime/realtime-limits.ts). */
+  realtime: RealtimeLimits
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -112,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     admin: adminFrom(env),
     secureCookies: env.SECURE_COOKIES === '1',
     security: securityConfigFromEnv(env),
+    realtime: realtimeLimitsFromEnv(env),
   }
 }

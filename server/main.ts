@@ -39,7 +39,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   }
   const store = await connectStore(redisUrl)
   const channels = new Channels(config.zone)
-  const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking)
+  const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots)
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
   const replays = new ReplayChannels({
     store, channels,
@@ -50,7 +50,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   for (const u of extraUsers) users.add(u)
   const auth = { users, sessions: new Sessions(store), limiter: new LoginLimiter(store) }
   const http = createServer(createApp({ config, store, channels, reader, alerting, replays, auth }))
-  const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader, sessions: auth.sessions })
+  const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader, sessions: auth.sessions, limits: config.realtime })
   await replays.start() // after the gateway and alerting listen: registered channels are added now
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)

@@ -1,6 +1,7 @@
 /**
  * Reads a channel's state at its own clock's now: snapshots and KPIs. The one
  * place that turns (channel, region) into a store query, for sockets and HTTP.
+ * Snapshots go through a bounded queue that shares concurrent reads of one region.
  */
 import type { Redis } from 'ioredis'
 import { AppError, StoreUnavailableError, UnknownRegionError } from '../domain/errors.ts'
@@ -12,15 +13,23 @@ import { readKpis } from '../store/read-kpis.ts'
 import { readPanels } from '../store/read-panels.ts'
 import { readSnapshot } from '../store/read-snapshot.ts'
 import type { Channels } from './channels.ts'
+import { SnapshotQueue, type QueueOptions, type SnapshotQueueLimits } from './snapshot-queue.ts'
+
+export const SNAPSHOT_LIMITS: SnapshotQueueLimits = { concurrency: 4, maxWaiting: 1_000 }
 
 export class ChannelReader {
+  private readonly snapshots: SnapshotQueue<Snapshot>
+
   constructor(
     private readonly store: Redis,
     private readonly channels: Channels,
     private readonly regions: RegionIndex,
     private readonly basicWeight: number,
     private readonly ranking: RankingConfig,
-  ) {}
+    limits: SnapshotQueueLimits = SNAPSHOT_LIMITS,
+  ) {
+    this.snapshots = new SnapshotQueue(limits)
+  }
 
   private query(channelId: string) {
     const ch = this.channels.get(channelId)
@@ -31,13 +40,29 @@ export class ChannelReader {
     }
   }
 
-  /** A region's snapshot; with `since`, the events after it when the log still has them. */
-  snapshot(channelId: string, region: string, since?: string): Promise<Snapshot> {
+  /**
+   * A region's snapshot; with `since`, the events after it when the log still has them.
+   * Without `since`, a read of the same region already waiting (or running, with
+   * `joinRunning`) is shared: its cursor may then be older than the caller's start.
+   */
+  snapshot(channelId: string, region: string, since?: string, o: QueueOptions = {}): Promise<Snapshot> {
     if (!this.regions.get(region)) return Promise.reject(new UnknownRegionError(region))
     if (this.store.status !== 'ready') return Promise.reject(new StoreUnavailableError())
-    return readSnapshot(this.store, { ...this.query(channelId), region, since }).catch((err: unknown) => {
+    try {
+      this.channels.get(channelId) // an unknown channel fails here, not inside a shared read
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    const key = since === undefined ? `${channelId}|${region}` : undefined
+    const read = () => readSnapshot(this.store, { ...this.query(channelId), region, since }).catch((err: unknown) => {
       throw err instanceof AppError || this.store.status === 'ready' ? err : new StoreUnavailableError(err)
     })
+    return this.snapshots.run(key, read, o)
+  }
+
+  /** Snapshot reads building and waiting now. */
+  get snapshotLoad(): { building: number; waiting: number } {
+    return this.snapshots.load
   }
 
   kpis(channelId: string, regions: string[]): Promise<Map<string, KpiSet>> {

@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'UNKNOWN_CHANNEL'
   | 'UNKNOWN_ALERT'
   | 'UNKNOWN_SUBJECT'
+  | 'SUPERSEDED'
+  | 'RATE_LIMITED'
+  | 'OVERLOADED'
+  | 'TOO_MANY_CONNECTIONS'
   | 'INTERNAL'
 
 export abstract class AppError extends Error {

@@ -2,6 +2,7 @@
  * The socket.io side of an instance: tails every channel's log and alert
  * stream, fans events out to subscribed regions in ≤100 ms batches, alerts at
  * once, and pushes KPIs ≤1/s. Channels added or removed at run time are followed.
+ * What one client can make it hold is bounded (realtime-limits.ts).
  */
 import type { Server as HttpServer } from 'node:http'
 import { Server, type Socket } from 'socket.io'
@@ -9,6 +10,7 @@ import type { ClientToServer, ServerToClient, SubscribeReq } from '../domain/pro
 import { AppError, BadRequestError, UnauthorizedError, UnknownRegionError } from '../domain/errors.ts'
 import type { Principal } from '../domain/users.ts'
 import { assertInScope, ForbiddenError, tokenOf } from '../auth/authenticate.ts'
+import { socketOriginGuard } from '../http/origin-check.ts'
 import type { Sessions } from '../auth/sessions.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { ChannelReader } from '../channels/channel-reader.ts'
@@ -17,8 +19,13 @@ import { keys } from '../store/keys.ts'
 import { blockingConnection, type Store } from '../store/redis-client.ts'
 import { RegionPusher } from './region-pusher.ts'
 import { LogTailer } from './log-tailer.ts'
-import { Subscriptions, type Outlet, type Subscription } from './subscriptions.ts'
+import { Subscriptions, type Outlet } from './subscriptions.ts'
 import { withAck } from './with-ack.ts'
+import { ConnectionLimits, clientAddress } from './connection-limits.ts'
+import { REALTIME_LIMITS, type RealtimeLimits } from './realtime-limits.ts'
+import { RateLimitedError } from './realtime-errors.ts'
+import { SocketSubscriber } from './socket-subscriber.ts'
+import { TokenBucket } from './token-bucket.ts'
 
 export interface RealtimeDeps {
   store: Store
@@ -27,6 +34,7 @@ export interface RealtimeDeps {
   reader: ChannelReader
   /** When given, every socket must authenticate and may subscribe only within its scope. */
   sessions?: Sessions
+  limits?: RealtimeLimits
 }
 type WallSocket = Socket<ClientToServer, ServerToClient>
 
@@ -34,10 +42,14 @@ const FLUSH_MS = 100
 const MAX_WRITE_BUFFER = 200
 const REVALIDATE_MS = 10_000
 const room = (channel: string, region: string) => `${channel}|${region}`
+const bufferedOf = (socket: WallSocket) => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length
 
 export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
-  const io = new Server<ClientToServer, ServerToClient>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 })
+  const io = new Server<ClientToServer, ServerToClient>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: socketOriginGuard(http) })
   const subs = new Subscriptions(d.regions)
+  const limits = d.limits ?? REALTIME_LIMITS
+  const connections = new ConnectionLimits(limits)
+  const subscribers = new Map<string, SocketSubscriber>()
   const kpis = new RegionPusher(d.channels, subs, {
     read: (channel, regions) => d.reader.kpis(channel, regions),
     emit: (channel, region, values) => io.to(room(channel, region)).volatile.emit('kpis', { region, values }),
@@ -86,11 +98,14 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   })
   d.channels.onReset(async (ch) => {
     if (!tailers.has(ch.id)) await follow(ch) // from the rebuilt log's newest entry
-    for (const sub of subs.ofChannel(ch.id)) sub.outlet.resync() // a fresh snapshot as `reset`
+    for (const sub of subs.ofChannel(ch.id)) subscribers.get(sub.outlet.id)?.resync() // a fresh snapshot as `reset`
   })
 
   io.use(async (socket, next) => {
+    let release: (() => void) | undefined
     try {
+      release = connections.admit(clientAddress(socket.handshake.address, socket.handshake.headers))
+      socket.conn.once('close', release) // also when the handshake fails or the client leaves before `connection`
       const channel = String(socket.handshake.query.channel ?? 'live')
       d.channels.get(channel)
       if (d.sessions) {
@@ -104,6 +119,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
       }
       next()
     } catch (err) {
+      release?.()
       const refusal = err as Error & { data?: unknown }
       if (err instanceof AppError) refusal.data = { code: err.code }
       next(refusal)
@@ -112,49 +128,52 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
 
   io.on('connection', (socket: WallSocket) => {
     const channel = String(socket.handshake.query.channel ?? 'live')
-    let current: Subscription | undefined
+    const bucket = new TokenBucket(limits.subscribePerMin, limits.subscribeBurst)
     const outlet: Outlet = {
       id: socket.id,
       send: (cursor, items) => void socket.emit('events', { cursor, items }),
       alert: (update) => void socket.emit('alert', update),
-      overloaded: () => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length > MAX_WRITE_BUFFER,
+      overloaded: () => bufferedOf(socket) > MAX_WRITE_BUFFER,
       resync: () => {
-        const sub = current
-        if (!sub) return
-        sub.cursor = null
-        d.reader.snapshot(channel, sub.region).then(
-          (snap) => {
-            subs.ready(sub, snap.cursor)
-            socket.emit('reset', snap)
-          },
-          () => socket.disconnect(true), // cannot rebuild: the client reconnects and resubscribes
-        )
+        // a socket too slow for its outbox and still not writing gets no snapshot on top: it reconnects and resumes
+        if (outlet.overloaded()) socket.disconnect(true)
+        else subscriber.resync()
       },
     }
+    const subscriber = new SocketSubscriber(outlet, channel, {
+      subs,
+      snapshot: (region, since, o) => d.reader.snapshot(channel, region, since, o),
+      join: (region) => void socket.join(room(channel, region)),
+      leave: (region) => void socket.leave(room(channel, region)),
+      reset: (snap) => void socket.emit('reset', snap),
+      disconnect: () => void socket.disconnect(true),
+    })
+    subscribers.set(socket.id, subscriber)
 
     socket.on('subscribe', withAck(async (req: SubscribeReq) => {
+      const token = bucket.take()
+      if (!token.ok) {
+        throw new RateLimitedError(`more than ${limits.subscribePerMin} subscribes a minute (${limits.subscribeBurst} at once) on this socket; retry in ${Math.ceil(token.retryInMs / 1000)} s`)
+      }
       if (!req || typeof req.region !== 'string') throw new BadRequestError('subscribe needs { region }')
-      if (!d.regions.get(req.region)) throw new UnknownRegionError(req.region) // before leaving the current room
+      if (req.since !== undefined && typeof req.since !== 'string') throw new BadRequestError('since is a stream id like "1700000000000-0"')
+      if (!d.regions.get(req.region)) throw new UnknownRegionError(req.region) // the current subscription stays
       const principal = socket.data.principal as Principal | undefined
       if (principal) assertInScope(principal, d.regions, req.region, channel)
-      if (current) void socket.leave(room(channel, current.region))
-      current = subs.open(outlet, channel, req.region)
-      try {
-        const snap = await d.reader.snapshot(channel, req.region, req.since)
-        subs.ready(current, snap.cursor)
-        void socket.join(room(channel, req.region)) // KPI pushes only after the snapshot, never overwritten by it
-        return snap
-      } catch (err) {
-        subs.close(socket.id)
-        current = undefined
-        throw err
-      }
+      return subscriber.subscribe(req.region, req.since)
     }))
 
-    socket.on('disconnect', () => subs.close(socket.id))
+    socket.on('disconnect', () => {
+      subscriber.close()
+      subscribers.delete(socket.id)
+    })
   })
 
-  const flushTimer = setInterval(() => subs.flush(), FLUSH_MS)
+  const flushTimer = setInterval(() => {
+    subs.flush()
+    // whatever fills a socket's write buffer (acks, alerts, clock), a client that stops reading is let go
+    for (const socket of io.sockets.sockets.values()) if (bufferedOf(socket) > limits.maxBuffered) socket.disconnect(true)
+  }, FLUSH_MS)
   // logout and revocation reach open sockets too: each token is checked again every 10 s
   const recheckTimer = setInterval(() => {
     if (!d.sessions || d.store.status !== 'ready') return

@@ -2,7 +2,8 @@
  * Who watches what: each socket's subscription (channel, region, cursor) and
  * the per-subscription outbox flushed every 100 ms. An item is sent only if it
  * is newer than what the socket already has, so snapshot and live stream
- * never overlap or leave a hole.
+ * never overlap or leave a hole. An outbox is capped: past it the items are
+ * dropped and the socket gets a fresh snapshot instead.
  */
 import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
@@ -23,6 +24,8 @@ export interface Subscription {
   region: string
   cursor: string | null // null while the snapshot is being read: items are held
   outbox: LiveEvent[]
+  /** The newest entry dispatched before items were held (or last dropped): a snapshot must reach at least this far. */
+  heldFrom: string | undefined
 }
 
 export const OUTBOX_CAP = 2_000
@@ -30,18 +33,27 @@ export const OUTBOX_CAP = 2_000
 export class Subscriptions {
   private readonly bySocket = new Map<string, Subscription>()
   private readonly byRoom = new Map<string, Set<Subscription>>()
+  private readonly lastDispatched = new Map<string, string>()
 
   constructor(private readonly regions: RegionIndex) {}
 
   /** Start holding events for a socket before its snapshot is read. */
   open(outlet: Outlet, channel: string, region: string): Subscription {
     this.close(outlet.id)
-    const sub: Subscription = { outlet, channel, region, cursor: null, outbox: [] }
+    const sub: Subscription = { outlet, channel, region, cursor: null, outbox: [], heldFrom: this.lastDispatched.get(channel) }
     this.bySocket.set(outlet.id, sub)
     const room = `${channel}|${region}`
     if (!this.byRoom.has(room)) this.byRoom.set(room, new Set())
     this.byRoom.get(room)!.add(sub)
     return sub
+  }
+
+  /**
+   * Whether a snapshot read at `cursor` joins the held items without a hole: false when
+   * it was read (or shared from a read begun) before items the socket did not hold were sent out.
+   */
+  covers(sub: Subscription, cursor: string): boolean {
+    return sub.heldFrom === undefined || compareSid(sub.heldFrom, cursor) <= 0
   }
 
   /** The snapshot was read at `cursor`: drop held items it already contains. */
@@ -67,6 +79,8 @@ export class Subscriptions {
   /** Put new log entries in the outbox of every subscription whose region contains them. */
   dispatch(channel: string, events: LiveEvent[]): Set<string> {
     const touched = new Set<string>()
+    const last = events[events.length - 1]
+    if (last) this.lastDispatched.set(channel, last.sid)
     for (const e of events) {
       if (!e.region) continue
       for (const code of this.regions.chain(e.region)) {
@@ -74,14 +88,21 @@ export class Subscriptions {
         if (!room) continue
         if (e.applied) touched.add(code)
         for (const sub of room) {
-          if (sub.outbox.length >= OUTBOX_CAP) {
-            sub.outbox = []
-            sub.outlet.resync() // too far behind: the client gets a fresh snapshot instead
-          } else sub.outbox.push(e)
+          if (sub.outbox.length >= OUTBOX_CAP) this.drop(sub, last!.sid)
+          else sub.outbox.push(e)
         }
       }
     }
     return touched
+  }
+
+  /** Too far behind: forget what is held; the socket gets a snapshot reaching past `upTo` instead. */
+  private drop(sub: Subscription, upTo: string): void {
+    sub.outbox = []
+    sub.heldFrom = upTo
+    if (sub.cursor === null) return // a snapshot is on its way; covers() makes it read again when it is too old
+    sub.cursor = null
+    sub.outlet.resync()
   }
 
   /** Alerts go out at once to every subscription whose region contains them. */
@@ -102,6 +123,7 @@ export class Subscriptions {
   closeChannel(channel: string): Outlet[] {
     const gone = [...this.bySocket.values()].filter((s) => s.channel === channel)
     for (const s of gone) this.close(s.outlet.id)
+    this.lastDispatched.delete(channel)
     return gone.map((s) => s.outlet)
   }
 
