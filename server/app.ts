@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import express, { type Request } from 'express'
 import type { Alerting } from './alerts/alerting.ts'
 import { assertInScope, authenticate, principalOf, requireRole, requireUser } from './auth/authenticate.ts'
-import type { LoginLimiter, Sessions } from './auth/sessions.ts'
+import type { LoginLimiter } from './auth/login-limiter.ts'
+import type { Sessions } from './auth/sessions.ts'
 import type { UserDirectory } from './auth/user-directory.ts'
 import type { ChannelReader } from './channels/channel-reader.ts'
 import type { Channels } from './channels/channels.ts'
@@ -20,6 +21,8 @@ import { channelsRouter } from './http/channels-router.ts'
 import { errorHandler } from './http/error-handler.ts'
 import { eventsRouter } from './http/events-router.ts'
 import { healthRouter } from './http/health-router.ts'
+import { checkOrigin } from './http/origin-check.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { referenceRouter } from './http/reference-router.ts'
 import { snapshotRouter } from './http/snapshot-router.ts'
 import { subjectsRouter } from './http/subjects-router.ts'
@@ -47,6 +50,8 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   const { regions, categories } = config
   const inScope = (req: Request, region: string, channel: string) => assertInScope(principalOf(req), regions, region, channel)
 
+  app.use(securityHeaders(config.wall, config.security.frameAncestors))
+  app.use(checkOrigin(config.security.allowedOrigins))
   app.use(healthRouter(store))
   const onApplied = (channel: string, applied: ApplyInput[]) => alerting.onApplied(channel, applied)
   app.use(eventsRouter({ store, regions, categories, onApplied }, {

@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { createApp } from './app.ts'
-import { LoginLimiter, Sessions } from './auth/sessions.ts'
+import { LoginLimiter } from './auth/login-limiter.ts'
+import { Sessions } from './auth/sessions.ts'
 import { UserDirectory } from './auth/user-directory.ts'
 import type { UserRecord } from './domain/users.ts'
 import { Alerting } from './alerts/alerting.ts'
@@ -16,6 +17,7 @@ import { ReplayChannels } from './channels/replay-channels.ts'
 import { loadConfig, type ServerConfig } from './config.ts'
 import { startRealtime } from './realtime/gateway.ts'
 import { connectStore, type Store } from './store/redis-client.ts'
+import { allowSocketOrigins } from './http/origin-check.ts'
 import { startRedis, type RedisProcess } from './store/redis-process.ts'
 
 export interface Running {
@@ -37,7 +39,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
     redisUrl = embedded.url
     console.log(`REDIS_URL not set: started embedded redis-server (pid ${embedded.pid}) with AOF in ${config.dataDir}`)
   }
-  const store = await connectStore(redisUrl)
+  const store = await connectStore(redisUrl, { commandTimeoutMs: config.security.redisCommandTimeoutMs })
   const channels = new Channels(config.zone)
   const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots)
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
@@ -48,8 +50,12 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   })
   const users = await UserDirectory.load(config.usersFile, config.admin, (code) => Boolean(config.regions.get(code)))
   for (const u of extraUsers) users.add(u)
-  const auth = { users, sessions: new Sessions(store), limiter: new LoginLimiter(store) }
-  const http = createServer(createApp({ config, store, channels, reader, alerting, replays, auth }))
+  const auth = { users, sessions: new Sessions(store), limiter: new LoginLimiter(store, config.security.login) }
+  const { requestTimeoutMs, headersTimeoutMs } = config.security
+  // a slow client (slowloris headers or body) is cut after these; Node checks them every connectionsCheckingInterval
+  const http = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) },
+    createApp({ config, store, channels, reader, alerting, replays, auth }))
+  allowSocketOrigins(http, config.security.allowedOrigins)
   const realtime = await startRealtime(http, { store, channels, regions: config.regions, reader, sessions: auth.sessions, limits: config.realtime })
   await replays.start() // after the gateway and alerting listen: registered channels are added now
   await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Request, RequestHandler } from 'express'
-import { AppError, StoreUnavailableError, UnauthorizedError } from '../domain/errors.ts'
+import { AppError, StoreUnavailableError, UnauthorizedError, UnknownRegionError } from '../domain/errors.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { hasRole, type Principal, type Role } from '../domain/users.ts'
 import type { Sessions } from './sessions.ts'
@@ -19,8 +19,8 @@ export class ForbiddenError extends AppError {
 export class ForbiddenRegionError extends AppError {
   readonly code = 'FORBIDDEN_REGION'
   override readonly status = 403
-  constructor(region: string, scope: string) {
-    super(`region ${region} is outside your scope (${scope} and below)`)
+  constructor(what: string, scope: string, tail = '') {
+    super(`${what} is outside your scope (${scope} and below)${tail ? ` ${tail}` : ''}`)
   }
 }
 
@@ -35,7 +35,13 @@ export function tokenOf(headers: IncomingHttpHeaders, query?: unknown, auth?: un
   const fromAuth = (auth as { token?: unknown } | undefined)?.token
   if (typeof fromAuth === 'string' && fromAuth) return fromAuth
   const cookie = (headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === SESSION_COOKIE)?.[1]
-  if (cookie) return decodeURIComponent(cookie)
+  if (cookie) {
+    try {
+      return decodeURIComponent(cookie)
+    } catch {
+      // a malformed cookie (`%E0%A4%A`) is no session at all, not an error: the caller then logs in again
+    }
+  }
   const q = (query as { token?: unknown } | undefined)?.token
   return typeof q === 'string' && q ? q : undefined
 }
@@ -71,8 +77,14 @@ export function requireRole(...roles: Role[]): RequestHandler {
   }
 }
 
-/** Refuse a region outside the principal's scope (and a channel other than a display token's own). */
+/**
+ * Refuse a region outside the principal's scope (and a channel other than a
+ * display token's own). An unknown region gets the same refusal, so nobody
+ * learns which codes exist outside their scope; only a whole-city user
+ * (who may see every region anyway) is told that a code is unknown.
+ */
 export function assertInScope(p: Principal, regions: RegionIndex, region: string, channel = 'live'): void {
-  if (!regions.within(region, p.region)) throw new ForbiddenRegionError(region, p.region)
+  if (!regions.get(region) && p.region === regions.root.code) throw new UnknownRegionError(region)
+  if (!regions.within(region, p.region)) throw new ForbiddenRegionError(`region ${region}`, p.region)
   if (p.channel && p.channel !== channel) throw new ForbiddenError(`this display token shows channel ${p.channel} only`)
 }

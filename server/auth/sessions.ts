@@ -62,31 +62,3 @@ export class Sessions {
     await this.redis.del(`${P}s:${digest(token)}`)
   }
 }
-
-/**
- * Failed logins: at most `perUser` per user and `perAddress` per address in
- * `windowSec`, then 429 until the window passes. The address limit is higher
- * because a whole command centre may sit behind one address.
- */
-export class LoginLimiter {
-  constructor(private readonly redis: Redis, private readonly perUser = 5, private readonly perAddress = 50, private readonly windowSec = 900) {}
-
-  /** Seconds to wait, or 0 when another attempt is allowed. */
-  async retryAfter(username: string, ip: string): Promise<number> {
-    const keys = [`${P}fail:u:${username}`, `${P}fail:ip:${ip}`]
-    const [user, address] = await this.redis.mget(...keys)
-    if (Number(user ?? 0) < this.perUser && Number(address ?? 0) < this.perAddress) return 0
-    const ttls = await Promise.all(keys.map((k) => this.redis.ttl(k)))
-    return Math.max(1, ...ttls)
-  }
-
-  async failed(username: string, ip: string): Promise<void> {
-    const m = this.redis.multi()
-    for (const k of [`${P}fail:u:${username}`, `${P}fail:ip:${ip}`]) m.incr(k).expire(k, this.windowSec, 'NX')
-    await m.exec()
-  }
-
-  async succeeded(username: string): Promise<void> {
-    await this.redis.del(`${P}fail:u:${username}`)
-  }
-}

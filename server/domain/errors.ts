@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'OVERLOADED'
   | 'TOO_MANY_CONNECTIONS'
+  | 'CROSS_ORIGIN'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'REQUEST_TIMEOUT'
   | 'INTERNAL'
 
 export abstract class AppError extends Error {

@@ -3,13 +3,14 @@
  * POST /api/v1/auth/login {username, password} → session (http-only cookie
  * and a bearer token for scripts and sockets); failed logins rate limited.
  */
-import { Router, type Response } from 'express'
+import { Router, type Request, type Response } from 'express'
 import express from 'express'
 import { AppError, BadRequestError, UnauthorizedError } from '../domain/errors.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { assertInScope, ForbiddenError, principalOf, requireRole, SESSION_COOKIE, tokenOf } from '../auth/authenticate.ts'
 import { verifyPassword } from '../auth/password.ts'
-import { SESSION_TTL_SEC, type LoginLimiter, type Sessions } from '../auth/sessions.ts'
+import type { LoginLimiter } from '../auth/login-limiter.ts'
+import { SESSION_TTL_SEC, type Sessions } from '../auth/sessions.ts'
 import type { UserDirectory } from '../auth/user-directory.ts'
 
 class TooManyAttemptsError extends AppError {
@@ -25,30 +26,35 @@ export interface AuthDeps { users: UserDirectory; sessions: Sessions; limiter: L
 export function authRouter(d: AuthDeps): Router {
   const r = Router()
   const json = express.json({ limit: '16kb' })
-  const setCookie = (res: Response, token: string, maxAgeMs: number) =>
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: d.secureCookies, maxAge: maxAgeMs, path: '/' })
+  // Secure when configured or when the request came over TLS (directly, or via a trusted proxy's X-Forwarded-Proto)
+  const setCookie = (req: Request, res: Response, token: string, maxAgeMs: number) =>
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: d.secureCookies || req.secure, maxAge: maxAgeMs, path: '/' })
 
   r.post('/api/v1/auth/login', json, async (req, res) => {
     const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown }
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
       throw new BadRequestError('send {"username": "…", "password": "…"}')
     }
-    const wait = await d.limiter.retryAfter(username, req.ip ?? '')
-    if (wait > 0) {
-      res.set('Retry-After', String(wait))
-      throw new TooManyAttemptsError(`too many failed logins; try again in ${Math.ceil(wait / 60)} min`)
+    if (username.length > 200 || password.length > 1000) throw new BadRequestError('username or password too long')
+    const ip = req.ip ?? ''
+    // counted before the password is checked (atomically), so parallel guesses cannot all be evaluated
+    const waitMs = await d.limiter.attempt(username, ip)
+    if (waitMs > 0) {
+      const sec = Math.ceil(waitMs / 1000)
+      res.set('Retry-After', String(sec))
+      throw new TooManyAttemptsError(sec < 60 ? `too many failed logins; try again in ${sec} s` : `too many failed logins; try again in ${Math.ceil(sec / 60)} min`)
     }
     const user = d.users.find(username)
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
     if (!user || !ok) {
-      await d.limiter.failed(username, req.ip ?? '')
+      await d.limiter.failed(username, ip)
       throw new UnauthorizedError('wrong username or password')
     }
-    await d.limiter.succeeded(username)
+    await d.limiter.succeeded(username, ip)
     const { token, expiresAt } = await d.sessions.create({
       username: user.username, name: user.name, role: user.role, region: user.region ?? d.regions.root.code,
     })
-    setCookie(res, token, SESSION_TTL_SEC * 1000)
+    setCookie(req, res, token, SESSION_TTL_SEC * 1000)
     res.json({ token, expiresAt, user: { username: user.username, name: user.name, role: user.role, region: user.region ?? d.regions.root.code } })
   })
 

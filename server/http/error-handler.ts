@@ -1,16 +1,32 @@
-/** Every HTTP error as `{ error: { code, message } }` with the right status. */
-import type { ErrorRequestHandler } from 'express'
-import { AppError } from '../domain/errors.ts'
+/** Every HTTP error as `{ error: { code, message } }` with the right status; a client's mistake is never a 500. */
+import type { ErrorRequestHandler, Response } from 'express'
+import { AppError, type ErrorCode } from '../domain/errors.ts'
+import { isStoreDown } from '../store/redis-client.ts'
+
+const send = (res: Response, status: number, code: ErrorCode, message: string) => {
+  if (res.headersSent) return void res.end() // the answer had begun: nothing sensible to add
+  res.status(status).json({ error: { code, message } })
+}
 
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  if (err instanceof AppError) {
-    res.status(err.status).json({ error: { code: err.code, message: err.message } })
-  } else if (err?.type === 'entity.too.large') {
-    res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `body over the limit of ${err.limit} bytes; send smaller batches` } })
-  } else if (err?.type === 'entity.parse.failed' || err?.status === 400) {
-    res.status(400).json({ error: { code: 'BAD_REQUEST', message: String(err.message) } })
-  } else {
-    console.error('request failed:', err)
-    res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error; see server log' } })
+  if (err instanceof AppError) return send(res, err.status, err.code, err.message)
+  switch (err?.type) {
+    case 'entity.too.large':
+      return send(res, 413, 'PAYLOAD_TOO_LARGE', `body over the limit of ${err.limit} bytes; send smaller batches`)
+    case 'encoding.unsupported':
+      return send(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Encoding "${String(err.encoding).slice(0, 40)}" is not supported; send identity, gzip, deflate or br`)
+    case 'charset.unsupported':
+      return send(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `charset "${String(err.charset).slice(0, 40)}" is not supported; send UTF-8`)
+    case 'request.aborted':
+      return send(res, 400, 'BAD_REQUEST', 'the request body ended early (client aborted)')
+    case 'entity.parse.failed':
+      return send(res, 400, 'BAD_REQUEST', String(err.message))
   }
+  if (isStoreDown(err)) {
+    return send(res, 503, 'STORE_UNAVAILABLE', 'event store (Redis) is unavailable or not answering; retry later')
+  }
+  const status = Number(err?.status ?? err?.statusCode)
+  if (status >= 400 && status < 500) return send(res, status, 'BAD_REQUEST', String(err.message))
+  console.error('request failed:', err)
+  send(res, 500, 'INTERNAL', 'internal error; see server log')
 }

@@ -4,6 +4,7 @@
  * lifecycle history), both within the caller's region scope.
  */
 import { Router, type Request } from 'express'
+import { ForbiddenRegionError, principalOf } from '../auth/authenticate.ts'
 import type { Channels } from '../channels/channels.ts'
 import { AppError, BadRequestError, UnknownRegionError } from '../domain/errors.ts'
 import type { RegionIndex } from '../domain/regions.ts'
@@ -28,9 +29,10 @@ export function subjectsRouter(store: Store, channels: Channels, regions: Region
   const r = Router()
   r.get('/api/v1/open', async (req, res) => {
     const { region = regions.root.code, feed, channel = 'live', limit = '50' } = req.query
-    if (typeof region !== 'string' || !regions.get(region)) throw new UnknownRegionError(String(region))
+    if (typeof region !== 'string') throw new BadRequestError('region is a single value')
     const ch = channels.get(String(channel))
-    guard(req, region, ch.id)
+    guard(req, region, ch.id) // before any existence check: outside one's scope, unknown and existing look alike
+    if (!regions.get(region)) throw new UnknownRegionError(region)
     const n = Number(limit)
     if (!Number.isInteger(n) || n < 1 || n > 500) throw new BadRequestError('limit must be 1–500')
     res.json(await readOpen(store, ch.id, region, feed === undefined ? FEEDS : [feedOf(feed)], ch.clock.now(), n))
@@ -38,8 +40,20 @@ export function subjectsRouter(store: Store, channels: Channels, regions: Region
   r.get('/api/v1/subjects/:feed/:subject', async (req, res) => {
     const ch = channels.get(typeof req.query.channel === 'string' ? req.query.channel : undefined)
     const view = await readSubject(store, ch.id, feedOf(req.params.feed), String(req.params.subject))
-    if (!view) throw new UnknownSubjectError(`no ${req.params.feed} ${req.params.subject} on channel ${ch.id}`)
-    guard(req, view.region, ch.id)
+    // one answer for "does not exist" and "exists outside your scope", naming no region, so existence does not leak;
+    // a whole-city user sees everything anyway and is told plainly that it does not exist
+    const p = principalOf(req)
+    const what = `${req.params.feed} ${req.params.subject}`
+    const hidden = () => p.region === regions.root.code
+      ? new UnknownSubjectError(`no ${what} on channel ${ch.id}`)
+      : new ForbiddenRegionError(what, p.region, 'or does not exist')
+    if (!view) throw hidden()
+    try {
+      guard(req, view.region, ch.id)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'FORBIDDEN_REGION') throw hidden()
+      throw err
+    }
     res.json(view)
   })
   return r

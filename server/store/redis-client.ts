@@ -1,6 +1,7 @@
 /**
  * The ioredis connection of a server instance. Commands fail fast while Redis
- * is down (no offline queue), so ingest can answer 503 instead of hanging.
+ * is down (no offline queue) or hung (a command timeout), so requests answer
+ * 503 within seconds instead of hanging.
  */
 import { readFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
@@ -14,12 +15,18 @@ export type Store = Redis & {
   endAlert(active: string, byId: string, stream: string, ...argv: string[]): Promise<string | null>
 }
 
+export interface StoreOptions {
+  /** A command unanswered after this many ms fails ("Command timed out"): a SIGSTOPped Redis keeps its socket open. */
+  commandTimeoutMs?: number
+}
+
 /** Connect with scripts defined; resolves once Redis answers. */
-export async function connectStore(url: string): Promise<Store> {
+export async function connectStore(url: string, o: StoreOptions = {}): Promise<Store> {
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    commandTimeout: o.commandTimeoutMs,
     retryStrategy: (times) => Math.min(200 * times, 2000),
   }) as Store
   for (const [name, [numberOfKeys, source]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys, lua: source })
@@ -28,11 +35,25 @@ export async function connectStore(url: string): Promise<Store> {
   return redis
 }
 
-/** A second connection for blocking reads (XREAD BLOCK) that must not stall commands. */
+/**
+ * A second connection for blocking reads (XREAD BLOCK) that must not stall
+ * commands. No command timeout: its BLOCK outlasts any; a hung Redis only
+ * delays the reply, which arrives once Redis runs again.
+ */
 export function blockingConnection(store: Store): Redis {
-  const r = store.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null })
+  const r = store.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
   r.on('error', () => {})
   return r
 }
 
 export const isReady = (r: Redis) => r.status === 'ready'
+
+const DOWN = /^(Command timed out|Connection is closed|Stream isn't writeable|Reached the max retries per request|LOADING|MASTERDOWN|READONLY|BUSY |CLUSTERDOWN|TRYAGAIN)/
+
+/** True when an error means Redis cannot answer now (down, hung, loading), not that a command was wrong. */
+export function isStoreDown(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.name === 'MaxRetriesPerRequestError' || DOWN.test(e.message) || (e as { code?: string }).code === 'ECONNREFUSED') return true
+  }
+  return false
+}
