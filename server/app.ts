@@ -18,6 +18,7 @@ import type { ServerConfig } from './config.ts'
 import { alertsRouter } from './http/alerts-router.ts'
 import { authRouter } from './http/auth-router.ts'
 import { channelsRouter } from './http/channels-router.ts'
+import { compressResponses, precompressedAssets } from './http/compress.ts'
 import { errorHandler } from './http/error-handler.ts'
 import { eventsRouter } from './http/events-router.ts'
 import { healthRouter } from './http/health-router.ts'
@@ -47,6 +48,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(compressResponses())
   const { regions, categories } = config
   const inScope = (req: Request, region: string, channel: string) => assertInScope(principalOf(req), regions, region, channel)
 
@@ -86,6 +88,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
 /** The built Vue client, with history-mode fallback to index.html for page routes. */
 function serveClient(app: express.Express, dir: string) {
   const index = join(dir, 'index.html')
+  app.use(precompressedAssets(dir))
   app.use(express.static(dir, { index: false, maxAge: '1h' }))
   app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
     if (existsSync(index)) res.set('Cache-Control', 'no-cache').sendFile(index)
