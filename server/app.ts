@@ -78,6 +78,8 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   })
   app.get(PAGES, (req, res, next) => {
     if (req.principal) return next()
+    // a wall whose ?token= is wrong or revoked gets its page, which says so; a login form would help no one at an unattended screen
+    if (req.path === '/wall' && typeof req.query.token === 'string' && req.query.token) return next()
     res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl)}`)
   })
   serveClient(app, config.clientDir)

@@ -21,6 +21,8 @@ export interface InjectResult {
 
 export interface ScenarioStart { scenario: string; speed: number; seed?: number; start?: number }
 export interface RecordingStart { recording: string; speed: number; name?: string }
+/** POST /api/v1/auth/display-tokens: a wall's credential, bound to one drill channel when made by a trainer. */
+export interface DisplayTokenRequest { name: string; channel: string; region?: string }
 
 const json = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body) })
 
@@ -38,4 +40,5 @@ export const trainerApi = {
   change: (id: string, c: ChannelChange) => requestJson<ChannelSummary>(channelPath(id), json('PATCH', c)),
   inject: (id: string, events: unknown[]) => requestJson<InjectResult>(`${channelPath(id)}/events`, json('POST', events)),
   remove: (id: string) => requestJson<{ id: string; deleted: true }>(channelPath(id), { method: 'DELETE' }),
+  displayToken: (b: DisplayTokenRequest) => requestJson<{ token: string; id: string }>('/api/v1/auth/display-tokens', json('POST', b)),
 }

@@ -5,6 +5,7 @@ export const en: Messages = {
   locale: 'en',
   appTitle: 'City Operations',
   connection: { connecting: 'Connecting…', live: 'Live', down: 'Disconnected' },
+  tokenRefused: { title: 'Display token invalid or revoked', hint: 'The server does not accept this wall\'s display token. Ask an administrator for a new wall link.' },
   channelKinds: { live: 'Live', replay: 'Replay', sim: 'Simulation' },
   clock: { paused: 'Paused', speed: 'speed' },
   weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
@@ -121,6 +122,7 @@ export const en: Messages = {
     seekHint: 'Drag to a time; it jumps when you let go',
     seeking: 'Seeking: the channel is being rebuilt…',
     wallLink: 'Wall link',
+    wallLinkMaking: 'Making a wall link with a display token…',
     copy: 'Copy wall link',
     copied: 'Copied to the clipboard',
     copyManually: 'The browser refused the clipboard: copy the link below',
@@ -138,7 +140,7 @@ export const en: Messages = {
     priorities: { normal: 'Normal', urgent: 'Urgent' },
     actions: {
       load: 'Loading the drills failed', create: 'Starting the drill failed', pause: 'Pause/resume failed', speed: 'Changing the speed failed',
-      seek: 'Seeking failed', inject: 'Injecting failed', delete: 'Deleting the drill failed',
+      seek: 'Seeking failed', inject: 'Injecting failed', delete: 'Deleting the drill failed', link: 'Making the wall token failed',
     },
     errors: {
       NOT_FOUND: 'No such route or channel', HTTP: 'Request failed', BUSY: 'The channel is being rebuilt after a seek; try again shortly',

@@ -10,6 +10,7 @@ export const zhCN = {
   locale: 'zh-CN' as string,
   appTitle: '城市运行态势',
   connection: { connecting: '连接中…', live: '在线', down: '连接中断' },
+  tokenRefused: { title: '令牌无效或已吊销', hint: '此大屏的显示令牌未被服务器接受。请向管理员索取新的大屏链接。' },
   channelKinds: { live: '实时', replay: '回放', sim: '模拟' } as Record<string, string>,
   clock: { paused: '已暂停', speed: '倍速' },
   weekdays: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
@@ -134,6 +135,7 @@ export const zhCN = {
     seekHint: '拖动滑块选择时间，松开后跳转',
     seeking: '正在定位，频道重建中…',
     wallLink: '大屏链接',
+    wallLinkMaking: '正在生成带显示令牌的大屏链接…',
     copy: '复制大屏链接',
     copied: '已复制到剪贴板',
     copyManually: '浏览器未允许写入剪贴板，请手动复制下面的链接',
@@ -152,7 +154,7 @@ export const zhCN = {
     /** What failed, before the reason. */
     actions: {
       load: '加载演练列表失败', create: '创建演练失败', pause: '暂停/继续失败', speed: '调整倍速失败',
-      seek: '定位失败', inject: '注入事件失败', delete: '删除演练失败',
+      seek: '定位失败', inject: '注入事件失败', delete: '删除演练失败', link: '生成大屏令牌失败',
     } as Record<string, string>,
     /** Errors the server has no code for; BUSY is a 409, a channel being rebuilt after a seek. */
     errors: {

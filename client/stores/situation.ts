@@ -9,17 +9,21 @@ import { io, type Socket } from 'socket.io-client'
 import type { ErrorCode } from '@domain/errors.ts'
 import type { ClientToServer, ServerToClient, SubscribeReq } from '@domain/protocol.ts'
 import type { AlertLogEntry } from './alert-list.ts'
+import { displayToken, noteTokenAnswer } from './display-token.ts'
 import { createRegionFeed, type ClockReading } from './region-feed.ts'
 import type { WorkerMark } from './worker-book.ts'
 
 export type ConnectionState = 'connecting' | 'live' | 'down'
 export type ProblemCode = ErrorCode | 'TIMEOUT' | 'CONNECT'
-export interface SituationOptions { channel: string; token: string; region: string }
+/** `token`: a display token; default the page's own (`?token=`), else the session cookie is used. */
+export interface SituationOptions { channel: string; token?: string; region: string }
 export type { AlertLogEntry, ClockReading, WorkerMark }
 
 const TICK_MS = 250 // pushes render at most this often, however fast they arrive
 const ACK_TIMEOUT_MS = 10_000
 const RETRY_MS = 5_000
+const REFUSED_RETRY_MS = 30_000 // a refused token is asked about again, rarely, in case it is restored
+const SERVER_DROP_MS = 1_000 // after the server closed the socket (revocation check, failed resync)
 const RETRYABLE: ReadonlySet<ProblemCode> = new Set(['TIMEOUT', 'STORE_UNAVAILABLE', 'INTERNAL'])
 
 type WallSocket = Socket<ServerToClient, ClientToServer>
@@ -37,9 +41,9 @@ export const useSituationStore = defineStore('situation', () => {
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let attempt = 0 // identifies the current subscribe; a late ack of an older one is ignored
 
-  function retryLater(action: () => void) {
+  function retryLater(action: () => void, ms = RETRY_MS) {
     clearTimeout(retryTimer)
-    retryTimer = setTimeout(action, RETRY_MS)
+    retryTimer = setTimeout(action, ms)
   }
 
   function fail(code: ProblemCode, message: string) {
@@ -80,19 +84,26 @@ export const useSituationStore = defineStore('situation', () => {
     region.value = opts.region
     feed.clear()
     connection.value = 'connecting'
-    const s: WallSocket = io({ query: { channel: opts.channel }, auth: { token: opts.token } })
+    const s: WallSocket = io({ query: { channel: opts.channel }, auth: { token: opts.token || displayToken() } })
     socket = s
-    s.on('connect', () => void subscribe())
-    s.on('disconnect', () => {
+    s.on('connect', () => {
+      noteTokenAnswer(200)
+      void subscribe()
+    })
+    s.on('disconnect', (reason) => {
       attempt++
       connection.value = 'down'
+      // socket.io gives up after a server-side close; the wall must not: the reconnect shows why (a revoked token)
+      if (reason === 'io server disconnect') retryLater(() => s.connect(), SERVER_DROP_MS)
     })
     s.on('connect_error', (err: Error & { data?: { code?: ErrorCode } }) => {
       connection.value = 'down'
       // a refusal by the server's middleware carries the AppError code in `data`, when the server sets it
-      problem.value = { code: err.data?.code ?? 'CONNECT', message: err.message }
+      const code = err.data?.code ?? 'CONNECT'
+      problem.value = { code, message: err.message }
+      if (code === 'UNAUTHORIZED') noteTokenAnswer(401)
       // A refusal by a server middleware stops socket.io's own reconnection; keep trying.
-      if (!s.active) retryLater(() => s.connect())
+      if (!s.active) retryLater(() => s.connect(), code === 'UNAUTHORIZED' ? REFUSED_RETRY_MS : RETRY_MS)
     })
     s.on('events', (b) => feed.receiveEvents(b.items, b.cursor))
     s.on('kpis', (u) => {

@@ -14,10 +14,11 @@ import {
 } from '@client/composables/useTrainerApi.ts'
 import { useTrainerClock } from '@client/composables/useTrainerClock.ts'
 import type { ClockReading } from './region-feed.ts'
+import { useSessionStore } from './session.ts'
 
 const REFRESH_MS = 2_000
 
-export type TrainerAction = 'load' | 'create' | 'pause' | 'speed' | 'seek' | 'inject' | 'delete'
+export type TrainerAction = 'load' | 'create' | 'pause' | 'speed' | 'seek' | 'inject' | 'delete' | 'link'
 export interface TrainerProblem { action: TrainerAction; error: ApiError }
 export type StartRequest = ScenarioStart | RecordingStart
 
@@ -129,11 +130,41 @@ export const useTrainerStore = defineStore('trainer', () => {
     return done
   }
 
+  /**
+   * The drill-bound display token of a channel's wall link, made once per
+   * channel and kept for this tab (sessionStorage), so a copied link opens on
+   * a wall without a login and re-rendering does not mint new tokens.
+   */
+  const wallTokens = shallowRef<ReadonlyMap<string, string>>(new Map())
+  const asking = new Map<string, Promise<string | null>>()
+  const TOKEN_KEY = (id: string) => `sr.drillWallToken.${id}`
+
+  function wallToken(id: string): Promise<string | null> {
+    const known = wallTokens.value.get(id) ?? sessionStorage.getItem(TOKEN_KEY(id))
+    if (known) {
+      if (!wallTokens.value.has(id)) wallTokens.value = new Map(wallTokens.value).set(id, known)
+      return Promise.resolve(known)
+    }
+    let pending = asking.get(id)
+    if (!pending) {
+      const region = useSessionStore().user?.region
+      pending = act('link', () => trainerApi.displayToken({ name: `演练大屏 ${id}`, channel: id, ...(region && { region }) })).then((made) => {
+        asking.delete(id)
+        if (!made) return null
+        sessionStorage.setItem(TOKEN_KEY(id), made.token)
+        wallTokens.value = new Map(wallTokens.value).set(id, made.token)
+        return made.token
+      })
+      asking.set(id, pending)
+    }
+    return pending
+  }
+
   const select = (id: string) => (selectedId.value = id)
   const dismissProblem = () => (problem.value = null)
 
   return {
     scenarios, channels, readings, selectedId, selected, selectedClock, zone, busy, problem,
-    start, stop, create, change, inject, remove, select, dismissProblem,
+    wallTokens, start, stop, create, change, inject, remove, select, dismissProblem, wallToken,
   }
 })
