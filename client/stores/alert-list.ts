@@ -25,6 +25,22 @@ export function applyAlertUpdates(list: readonly Alert[], updates: readonly Aler
   return next
 }
 
+/**
+ * The log a wall opens with: the snapshot's active alerts, newest first, so
+ * the alert log is not empty while alerts are open. They are numbered at or
+ * below `lastSeq`: a reader that has seen up to `lastSeq` (the banner) does
+ * not take what was already open for news.
+ */
+export function seedAlertLog(active: readonly Alert[], lastSeq: number, cap: number): readonly AlertLogEntry[] {
+  return [...active].sort((a, b) => b.at - a.at).slice(0, cap).map((alert, i) => ({ seq: lastSeq - i, state: 'active' as const, alert }))
+}
+
+/** Alerts a resumed snapshot lists as active that `shown` lacks: raised while the wall was away, news for its log. */
+export function missedAlerts(shown: readonly Alert[], active: readonly Alert[]): Alert[] {
+  const known = new Set(shown.map((a) => a.id))
+  return active.filter((a) => !known.has(a.id)).sort((a, b) => a.at - b.at)
+}
+
 /** Prepend updates (newest first) to the log ring, numbering them after `lastSeq`. */
 export function appendAlertLog(log: readonly AlertLogEntry[], updates: readonly AlertUpdate[], lastSeq: number, cap: number): readonly AlertLogEntry[] {
   if (updates.length === 0) return log

@@ -9,7 +9,7 @@ import type { Alert, AlertUpdate } from '@domain/alerts.ts'
 import type { KpiSet, KpiValues, Period } from '@domain/kpis.ts'
 import type { ClockState, LiveEvent, OverdueItem, Panels, Snapshot } from '@domain/protocol.ts'
 import { newestStreamId } from '@domain/stream-id.ts'
-import { appendAlertLog, applyAlertUpdates, type AlertLogEntry } from './alert-list.ts'
+import { appendAlertLog, applyAlertUpdates, missedAlerts, seedAlertLog, type AlertLogEntry } from './alert-list.ts'
 import { mergeNewestFirst } from './event-ring.ts'
 import { mergeKpis } from './merge-kpis.ts'
 import { WorkerBook, type WorkerMark } from './worker-book.ts'
@@ -43,7 +43,7 @@ export function createRegionFeed() {
   const points = shallowRef<readonly LiveEvent[]>([])
   /** Active alerts of the region's subtree, newest first. */
   const alerts = shallowRef<readonly Alert[]>([])
-  /** Alert updates received since the region was chosen, newest first; `seq` tells a reader what is new. */
+  /** The region's active alerts at subscribe, then every update received since, newest first; `seq` tells a reader what is new. */
   const alertLog = shallowRef<readonly AlertLogEntry[]>([])
   /** On-duty grid workers by id: last position and when. */
   const workers = shallowRef<ReadonlyMap<string, WorkerMark>>(new Map())
@@ -128,6 +128,9 @@ export function createRegionFeed() {
     snapshot.value = s
     kpis.value = s.kpis
     panels.value = { trend: s.trend, categories: s.categories, hotlineKinds: s.hotlineKinds, overdue: s.overdue, ranking: s.ranking }
+    // the log starts with what is open, not only with what is raised after the page opened
+    if (!s.resumed) alertLog.value = seedAlertLog(s.alerts, alertSeq, ALERT_LOG_CAP)
+    else for (const alert of missedAlerts(alerts.value, s.alerts)) alertInbox.push({ state: 'active', alert })
     alerts.value = s.alerts.slice(0, ALERTS_CAP)
     receiveClock(s.clock)
     if (!s.resumed) book.reset(s.workers, s.clock.now)
