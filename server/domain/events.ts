@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { CASE_TYPES, GRID_TYPES, HOTLINE_TYPES, INTAKE_TYPES, type Feed } from './lifecycles.ts'
+import { checkAt, checkAttrs, COUNTED_ATTR_MAX, DEFAULT_EVENT_BOUNDS, type EventBounds } from './event-bounds.ts'
 
 const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-](\d\d):(\d\d))$/
 
@@ -25,58 +26,85 @@ const isoWithOffset = z
 
 const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
 const deadline = isoWithOffset.optional()
+const count = (max: number) => z.number().nonnegative().max(max)
 
-const caseAttrs: Record<string, z.ZodType> = {
-  reported: z.looseObject({
+// Type-specific attrs: each key is accepted only on the types that define it
+// (a `kind` on a grid alert is refused); other keys are free extras, held to
+// the bounds of event-bounds.ts.
+const caseAttrs: Record<string, z.ZodRawShape> = {
+  reported: {
     source: z.enum(['inspector', 'grid', 'public', 'hotline', 'video', 'iot']).optional(),
     priority: z.enum(['normal', 'urgent']).optional(),
-  }),
-  registered: z.looseObject({ deadline }),
-  dispatched: z.looseObject({ department: z.string().max(100).optional() }),
-  extended: z.looseObject({ deadline: isoWithOffset }),
-  closed: z.looseObject({ outcome: z.enum(['success', 'fail']).optional() }),
+  },
+  registered: { deadline },
+  dispatched: { department: z.string().max(100).optional() },
+  extended: { deadline: isoWithOffset },
+  closed: { outcome: z.enum(['success', 'fail']).optional() },
 }
 
-const hotlineAttrs: Record<string, z.ZodType> = {
-  call: z.looseObject({
+const hotlineAttrs: Record<string, z.ZodRawShape> = {
+  call: {
     answered: z.boolean(),
-    waitSec: z.number().nonnegative().optional(),
-    talkSec: z.number().nonnegative().optional(),
-  }),
-  received: z.looseObject({
+    waitSec: count(COUNTED_ATTR_MAX.callSec).optional(),
+    talkSec: count(COUNTED_ATTR_MAX.callSec).optional(),
+  },
+  received: {
     kind: z.enum(['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other']),
     channel: z.string().max(40).optional(),
     urgency: z.enum(['normal', 'urgent']).optional(),
     deadline,
     phone: z.string().max(40).optional(),
-  }),
-  dispatched: z.looseObject({ department: z.string().max(100).optional() }),
-  extended: z.looseObject({ deadline: isoWithOffset }),
-  rated: z.looseObject({
+  },
+  dispatched: { department: z.string().max(100).optional() },
+  extended: { deadline: isoWithOffset },
+  reopened: { deadline },
+  rated: {
     contacted: z.boolean().optional(),
     solved: z.boolean().optional(),
     satisfaction: z.enum(['satisfied', 'basic', 'unsatisfied']),
-  }),
+  },
 }
 
-const gridAttrs: Record<string, z.ZodType> = {
-  patrol: z.looseObject({ durationMin: z.number().nonnegative().optional(), distanceM: z.number().nonnegative().optional() }),
-  visit: z.looseObject({ households: z.number().int().nonnegative().optional() }),
-  alert: z.looseObject({ source: z.string().max(40).optional(), severity: z.enum(['info', 'warning', 'critical']) }),
+const gridAttrs: Record<string, z.ZodRawShape> = {
+  patrol: { durationMin: count(COUNTED_ATTR_MAX.durationMin).optional(), distanceM: count(COUNTED_ATTR_MAX.distanceM).optional() },
+  visit: { households: count(COUNTED_ATTR_MAX.households).int().optional() },
+  alert: {
+    source: z.string().max(40).optional(),
+    severity: z.enum(['info', 'warning', 'critical']),
+    title: z.string().max(200).optional(),
+  },
 }
 
 const TYPES: Record<Feed, readonly string[]> = { case: CASE_TYPES, hotline: HOTLINE_TYPES, grid: GRID_TYPES }
-const ATTRS: Record<Feed, Record<string, z.ZodType>> = { case: caseAttrs, hotline: hotlineAttrs, grid: gridAttrs }
+const SHAPES: Record<Feed, Record<string, z.ZodRawShape>> = { case: caseAttrs, hotline: hotlineAttrs, grid: gridAttrs }
+const ATTRS = Object.fromEntries(Object.entries(SHAPES).map(([feed, byType]) =>
+  [feed, Object.fromEntries(Object.entries(byType).map(([type, shape]) => [type, z.looseObject(shape)]))])) as unknown as Record<Feed, Record<string, z.ZodType>>
 
+/** Where each type-specific attr key is defined, to refuse it elsewhere with a pointer to its home. */
+const HOMES = new Map<string, string[]>()
+for (const [feed, byType] of Object.entries(SHAPES)) {
+  for (const [type, shape] of Object.entries(byType)) for (const key of Object.keys(shape)) HOMES.set(key, [...(HOMES.get(key) ?? []), `${feed} ${type}`])
+}
+
+function misplacedAttr(feed: Feed, type: string, attrs: Record<string, unknown>): string | null {
+  const own = SHAPES[feed][type] ?? {}
+  for (const key of Object.keys(attrs)) {
+    const homes = HOMES.get(key)
+    if (homes && !Object.hasOwn(own, key)) return `attrs.${key}: not an attr of ${feed} ${type} (only of ${homes.join(', ')})`
+  }
+  return null
+}
+
+const code = /^[\w.:\-]+$/
 const envelope = z.strictObject({
-  id: z.string().min(1).max(128).regex(/^[\w.:\-]+$/, 'may hold letters, digits and . _ : - only'),
+  id: z.string().min(1).max(128).regex(code, 'may hold letters, digits and . _ : - only'),
   feed: z.enum(['case', 'hotline', 'grid']),
-  type: z.string(),
-  subject: z.string().min(1).max(128).regex(/^[\w.:\-]+$/, 'may hold letters, digits and . _ : - only'),
+  type: z.string().max(32),
+  subject: z.string().min(1).max(128).regex(code, 'may hold letters, digits and . _ : - only'),
   at: isoWithOffset,
   region: z.string().regex(/^\d{6,15}$/, 'must be a region code of 6–15 digits').optional(),
   location: lonLat.optional(),
-  category: z.string().min(1).max(64).optional(),
+  category: z.string().min(1).max(64).regex(/^[\w.\-]+$/, 'may hold letters, digits and . _ - only').optional(),
   attrs: z.record(z.string(), z.unknown()).optional(),
 })
 
@@ -99,14 +127,29 @@ export type Validation = { ok: true; event: ValidEvent } | { ok: false; error: s
 
 const needsPlace = (feed: Feed, type: string) => type === INTAKE_TYPES[feed] || (feed === 'grid' && type !== 'offDuty')
 
-/** Validate one raw item against the envelope and its feed/type rules; never throws. */
-export function validateEvent(raw: unknown): Validation {
+/** What validation needs besides the item: the channel clock's now (for the `at` window) and the bounds. */
+export interface ValidationContext { now?: number; bounds?: EventBounds }
+
+const rawAttrs = (raw: unknown): unknown =>
+  raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { attrs?: unknown }).attrs : undefined
+
+/** Validate one raw item against the envelope, its feed/type rules and the bounds; never throws. */
+export function validateEvent(raw: unknown, ctx: ValidationContext = {}): Validation {
+  const bounds = ctx.bounds ?? DEFAULT_EVENT_BOUNDS
+  // bounds first, on the raw attrs: zod must never walk a 10,000-deep object, and drops __proto__ silently
+  const a = rawAttrs(raw)
+  if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
+    const bad = checkAttrs(a as Record<string, unknown>, bounds)
+    if (bad) return { ok: false, error: bad }
+  }
   const env = envelope.safeParse(raw)
   if (!env.success) return { ok: false, error: describe(env.error) }
   const e = env.data
   if (!TYPES[e.feed].includes(e.type)) {
     return { ok: false, error: `type: "${e.type}" is not a ${e.feed} event type (${TYPES[e.feed].join(', ')})` }
   }
+  const misplaced = misplacedAttr(e.feed, e.type, e.attrs ?? {})
+  if (misplaced) return { ok: false, error: misplaced }
   const attrsSchema = ATTRS[e.feed][e.type]
   const attrs = attrsSchema ? attrsSchema.safeParse(e.attrs ?? {}) : { success: true as const, data: e.attrs ?? {} }
   if (!attrs.success) return { ok: false, error: describe(attrs.error, 'attrs') }
@@ -116,15 +159,25 @@ export function validateEvent(raw: unknown): Validation {
     return { ok: false, error: `region or location: one is required on ${e.feed} ${e.type}` }
   }
   if (e.feed === 'grid' && e.type === 'position' && !e.location) return { ok: false, error: 'location: required on grid position' }
-  const event: ValidEvent = {
-    id: e.id, feed: e.feed, type: e.type, subject: e.subject, at: parseInstant(e.at)!,
-    attrs: attrs.data as Record<string, unknown>,
+  if (e.feed === 'grid' && e.type === 'position' && Math.abs(e.location![1]) > GEO_MAX_LAT) {
+    return { ok: false, error: `location: a position's latitude must lie within ±${GEO_MAX_LAT} (what Redis GEO can store)` }
   }
+  const at = parseInstant(e.at)!
+  const badAt = checkAt(at, ctx.now, bounds)
+  if (badAt) return { ok: false, error: badAt }
+  const data = attrs.data as Record<string, unknown>
+  if (typeof data.deadline === 'string' && Math.abs(parseInstant(data.deadline)! - at) > bounds.pastDays * DAY) {
+    return { ok: false, error: `attrs.deadline: must lie within ${bounds.pastDays} days of at` }
+  }
+  const event: ValidEvent = { id: e.id, feed: e.feed, type: e.type, subject: e.subject, at, attrs: data }
   if (e.region) event.region = e.region
   if (e.location) event.location = e.location
   if (e.category) event.category = e.category
   return { ok: true, event }
 }
+
+const DAY = 86_400_000
+const GEO_MAX_LAT = 85.05112878
 
 function describe(err: z.ZodError, prefix?: string): string {
   return err.issues

@@ -3,13 +3,15 @@
  * the valid ones in order in one Redis round trip. Items are independent:
  * a bad one is listed with its reason while the others land.
  */
-import { validateEvent, type ValidEvent } from '../domain/events.ts'
+import { validateEvent, type ValidationContext, type ValidEvent } from '../domain/events.ts'
+import type { EventBounds } from '../domain/event-bounds.ts'
 import { StoreUnavailableError } from '../domain/errors.ts'
 import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { applyEvent, type ApplyInput, type ApplyOptions } from '../store/apply-event.ts'
 import { isReady, type Store } from '../store/redis-client.ts'
 import type { RawItem } from './parse-body.ts'
+import { PartialBatchError, type Unconfirmed } from './partial-batch-error.ts'
 import { resolveRegion } from './resolve-region.ts'
 
 export interface Rejection { index: number; id: string | null; error: string }
@@ -21,17 +23,22 @@ export interface IngestDeps {
   categories: Categories
   /** Rules to run on what a batch applied (alerts), before the sender gets its answer. */
   onApplied?: (channel: string, applied: ApplyInput[]) => Promise<void>
+  /** Bounds of DESIGN §4 (defaults: DEFAULT_EVENT_BOUNDS). */
+  bounds?: EventBounds
 }
+
+/** Where and when a batch lands: the apply options, and the channel clock for the `at` window when there is one. */
+export interface IngestOptions extends ApplyOptions { now?: () => number }
 
 const HOUR = 3_600_000
 
 /** Validate and prepare one item for apply.lua; a string is the reason it is rejected. */
-export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'categories'>): ApplyInput | string {
-  const v = validateEvent(raw)
+export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'categories'>, ctx: ValidationContext = {}): ApplyInput | string {
+  const v = validateEvent(raw, ctx)
   if (!v.ok) return v.error
   const e = v.event
-  if (e.category && e.feed !== 'grid') {
-    const bad = deps.categories.check(e.feed, e.category)
+  if (e.category) {
+    const bad = categoryError(e.feed, e.category, deps.categories)
     if (bad) return bad
   }
   const place = resolveRegion(e, deps.regions)
@@ -39,6 +46,13 @@ export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'catego
   const chain = place.chain.length || !(e.feed === 'hotline' && e.type === 'call') ? place.chain : [deps.regions.root.code]
   const grid = chain[0] && deps.regions.get(chain[0])?.level === 'grid' ? chain[0] : ''
   return { event: e, chain, grid, intake: intakeArg(e, deps.categories) }
+}
+
+// a grid event may name a category (an alert about a case category, say) but only a known one: it is shown on the wall
+function categoryError(feed: ValidEvent['feed'], code: string, categories: Categories): string | null {
+  if (feed !== 'grid') return categories.check(feed, code)
+  if (!categories.check('case', code) || !categories.check('hotline', code)) return null
+  return `category: "${code}" is not a known category (see GET /api/v1/categories)`
 }
 
 /** apply.lua's intake argument: case reported → SLA hours; hotline received → deadline ms. */
@@ -53,11 +67,20 @@ export function intakeArg(e: ValidEvent, categories: Categories): string {
 const idOf = (raw: unknown) =>
   raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null
 
-export async function ingest(items: RawItem[], deps: IngestDeps, options: ApplyOptions): Promise<IngestResult> {
+// Redis refused to run the script at all (busy, loading, out of memory…): the event was not applied
+const NOT_RUN = /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOSCRIPT|NOREPLICAS)\b/
+
+/**
+ * Validate, resolve and apply a batch. Throws StoreUnavailableError when Redis
+ * is down before anything was sent, PartialBatchError when it went away while
+ * the batch was applied (with exact counts of what is known to have landed).
+ */
+export async function ingest(items: RawItem[], deps: IngestDeps, options: IngestOptions): Promise<IngestResult> {
   const result: IngestResult = { accepted: 0, duplicates: 0, outOfOrder: 0, rejected: [] }
   const ready: (ApplyInput & { index: number })[] = []
+  const ctx: ValidationContext = { bounds: deps.bounds, now: options.now?.() }
   items.forEach((item, index) => {
-    const prepared = item.ok ? prepare(item.value, deps) : item.error
+    const prepared = item.ok ? prepare(item.value, deps, ctx) : item.error
     if (typeof prepared === 'string') result.rejected.push({ index, id: item.ok ? idOf(item.value) : null, error: prepared })
     else ready.push({ ...prepared, index })
   })
@@ -65,30 +88,42 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: ApplyO
   if (!isReady(deps.store)) throw new StoreUnavailableError()
   const pipe = deps.store.pipeline() as unknown as Store
   for (const input of ready) void applyEvent(pipe, input, options)
-  let replies: [Error | null, unknown][] | null
+  let replies: [Error | null, unknown][]
   try {
-    replies = await (pipe as unknown as { exec(): Promise<[Error | null, unknown][] | null> }).exec()
+    replies = (await (pipe as unknown as { exec(): Promise<[Error | null, unknown][] | null> }).exec()) ?? []
   } catch (err) {
-    throw new StoreUnavailableError(err)
+    replies = ready.map(() => [err as Error, null])
   }
   const applied: ApplyInput[] = []
-  for (const [i, [err, reply]] of (replies ?? []).entries()) {
-    if (err?.name === 'ReplyError') {
-      // a script error is a bug of ours, not of the sender: say so for this item and go on
-      console.error(`apply.lua failed on ${ready[i]!.event.id}:`, err.message)
-      result.rejected.push({ index: ready[i]!.index, id: ready[i]!.event.id, error: `internal error while applying: ${err.message}` })
-      continue
-    }
-    if (err) throw new StoreUnavailableError(err) // the sender retries the batch; ids make that safe
-    const [status] = reply as [string, string]
-    if (status === 'duplicate') result.duplicates++
-    else {
-      result.accepted++
-      if (status === 'outOfOrder') result.outOfOrder++
-      else applied.push(ready[i]!)
+  const unconfirmed: Unconfirmed[] = []
+  for (const [i, input] of ready.entries()) {
+    const [err, reply] = replies[i] ?? [new Error('no reply'), null]
+    const { index, event } = input
+    if (err?.name === 'ReplyError' && NOT_RUN.test(err.message)) {
+      unconfirmed.push({ index, id: event.id, applied: false })
+    } else if (err?.name === 'ReplyError') {
+      // a script error is a bug of ours, not of the sender: log it, and tell the sender only that it was not applied
+      console.error(`apply.lua failed on ${event.id}:`, err.message)
+      result.rejected.push({ index, id: event.id, error: 'internal error while applying; the event was not applied (see the server log)' })
+    } else if (err) {
+      unconfirmed.push({ index, id: event.id, applied: null }) // the connection went away: it may or may not have landed
+    } else {
+      const [status, detail] = reply as [string, string]
+      if (status === 'duplicate') result.duplicates++
+      else if (status === 'invalid') result.rejected.push({ index, id: event.id, error: detail })
+      else {
+        result.accepted++
+        if (status === 'outOfOrder') result.outOfOrder++
+        else applied.push(input)
+      }
     }
   }
-  if (applied.length > 0) await deps.onApplied?.(options.channel, applied)
   result.rejected.sort((a, b) => a.index - b.index)
+  if (unconfirmed.length > 0) {
+    // the alerts of what did land are still raised, if Redis lets us; the resend answers those as duplicates
+    if (applied.length > 0) await deps.onApplied?.(options.channel, applied).catch(() => {})
+    throw new PartialBatchError(result, unconfirmed)
+  }
+  if (applied.length > 0) await deps.onApplied?.(options.channel, applied)
   return result
 }

@@ -5,7 +5,8 @@ import { bucketOfDay, dayKey } from '../domain/clock.ts'
 import { keys } from './keys.ts'
 import type { Store } from './redis-client.ts'
 
-export type ApplyStatus = 'applied' | 'outOfOrder' | 'duplicate'
+export type ApplyStatus = 'applied' | 'outOfOrder' | 'duplicate' | 'invalid'
+/** sid is the stream id when applied or refused, the reason when invalid. */
 export interface ApplyResult { status: ApplyStatus; sid: string }
 
 const asLua = (t: Record<string, Transition>) =>

@@ -1,0 +1,84 @@
+/**
+ * The bounds of DESIGN §4 that every ingested item is held to before anything
+ * is written: free attrs are walked without recursion (a 10,000-deep object
+ * must not blow the stack), and `at` must lie near the channel clock.
+ */
+
+export interface EventBounds {
+  /** Items in one request body (INGEST_MAX_ITEMS). */
+  maxItems: number
+  /** attrs as JSON, in UTF-8 bytes (INGEST_ATTRS_MAX_BYTES). */
+  attrsMaxBytes: number
+  /** Nesting of attrs, attrs itself being level 1 (INGEST_ATTRS_MAX_DEPTH). */
+  attrsMaxDepth: number
+  /** Any string inside attrs, in UTF-16 code units (INGEST_STRING_MAX_CHARS). */
+  stringMaxChars: number
+  /** How far `at` may lie before the channel clock (INGEST_PAST_DAYS). */
+  pastDays: number
+  /** How far `at` may lie after the channel clock (INGEST_FUTURE_DAYS). */
+  futureDays: number
+}
+
+export const DEFAULT_EVENT_BOUNDS: EventBounds = {
+  maxItems: 10_000, attrsMaxBytes: 8_192, attrsMaxDepth: 4, stringMaxChars: 2_048, pastDays: 400, futureDays: 1,
+}
+
+/** Counted attrs: one event can move a counter by at most this much, so no counter ever nears 2^63. */
+export const COUNTED_ATTR_MAX = { households: 10_000, durationMin: 1_440, distanceM: 200_000, callSec: 86_400 } as const
+
+/** Event times outside 1970–2099 are refused everywhere, clock or not (day keys stay yyyymmdd). */
+export const EARLIEST_AT = 0
+export const LATEST_AT = Date.UTC(2100, 0, 1)
+
+const DAY = 86_400_000
+const utf8 = new TextEncoder()
+const KEY_MAX = 128
+const LONE_SURROGATE = /\p{Cs}/u // Redis's cjson refuses to decode them
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+const label = (path: string) => (path.length > 80 ? `${path.slice(0, 77)}...` : path)
+const keyLabel = (k: string) => (/^[\w.\-]{1,40}$/.test(k) ? k : JSON.stringify(k.slice(0, 20)) + (k.length > 20 ? '…' : ''))
+
+/** Why attrs break the bounds (depth, key names, string length, numbers, size), or null when they hold. */
+export function checkAttrs(attrs: Record<string, unknown>, b: EventBounds = DEFAULT_EVENT_BOUNDS): string | null {
+  const stack: [value: unknown, depth: number, path: string][] = [[attrs, 1, 'attrs']]
+  let estimate = 0
+  while (stack.length > 0) {
+    const [value, depth, path] = stack.pop()!
+    if (typeof value === 'string') {
+      if (value.length > b.stringMaxChars) return `${label(path)}: string longer than ${b.stringMaxChars} characters`
+      if (LONE_SURROGATE.test(value)) return `${label(path)}: string holds a lone UTF-16 surrogate`
+      estimate += value.length
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+        return `${label(path)}: number out of range (at most ±${Number.MAX_SAFE_INTEGER})`
+      }
+      estimate += 8
+    } else if (value !== null && typeof value === 'object') {
+      if (depth > b.attrsMaxDepth) return `${label(path)}: attrs nest deeper than ${b.attrsMaxDepth} levels`
+      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value)
+      for (const [k, v] of entries) {
+        if (FORBIDDEN_KEYS.has(k)) return `${label(path)}: key "${k}" is not allowed`
+        if (k.length > KEY_MAX) return `${label(path)}: key ${keyLabel(k)} longer than ${KEY_MAX} characters`
+        estimate += k.length + 4
+        if (estimate > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
+        stack.push([v, depth + 1, `${path}.${keyLabel(k)}`])
+      }
+    } else {
+      estimate += 5
+    }
+    if (estimate > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
+  }
+  // the walk bounded depth and size, so stringify is safe and cheap here
+  if (utf8.encode(JSON.stringify(attrs)).length > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
+  return null
+}
+
+/** Why `at` lies outside the window around the channel clock's `now`, or null. */
+export function checkAt(at: number, now: number | undefined, b: EventBounds = DEFAULT_EVENT_BOUNDS): string | null {
+  if (at < EARLIEST_AT || at >= LATEST_AT) return 'at: must lie between 1970 and 2099'
+  if (now === undefined) return null
+  if (at < now - b.pastDays * DAY) return `at: more than ${b.pastDays} days before the channel clock (${new Date(now).toISOString()})`
+  if (at > now + b.futureDays * DAY) return `at: more than ${b.futureDays} day(s) after the channel clock (${new Date(now).toISOString()})`
+  return null
+}
