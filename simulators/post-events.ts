@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { wallClock, type Clock } from '../server/domain/clock.ts'
 import type { EventEnvelope } from '../server/domain/events.ts'
-import { createSimulation } from './generators/stream.ts'
+import { createSimulation, type Simulation } from './generators/stream.ts'
 import { postBatch, type PostOutcome } from './ingest-client.ts'
 import { loadSimConfig, type SimConfig } from './load-config.ts'
 import { ProgressLog, type RunTotals } from './progress-log.ts'
@@ -35,6 +35,8 @@ export interface RunOptions {
   drainMs?: number
   /** Start this many seconds in the past and post that stretch at once, so a wall opens full. */
   backfillSec?: number
+  /** Run this simulation on (e.g. the city a history backfill left at now) instead of a new rate-mode one. */
+  simulation?: Simulation
 }
 
 const MAX_RETRY_MS = 15_000
@@ -43,10 +45,9 @@ export async function runSimulator(o: RunOptions): Promise<RunTotals> {
   if (!o.key) throw new Error('ingest key is empty: pass --key or set INGEST_KEY')
   const { batchMs = 250, maxBacklog = 20_000, maxBatch = 1000, drainMs = 30_000 } = o
   const clock = o.clock ?? wallClock()
-  const config = o.config ?? loadSimConfig()
   const start = clock.now() - (o.backfillSec ?? 0) * 1000
   const endAt = o.durationSec ? clock.now() + o.durationSec * 1000 : Infinity
-  const sim = createSimulation({ ...config, seed: o.seed, rate: o.rate, compress: o.compress, start })
+  const sim = o.simulation ?? createSimulation({ ...(o.config ?? loadSimConfig()), seed: o.seed, rate: o.rate, compress: o.compress, start })
   const progress = new ProgressLog(o.log ?? console.log, start)
   const backlog: EventEnvelope[][] = []
   // The batch being delivered: retried exactly as it is until the server applied it.

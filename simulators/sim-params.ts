@@ -63,6 +63,11 @@ export const simParamsSchema = z.strictObject({
     iotAlertsPer10kPerDay: z.number().nonnegative().max(1000),
     severity: weights(z.enum(SEVERITIES)),
   }),
+  standing: z.strictObject({
+    $comment: comment,
+    spread: z.number().min(0).max(1),
+    districtShare: share,
+  }).optional(),
   checks: z.strictObject({
     $comment: comment,
     peakHoursShare: bounds,

@@ -9,6 +9,7 @@ import { randomPointIn, type SimGrid } from './grid-geometry.ts'
 import { formatAt, dayStamp } from './shanghai-time.ts'
 import { after, dispatchOrBounce, type ReturnDelays } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
+import { worseFor } from './standing.ts'
 
 /** Average events per reported case: turns an event rate into an intake rate. */
 export const CASE_EVENTS_PER_INTAKE = 4.9
@@ -24,6 +25,7 @@ const TOWNSHIP_OFFICE = ['乡镇（街道）综治中心']
 
 interface Case {
   ev: SubjectEvents
+  grid: SimGrid
   category: CaseCategory
   slaMin: number
   registeredAt: number
@@ -46,7 +48,7 @@ export function startCase(ctx: SimContext, at: number, o: CaseIntake = {}): void
     category: category.code,
     attrs: { source: rng.weighted(SOURCES), priority: urgent ? 'urgent' : 'normal' },
   })
-  const c: Case = { ev, category, slaMin: (urgent ? category.sla.urgent : category.sla.normal) * 60, registeredAt: 0, deadline: 0 }
+  const c: Case = { ev, grid, category, slaMin: (urgent ? category.sla.urgent : category.sla.normal) * 60, registeredAt: 0, deadline: 0 }
   const r = rng.next()
   if (r < 0.04) ctx.schedule(after(ctx, at, 40, 5), (t) => finish(ctx, c, t, 'cancelled'))
   else if (r < 0.09) ctx.schedule(after(ctx, at, 30, 3), (t) => finish(ctx, c, t, 'closed'))
@@ -70,7 +72,8 @@ function dispatch(ctx: SimContext, c: Case, t: number, attempt: number): void {
   const department = rng.pick(DEPARTMENTS[group] ?? TOWNSHIP_OFFICE)
   const delays = { back: [30, 5], again: [10, 2] } as const satisfies ReturnDelays
   if (dispatchOrBounce(ctx, c.ev, t, attempt, department, delays, (t2) => dispatch(ctx, c, t2, 2))) return
-  const onTime = rng.chance(ctx.catalog.params.case.onTimeShare)
+  const { params } = ctx.catalog
+  const onTime = !rng.chance(worseFor(1 - params.case.onTimeShare, c.grid.standing, params.standing))
   const share = onTime ? rng.between(0.08, 0.92) : rng.between(1.03, 1.5)
   const disposeAt = Math.max(after(ctx, t, 20, 5), c.registeredAt + ctx.minutes(share * c.slaMin))
   if (rng.chance(onTime ? 0.04 : 0.5)) ctx.schedule(t + (disposeAt - t) * 0.5, (t2) => c.ev.emit('urged', t2))

@@ -15,12 +15,14 @@ export interface SimGrid {
   bbox: Bbox
   /** A known interior point: the fallback when sampling misses (thin or odd shapes). */
   anchor: [number, number]
+  /** How well its district and township work, 0 (weakest) to 1 (see standing.ts). */
+  standing: number
 }
 
 const METRES_PER_DEG_LAT = 111_320
 
 /** Grid features (level 'grid') with a usable interior; the order of the file is kept for determinism. */
-export function gridsOf(collection: RegionCollection, rng: Rng): SimGrid[] {
+export function gridsOf(collection: RegionCollection, rng: Rng, standings: ReadonlyMap<string, number> = new Map()): SimGrid[] {
   const out: SimGrid[] = []
   for (const f of collection.features) {
     if (f.properties.level !== 'grid') continue
@@ -31,7 +33,7 @@ export function gridsOf(collection: RegionCollection, rng: Rng): SimGrid[] {
     }
     const grid = { code: f.properties.code, population: f.properties.population ?? 1000, polys, bbox: [minX, minY, maxX, maxY] as const }
     const anchor = samplePoint(rng, grid.bbox, (x, y) => insideGrid(grid, x, y), 2000)
-    if (anchor) out.push({ ...grid, anchor })
+    if (anchor) out.push({ ...grid, anchor, standing: standings.get(grid.code) ?? 0.5 })
   }
   if (out.length === 0) throw new Error('the region file has no grid features (level "grid") with a usable polygon')
   return out

@@ -6,7 +6,8 @@
  * (物联感知) also raise alerts on their own.
  */
 import { randomPointIn, stepToward, type SimGrid } from './grid-geometry.ts'
-import { WeightedTable } from './random.ts'
+import { Rng, WeightedTable } from './random.ts'
+import { betterFor } from './standing.ts'
 import { dayStamp } from './shanghai-time.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
 
@@ -30,12 +31,19 @@ export function eventsPerShift(ctx: Pick<SimContext, 'catalog'>): number {
   return 2 + (((g.shiftHours[0] + g.shiftHours[1]) / 2) * 60) / g.activityEveryMin
 }
 
-/** The grid workers of a run: `workerGridShare` of the grids have 1–3 workers, in file order. */
+// The roster belongs to the city, not to a run: live, drills and every seed staff the same grids.
+const ROSTER_SEED = 12345
+
+/**
+ * The grid workers of a city: about `workerGridShare` of the grids (more in
+ * strong units, fewer in weak ones) have 1–3 workers, in file order.
+ */
 export function createWorkers(ctx: SimContext, grids: readonly SimGrid[]): Worker[] {
-  const { rng } = ctx
+  const rng = new Rng(ROSTER_SEED)
+  const { params } = ctx.catalog
   const out: Worker[] = []
   for (const grid of grids) {
-    if (!rng.chance(ctx.catalog.params.grid.workerGridShare)) continue
+    if (!rng.chance(betterFor(params.grid.workerGridShare, grid.standing, params.standing))) continue
     const count = grid.population > 1200 ? rng.int(2, 3) : rng.int(1, 2)
     for (let i = 1; i <= count; i++) {
       const id = `GW${grid.code}-${String(i).padStart(2, '0')}`

@@ -9,6 +9,7 @@ import { randomPointIn, type SimGrid } from './grid-geometry.ts'
 import { dayStamp, formatAt } from './shanghai-time.ts'
 import { after, dispatchOrBounce, type ReturnDelays } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
+import { lagOf, worseFor } from './standing.ts'
 
 /** Average events per hotline arrival (call or online order): turns an event rate into an intake rate. */
 export const HOTLINE_EVENTS_PER_INTAKE = 3.9
@@ -20,7 +21,7 @@ const DEPARTMENTS: Record<string, string[]> = {
 }
 const TOWNSHIP_OFFICE = ['乡镇人民政府（街道办事处）']
 
-interface Order { ev: SubjectEvents; category: string; slaMin: number; receivedAt: number; deadline: number; reopened: boolean }
+interface Order { ev: SubjectEvents; grid: SimGrid; category: string; slaMin: number; receivedAt: number; deadline: number; reopened: boolean }
 
 /** What a scenario may fix about a new work order; the rest is drawn from the configured mix. */
 export interface HotlineIntake { grid?: SimGrid; category?: string; kind?: HotlineKind; urgentShare?: number }
@@ -56,7 +57,7 @@ function receive(ctx: SimContext, at: number, grid: SimGrid, channel: string, o:
   const urgent = rng.chance(o.urgentShare ?? p.urgentShare)
   const slaMin = catalog.hotlineSlaHours(kind, urgent) * 60
   const order: Order = {
-    ev: new SubjectEvents(ctx, 'hotline', ctx.newSubjectId('HL', dayStamp(at)), grid.code),
+    ev: new SubjectEvents(ctx, 'hotline', ctx.newSubjectId('HL', dayStamp(at)), grid.code), grid,
     category: o.category ?? catalog.hotlineCategories.pick(rng), slaMin, receivedAt: at, deadline: at + ctx.minutes(slaMin), reopened: false,
   }
   const phone = `1${rng.int(3, 9)}${rng.int(0, 9)}****${String(rng.int(0, 9999)).padStart(4, '0')}`
@@ -82,7 +83,8 @@ function dispatch(ctx: SimContext, o: Order, t: number, attempt: number): void {
 /** From DISPATCHED: 答复 by a share of the SLA (98 % on time), maybe 催办 / 延期 on the way, then 办结. */
 function planReply(ctx: SimContext, o: Order, t: number): void {
   const { rng } = ctx
-  const onTime = rng.chance(ctx.catalog.params.hotline.onTimeShare)
+  const { params } = ctx.catalog
+  const onTime = !rng.chance(worseFor(1 - params.hotline.onTimeShare, o.grid.standing, params.standing))
   const share = o.reopened ? 0.2 : onTime ? rng.between(0.05, 0.8) : rng.between(1.02, 1.4)
   const replyAt = Math.max(after(ctx, t, 30, 5), o.receivedAt + ctx.minutes(share * o.slaMin))
   if (rng.chance(onTime ? 0.04 : 0.6)) ctx.schedule(t + (replyAt - t) * 0.5, (t2) => o.ev.emit('urged', t2))
@@ -106,7 +108,8 @@ function followUp(ctx: SimContext, o: Order, t: number, p: number): void {
   const { rng } = ctx
   if (!rng.chance(p)) return ctx.closeSubject()
   ctx.schedule(after(ctx, t, 12 * 60, 30), (t2) => {
-    const satisfaction = rng.weighted(ctx.catalog.satisfaction)
+    const lag = lagOf(o.grid.standing, ctx.catalog.params.standing)
+    const satisfaction = rng.weighted(ctx.catalog.satisfaction.map(([s, w]) => [s, s === 'satisfied' ? w : w * lag] as const))
     const solved = rng.chance(satisfaction === 'satisfied' ? 0.96 : satisfaction === 'basic' ? 0.7 : 0.2)
     o.ev.emit('rated', t2, { attrs: { contacted: rng.chance(0.98), solved, satisfaction } })
     if (satisfaction !== 'unsatisfied' || !rng.chance(0.4)) return ctx.closeSubject()

@@ -10,6 +10,7 @@ import { Catalog, type SimCategories } from './catalog.ts'
 import { EventQueue } from './event-queue.ts'
 import { gridsOf, type SimGrid } from './grid-geometry.ts'
 import { hash32, Rng, WeightedTable } from './random.ts'
+import { gridStandings } from './standing.ts'
 import type { SimContext } from './sim-context.ts'
 
 export interface CoreOptions {
@@ -43,7 +44,7 @@ export interface SimCore {
 export function createCore(o: CoreOptions): SimCore {
   if (!(o.compress > 0) || !Number.isFinite(o.compress)) throw new Error(`compress must be a positive number, got ${o.compress}`)
   const rng = new Rng(o.seed)
-  const grids = gridsOf(o.regions, rng)
+  const grids = gridsOf(o.regions, rng, gridStandings(o.regions, o.params.standing))
   const queue = new EventQueue()
   let out: EventEnvelope[] = []
   let open = 0, dropped = 0, emitted = 0, counter = 0
