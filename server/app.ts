@@ -56,7 +56,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   app.use(checkOrigin(config.security.allowedOrigins))
   app.use(healthRouter(store))
   const onApplied = (channel: string, applied: ApplyInput[]) => alerting.onApplied(channel, applied)
-  app.use(eventsRouter({ store, regions, categories, onApplied }, {
+  app.use(eventsRouter({ store, regions, categories, onApplied, bounds: config.ingestBounds }, {
     keys: config.ingestKeys,
     bodyLimit: config.bodyLimit,
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },

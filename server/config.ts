@@ -10,6 +10,8 @@ import { parseConfig } from './domain/parse-config.ts'
 import { wallConfigFromEnv, type WallConfig } from './http/wall-config-router.ts'
 import { securityConfigFromEnv, type SecurityConfig } from './http/security-config.ts'
 import { realtimeLimitsFromEnv, type RealtimeLimits } from './realtime/realtime-limits.ts'
+import { ingestBoundsFromEnv } from './ingest/ingest-limits.ts'
+import type { EventBounds } from './domain/event-bounds.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
 
@@ -36,6 +38,8 @@ export interface ServerConfig {
   security: SecurityConfig
   /** Socket and snapshot limits (server/realtime/realtime-limits.ts). */
   realtime: RealtimeLimits
+  /** Ingest bounds: INGEST_MAX_ITEMS, INGEST_ATTRS_MAX_BYTES… (server/ingest/ingest-limits.ts). */
+  ingestBounds: EventBounds
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -116,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     secureCookies: env.SECURE_COOKIES === '1',
     security: securityConfigFromEnv(env),
     realtime: realtimeLimitsFromEnv(env),
+    ingestBounds: ingestBoundsFromEnv(env),
   }
 }
