@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { validateEvent, type ValidEvent } from '../../server/domain/events.ts'
+import { checkAttrs, DEFAULT_EVENT_BOUNDS } from '../../server/domain/event-bounds.ts'
 import { CASE_TYPES, GRID_TYPES, HOTLINE_TYPES } from '../../server/domain/lifecycles.ts'
 
 // DESIGN §4 (envelope) and §5 (per feed/type attrs) — validateEvent never throws.
@@ -67,7 +68,7 @@ describe('validateEvent — happy paths', () => {
     expect(Object.keys(e).sort()).toEqual(['at', 'attrs', 'feed', 'id', 'subject', 'type'])
   })
 
-  it('keeps unknown attrs keys (attrs objects are loose)', () => {
+  it('keeps unknown attrs keys as free extras (bounded, see below)', () => {
     const e = ok(caseReported({ attrs: { source: 'iot', extra: 42 } }))
     expect(e.attrs).toEqual({ source: 'iot', extra: 42 })
   })
@@ -361,5 +362,116 @@ describe('validateEvent — envelope', () => {
 
   it('rejects a category longer than 64 characters', () => {
     expect(err(caseReported({ category: 'c'.repeat(65) }))).toMatch(/^category:/)
+  })
+})
+
+const nested = (depth: number): Record<string, unknown> => {
+  let v: Record<string, unknown> = { leaf: 1 }
+  for (let i = 1; i < depth; i++) v = { n: v }
+  return v
+}
+
+// DESIGN §4 bounds, issue 10 items 2, 3, 4, 5 and 11
+describe('validateEvent — bounds before any write', () => {
+  it('accepts attrs exactly 4 levels deep and refuses 5, naming the path', () => {
+    expect(ok(caseReported({ attrs: { source: 'grid', x: nested(3) } })).attrs.x).toEqual(nested(3))
+    const e = err(caseReported({ attrs: { x: nested(4) } }))
+    expect(e).toContain('deeper than 4 levels')
+    expect(e).toContain('attrs.x.n.n.n')
+  })
+
+  it('refuses attrs 10,000 deep without throwing (no recursion)', () => {
+    expect(err(caseReported({ attrs: { x: nested(10_000) } }))).toContain('deeper than 4 levels')
+    let arr: unknown = []
+    for (let i = 0; i < 100_000; i++) arr = [arr]
+    expect(err(caseReported({ attrs: { x: arr } }))).toContain('deeper than 4 levels')
+  })
+
+  it('refuses attrs over 8 KB as JSON, and a string over 2,048 characters', () => {
+    const wide = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, 'v'.repeat(40)]))
+    expect(err(caseReported({ attrs: wide }))).toContain('larger than 8192 bytes')
+    expect(err(caseReported({ attrs: { note: 'x'.repeat(2049) } }))).toContain('attrs.note: string longer than 2048')
+    expect(ok(caseReported({ attrs: { note: 'x'.repeat(2048) } })).attrs.note).toHaveLength(2048)
+    // multi-byte text counts in UTF-8 bytes: 3 × 2,000 characters of 3 bytes each
+    expect(err(caseReported({ attrs: { a: '中'.repeat(2000), b: '中'.repeat(2000), c: '中'.repeat(2000) } }))).toContain('8192 bytes')
+  })
+
+  it('refuses a 4 MB grid alert title (titles hold at most 200 characters)', () => {
+    expect(err(grid('alert', { attrs: { severity: 'critical', title: 't'.repeat(4_000_000) } }))).toContain('attrs.title')
+    expect(err(grid('alert', { attrs: { severity: 'critical', title: 't'.repeat(201) } }))).toContain('attrs.title')
+    expect(ok(grid('alert', { attrs: { severity: 'critical', title: 't'.repeat(200) } })).attrs.title).toHaveLength(200)
+  })
+
+  it('refuses counted numbers a counter could not hold: households, durations, call seconds', () => {
+    expect(err(grid('visit', { attrs: { households: 9007199254740991 } }))).toContain('attrs.households')
+    expect(err(grid('visit', { attrs: { households: 10_001 } }))).toContain('attrs.households')
+    expect(ok(grid('visit', { attrs: { households: 10_000 } })).attrs.households).toBe(10_000)
+    expect(err(grid('patrol', { attrs: { durationMin: 1441 } }))).toContain('attrs.durationMin')
+    expect(err(grid('patrol', { attrs: { distanceM: 1e300 } }))).toContain('attrs.distanceM')
+    expect(err(bare('hotline', 'call', { attrs: { answered: true, waitSec: 86_401 } }))).toContain('attrs.waitSec')
+    expect(err(bare('hotline', 'call', { attrs: { answered: true, talkSec: 1e18 } }))).toContain('talkSec')
+  })
+
+  it('refuses any number in free attrs beyond ±2^53, and Infinity from 1e400', () => {
+    expect(err(caseReported({ attrs: { big: 2 ** 60 } }))).toContain('attrs.big: number out of range')
+    expect(err(caseReported(JSON.parse('{"attrs":{"inf":1e400}}')))).toContain('number out of range')
+  })
+
+  it('refuses prototype keys anywhere in attrs, even where zod would drop them silently', () => {
+    expect(err(caseReported({ attrs: JSON.parse('{"__proto__":{"polluted":true}}') }))).toContain('"__proto__" is not allowed')
+    expect(err(caseReported({ attrs: { a: { constructor: 1 } } }))).toContain('"constructor" is not allowed')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(err(JSON.parse('{"__proto__":{"x":1},"id":"a","feed":"case","type":"closed","subject":"s","at":"2026-11-21T09:15:02+08:00"}'))).toContain('__proto__')
+  })
+
+  it('refuses lone surrogates (Redis cjson cannot decode them) and over-long keys', () => {
+    expect(err(caseReported({ attrs: { note: 'a\ud800b' } }))).toContain('lone UTF-16 surrogate')
+    expect(ok(caseReported({ attrs: { note: '😀 中文 \u0000' } })).attrs.note).toBe('😀 中文 \u0000')
+    expect(err(caseReported({ attrs: { ['k'.repeat(129)]: 1 } }))).toContain('longer than 128 characters')
+  })
+
+  it('accepts kind, severity and other type-specific attrs only on the types that define them', () => {
+    expect(err(grid('alert', { attrs: { severity: 'critical', kind: 'complaint' } }))).toBe(
+      'attrs.kind: not an attr of grid alert (only of hotline received)')
+    expect(err(caseReported({ attrs: { severity: 'critical' } }))).toContain('only of grid alert')
+    expect(err(grid('visit', { attrs: { households: 2, title: 'x' } }))).toContain('attrs.title')
+    expect(err(bare('case', 'closed', { attrs: { deadline: '2026-11-25T18:00:00+08:00' } }))).toContain('attrs.deadline')
+    expect(ok(bare('hotline', 'reopened', { attrs: { deadline: '2026-11-25T18:00:00+08:00' } })).type).toBe('reopened')
+  })
+
+  it('refuses a category with markup, and a type name longer than 32 characters', () => {
+    expect(err(grid('alert', { attrs: { severity: 'info' }, category: '<img src=x onerror=alert(1)>' }))).toMatch(/^category:/)
+    const long = bare('case', 'x'.repeat(4_000_000), { id: 'long-type' })
+    expect(err(long)).toMatch(/^type:/)
+    expect(err(long).length).toBeLessThan(200)
+  })
+
+  it('refuses `at` outside 1970–2099 even without a clock (no day key "10101")', () => {
+    expect(err(caseReported({ at: '0000-01-01T00:00:00Z' }))).toContain('1970 and 2099')
+    expect(err(caseReported({ at: '9999-12-31T23:59:59+08:00' }))).toContain('1970 and 2099')
+  })
+
+  it('refuses `at` more than 400 days before or 1 day after the channel clock', () => {
+    const now = AT_MS
+    const day = 86_400_000
+    const at = (ms: number) => new Date(ms).toISOString()
+    expect(validateEvent(caseReported({ at: at(now - 400 * day) }), { now }).ok).toBe(true)
+    expect(validateEvent(caseReported({ at: at(now + day) }), { now }).ok).toBe(true)
+    const v1 = validateEvent(caseReported({ at: at(now - 400 * day - 1000) }), { now })
+    expect(v1.ok ? '' : v1.error).toContain('more than 400 days before the channel clock')
+    const v2 = validateEvent(caseReported({ at: at(now + day + 1000) }), { now })
+    expect(v2.ok ? '' : v2.error).toContain('after the channel clock')
+  })
+
+  it('refuses a deadline more than 400 days from `at`, and a position latitude Redis GEO cannot store', () => {
+    expect(err(bare('case', 'extended', { attrs: { deadline: '2099-01-01T00:00:00Z' } }))).toContain('attrs.deadline')
+    expect(err(grid('position', { location: [89.2, 86] }))).toContain('latitude')
+  })
+
+  it('takes other bounds from the context (the INGEST_* settings)', () => {
+    const bounds = { ...DEFAULT_EVENT_BOUNDS, attrsMaxDepth: 2, stringMaxChars: 10 }
+    expect(validateEvent(caseReported({ attrs: { x: { y: {} } } }), { bounds }).ok).toBe(false)
+    expect(validateEvent(caseReported({ attrs: { note: 'x'.repeat(11) } }), { bounds }).ok).toBe(false)
+    expect(checkAttrs({ x: { y: 1 } }, bounds)).toBeNull()
   })
 })

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { parseBody } from '../../server/ingest/parse-body.ts'
+import { parseBody, TooManyItemsError } from '../../server/ingest/parse-body.ts'
 import { BadRequestError } from '../../server/domain/errors.ts'
 
 const NDJSON = 'application/x-ndjson'
@@ -114,5 +114,27 @@ describe('parseBody — NDJSON', () => {
 
   it('keeps non-object lines as items for the validator to reject', () => {
     expect(parseBody('42\n[1]\n', NDJSON)).toEqual([{ ok: true, value: 42 }, { ok: true, value: [1] }])
+  })
+})
+
+describe('parseBody — item limit (INGEST_MAX_ITEMS)', () => {
+  it('refuses an array or NDJSON body with more items than the limit as 413, before validating any', () => {
+    expect(parseBody('[1,2,3]', 'application/json', 3)).toHaveLength(3)
+    const err = thrown(() => parseBody('[1,2,3,4]', 'application/json', 3))
+    expect(err).toBeInstanceOf(TooManyItemsError)
+    expect((err as TooManyItemsError).status).toBe(413)
+    expect((err as TooManyItemsError).code).toBe('PAYLOAD_TOO_LARGE')
+    expect(() => parseBody('1\n2\n3\n4\n', NDJSON, 3)).toThrow(/more than 3 events/)
+    expect(parseBody('1\n\n2\n3\n\n', NDJSON, 3)).toHaveLength(3)
+  })
+
+  it('parses JSON nested 100,000 deep without a stack overflow (the validator refuses it per item)', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+    expect(parseBody(`[{"id":"a"},${deep}]`, 'application/json')).toHaveLength(2)
+  })
+
+  it('keeps the JSON error message short even for a huge body', () => {
+    const err = thrown(() => parseBody('{"a":"' + 'x'.repeat(1_000_000), 'application/json'))
+    expect((err as Error).message.length).toBeLessThan(400)
   })
 })
