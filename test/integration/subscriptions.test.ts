@@ -1,5 +1,6 @@
 // What a subscriber receives: only its region's subtree; after a reconnect
 // with `since`, exactly what it missed; KPI pushes only when values change.
+// A socket follows its newest subscribe; a refused one changes nothing.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { KpiUpdate, LiveEvent, PanelsUpdate } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
@@ -8,11 +9,13 @@ import { connect, freshRedisUrl, post, startTestServer, waitFor, type TestSocket
 
 const GAOCHANG_GRID = '650402001001001' // 高昌区
 const SHANSHAN_GRID = '650421100001001' // 鄯善县
+const TOKSUN_GRID = '650422100001001' // 托克逊县
 let server: Running
 const open: TestSocket[] = []
 
 beforeAll(async () => {
-  server = await startTestServer(await freshRedisUrl(inject('redisUrl')))
+  // three subscribes per socket at once, then one a minute: enough for every test here but the one about the limit
+  server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { SOCKET_SUBSCRIBE_BURST: '3', SOCKET_SUBSCRIBE_PER_MIN: '1' })
 })
 afterAll(async () => {
   for (const s of open) s.disconnect()
@@ -88,5 +91,38 @@ describe('subscriptions', () => {
     const count = s.kpis.length
     await new Promise((r) => setTimeout(r, 2500))
     expect(s.kpis.length).toBe(count)
+  })
+
+  it('follows the newest of several subscribes sent at once; the older ones are answered SUPERSEDED or with their own region', async () => {
+    const socket = await connect(server.url)
+    open.push(socket)
+    const events: LiveEvent[] = []
+    socket.on('events', (b) => events.push(...b.items))
+    const acks = await Promise.all(['650402', '650421', '650422'].map((region) => socket.emitWithAck('subscribe', { region })))
+    expect(acks[2]!.ok && acks[2]!.data.region).toBe('650422')
+    for (const [i, ack] of acks.slice(0, 2).entries()) {
+      if (ack.ok) expect(ack.data.region).toBe(['650402', '650421'][i])
+      else expect(ack.code).toBe('SUPERSEDED')
+    }
+    await post(server.url, [caseReported('NEW-G', undefined, GAOCHANG_GRID), caseReported('NEW-S', undefined, SHANSHAN_GRID), caseReported('NEW-T', undefined, TOKSUN_GRID)])
+    await post(server.url, caseReported('NEW-T2', undefined, TOKSUN_GRID)) // the sentinel: everything before it was sent
+    await waitFor(() => events.find((e) => e.subject === 'NEW-T2'))
+    expect(events.map((e) => e.subject)).toEqual(['NEW-T', 'NEW-T2'])
+  })
+
+  it('keeps the current subscription when a subscribe is refused (unknown region, over the rate limit)', async () => {
+    const s = await subscriber('650421') // 1 of the 3 at once
+    const unknown = await s.socket.emitWithAck('subscribe', { region: '999999' }) // 2
+    expect(unknown).toMatchObject({ ok: false, code: 'UNKNOWN_REGION' })
+    expect((await s.socket.emitWithAck('subscribe', { region: '650421' })).ok).toBe(true) // 3
+    const limited = await s.socket.emitWithAck('subscribe', { region: '650402' })
+    expect(limited.ok).toBe(false)
+    if (limited.ok) return
+    expect(limited.code).toBe('RATE_LIMITED')
+    expect(limited.message).toMatch(/retry in \d+ s/)
+    await post(server.url, [caseReported('KEEP-G', undefined, GAOCHANG_GRID), caseReported('KEEP-S', undefined, SHANSHAN_GRID)])
+    await post(server.url, caseReported('KEEP-S2', undefined, SHANSHAN_GRID))
+    await waitFor(() => s.events.find((e) => e.subject === 'KEEP-S2'))
+    expect(s.events.map((e) => e.subject)).toEqual(['KEEP-S', 'KEEP-S2'])
   })
 })
