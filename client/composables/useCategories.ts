@@ -1,18 +1,19 @@
 import { computed } from 'vue'
 import type { CategoryConfig } from '@domain/categories.ts'
+import { useMessages } from '@client/i18n/messages.ts'
 import { sharedResource } from './shared-resource.ts'
 
 /** GET /api/v1/categories answers the category config without its comment. */
 export type CategoryTrees = Omit<CategoryConfig, '$comment'>
-type CategoryNode = { code: string; name: string; children?: CategoryNode[] }
+type CategoryNode = { code: string; name: string; en?: string; children?: CategoryNode[] }
 
 const resource = sharedResource<CategoryTrees>('/api/v1/categories')
 
 const names = computed(() => {
-  const map = new Map<string, string>()
+  const map = new Map<string, { name: string; en?: string }>()
   const walk = (nodes: CategoryNode[] | undefined) => {
     for (const n of nodes ?? []) {
-      map.set(n.code, n.name)
+      map.set(n.code, { name: n.name, en: n.en })
       walk(n.children)
     }
   }
@@ -21,9 +22,15 @@ const names = computed(() => {
   return map
 })
 
-/** Category names by code (case and hotline trees), fetched once and shared. */
+/** Category names by code (case and hotline trees), fetched once and shared; English ones (`en`) with ?lang=en. */
 export function useCategories() {
   resource.load()
-  const categoryName = (code: string | undefined): string => (code ? (names.value.get(code) ?? code) : '')
+  const t = useMessages()
+  const categoryName = (code: string | undefined): string => {
+    if (!code) return ''
+    const n = names.value.get(code)
+    if (!n) return code
+    return t.value.locale.startsWith('zh') ? n.name : (n.en ?? n.name)
+  }
   return { categoryName }
 }

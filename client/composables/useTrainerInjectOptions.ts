@@ -6,6 +6,7 @@
 import { computed } from 'vue'
 import type { Feed } from '@domain/lifecycles.ts'
 import type { RegionProps } from '@domain/regions.ts'
+import { useMessages } from '@client/i18n/messages.ts'
 import type { CategoryTrees } from './useCategories.ts'
 import { useRegions } from './useRegions.ts'
 import { sharedResource } from './shared-resource.ts'
@@ -18,6 +19,9 @@ const categories = sharedResource<CategoryTrees>('/api/v1/categories')
 export function useTrainerInjectOptions() {
   categories.load()
   const { collection, byCode } = useRegions()
+  const t = useMessages()
+  const named = ({ code, name, en }: { code: string; name: string; en?: string | undefined }) =>
+    ({ code, name: t.value.locale.startsWith('zh') ? name : (en ?? name) })
 
   const childrenOf = computed(() => {
     const map = new Map<string, RegionProps[]>()
@@ -46,7 +50,7 @@ export function useTrainerInjectOptions() {
 
   const categoryGroups = (feed: Feed): OptionGroup[] => {
     if (feed === 'grid') return []
-    return (categories.data.value?.[feed] ?? []).map((g) => ({ code: g.code, name: g.name, options: g.children.map(({ code, name }) => ({ code, name })) }))
+    return (categories.data.value?.[feed] ?? []).map((g) => ({ ...named(g), options: g.children.map(named) }))
   }
 
   return { townships, villagesOf, categoryGroups, regionName: (code: string) => byCode.value.get(code)?.name ?? code }

@@ -17,6 +17,12 @@ export interface Alert {
   feed?: 'case' | 'hotline' | 'grid'
   subject?: string
   category?: string
+  // the facts behind `text`, so a screen in another language can say the same (client/components/alerts/alert-text.ts)
+  source?: string // critical: iot | video
+  title?: string // critical: the device's own words
+  count?: number // surge: intake in the last hour; hotspot: complaints in the window
+  baseline?: number // surge: per hour, over the last 7 days
+  hours?: number // hotspot: the window
 }
 
 export type AlertState = 'active' | 'resolved' | 'acknowledged'
@@ -61,6 +67,7 @@ export function criticalAlert(o: { eventId: string; at: number; region: string; 
   const src = o.source === 'video' ? '视频' : '物联'
   return {
     id: `critical:${o.eventId}`, type: 'critical', severity: 'critical', region: o.region, at: o.at, feed: 'grid',
+    ...(o.source && { source: o.source }), ...(o.title && { title: o.title }),
     text: `${src}严重告警${o.title ? `：${o.title}` : ''}，${o.place}`,
   }
 }
@@ -72,6 +79,7 @@ export function surgeAlert(o: { township: string; hour: number; at: number; plac
     : '此前 7 天无受理记录'
   return {
     id: `surge:${o.township}:${o.hour}`, type: 'surge', severity: 'warning', region: o.township, at: o.at,
+    count: o.count, baseline: o.baseline,
     text: `${o.place} 近一小时受理 ${o.count} 件，${against}`,
   }
 }
@@ -80,6 +88,7 @@ export function surgeAlert(o: { township: string; hour: number; at: number; plac
 export function hotspotAlert(o: { grid: string; category: string; categoryName?: string; day: number; at: number; place: string; count: number; hours: number }): Alert {
   return {
     id: `hotspot:${o.grid}:${o.category}:${o.day}`, type: 'hotspot', severity: 'warning', region: o.grid, at: o.at, category: o.category,
+    count: o.count, hours: o.hours,
     text: `重复投诉热点：${o.place} ${o.hours} 小时内 ${o.count} 起「${o.categoryName ?? o.category}」投诉`,
   }
 }

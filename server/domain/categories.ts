@@ -6,8 +6,10 @@ import { z } from 'zod'
 import { parseConfig } from './parse-config.ts'
 
 const sla = z.strictObject({ normal: z.number().positive(), urgent: z.number().positive() })
-const leaf = z.strictObject({ code: z.string().min(1), name: z.string().min(1), sla: sla.optional() })
-const group = z.strictObject({ code: z.string().min(1), name: z.string().min(1), children: z.array(leaf).min(1) })
+// `en`: the English name a screen shows with ?lang=en; without it the Chinese name is shown
+const en = z.string().trim().min(1).max(80).optional()
+const leaf = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, sla: sla.optional() })
+const group = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, children: z.array(leaf).min(1) })
 const KINDS = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const
 
 export const categoriesSchema = z.strictObject({

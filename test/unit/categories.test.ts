@@ -96,6 +96,23 @@ describe('Categories with config/categories.json', () => {
     expect(cats.name('nope')).toBeUndefined()
   })
 
+  it('has an English name for every group and leaf of the shipped config, with no Chinese in it', () => {
+    const all = [...cats.config.case, ...cats.config.hotline].flatMap((g) => [g, ...g.children])
+    expect(all.length).toBeGreaterThan(30)
+    for (const c of all) expect(c.en, c.code).toMatch(/^[A-Z][A-Za-z ,'-]+$/)
+    expect(cats.config.case[0]!.children[0]).toMatchObject({ code: 'city.sanitation', name: '环境卫生', en: 'Sanitation' })
+  })
+
+  it('takes a category without an English name (it is optional) but not an empty one', () => {
+    const raw = fresh()
+    delete (raw.case[0]!.children[0] as { en?: string }).en
+    delete (raw.hotline[0] as { en?: string }).en
+    expect(Categories.parse(raw).config.case[0]!.children[0]!.en).toBeUndefined()
+    const empty = fresh()
+    ;(empty.case[0]!.children[1] as { en?: string }).en = ' '
+    expect(() => Categories.parse(empty)).toThrow(/case\.0\.children\.1\.en/)
+  })
+
   it('defaults satisfactionBasicWeight to 0.9 when absent', () => {
     const raw = fresh()
     delete raw.satisfactionBasicWeight

@@ -18,7 +18,8 @@ export function categoryOption(rows: readonly { name: string; count: number }[],
     yAxis: {
       type: 'category', inverse: true, data: padded.map((r) => r.name),
       axisLine: { show: false }, axisTick: { show: false },
-      axisLabel: { ...textStyle(u, 15, CHART_COLORS.muted), width: 96 * u, overflow: 'truncate' },
+      // long (English) names wrap between words onto a second line instead of being cut inside one
+      axisLabel: { ...textStyle(u, 15, CHART_COLORS.muted), width: 160 * u, overflow: 'break', lineHeight: 15 * u },
     },
     series: [{
       id: 'count', type: 'bar', data: padded.map((r) => r.count), barWidth: '52%',
