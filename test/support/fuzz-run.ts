@@ -79,7 +79,7 @@ export async function runFuzz(o: { url: string; seed: number; count: number; con
       c.payloads++
       const p = next()
       const res = await fetch(`${o.url}/api/v1/events`, {
-        method: 'POST', headers: { authorization: `Bearer ${INGEST_KEY}`, ...p.headers }, body: p.body,
+        method: 'POST', headers: { authorization: `Bearer ${INGEST_KEY}`, ...p.headers }, body: typeof p.body === 'string' ? p.body : new Uint8Array(p.body),
       })
       judge(c, p.kind, res.status, await res.text())
       if (c.payloads % 1000 === 0) o.onProgress?.(c.payloads)

@@ -108,7 +108,7 @@ export function hostilePayloads(seed: number, o: HostileOptions): () => HostileP
       return { headers: JSON_CT, body: rnd() < 0.2 ? `\ufeff${body}` : body }
     },
     badHeaders: () => ({
-      headers: pick([
+      headers: pick<Record<string, string>>([
         { 'content-type': 'application/json', 'content-encoding': pick(['x-foo', 'compress', 'zstd', 'gzip, br', 'identity, gzip', 'GZIP2', '*']) },
         { 'content-type': `application/json; charset=${pick(['utf-9', 'x-unknown', 'ebcdic-xx', '"', 'utf-8;'])}` },
         { 'content-type': pick(['text/html', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', '', '*/*', 'application/json; charset=latin1']) },
