@@ -2,7 +2,11 @@
 // 9, 11, 14), each against a real server and a real redis-server. A bad item
 // is refused with a reason before anything is written; the good item next to
 // it lands; counters stay equal to a recount of the log.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Snapshot } from '../../server/domain/protocol.ts'
@@ -11,7 +15,8 @@ import type { Running } from '../../server/main.ts'
 import { applyEvent, type ApplyInput } from '../../server/store/apply-event.ts'
 import { keys } from '../../server/store/keys.ts'
 import { GRID, iso } from '../support/events-factory.ts'
-import { apiFetch, freshRedisUrl, INGEST_KEY, post, startTestServer } from '../support/test-server.ts'
+import { freePort } from '../../server/store/redis-process.ts'
+import { apiFetch, eventually, freshRedisUrl, INGEST_KEY, post, startTestServer } from '../support/test-server.ts'
 
 const CITY = '650400'
 const CHAIN = loadRegions().chain(GRID)
@@ -60,7 +65,7 @@ describe('counters cannot overflow (item 2)', () => {
 
     const good = await post(server.url, [visit(4)])
     expect(good.body).toMatchObject({ accepted: 1, rejected: [] })
-    expect((await snapshot()).body.kpis.today.households).toBe(before + 4)
+    expect((await snapshot()).body.kpis.today.households).toBe((before ?? 0) + 4)
     expect(consistencyCli().status).toBe(0)
   }, 60_000)
 
@@ -160,7 +165,7 @@ describe('prototype keys and item limits', () => {
 })
 
 describe('body encodings and charsets (item 9)', () => {
-  const raw = (body: string | Uint8Array, headers: Record<string, string>) =>
+  const raw = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>) =>
     fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${INGEST_KEY}`, ...headers }, body })
 
   it.each(['x-foo', 'compress', 'zstd', 'gzip, br'])('answers Content-Encoding %s with 415 and a reason', async (encoding) => {
@@ -217,4 +222,80 @@ describe('grid events are typed (item 11)', () => {
       expect.stringMatching(/^7 at: more than 1 day\(s\) after the channel clock/),
     ])
   })
+})
+
+describe('Redis killed mid-batch (item 14)', () => {
+  // a redis-server of this test's own, fsyncing every write before it answers, so what was confirmed survives kill -9
+  const dir = mkdtempSync(join(tmpdir(), 'sr-hx-aof-'))
+  let port: number
+  let pid: number | undefined
+  let own: Running | undefined
+  const startOwnRedis = async () => {
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
+      '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' })
+    pid = child.pid
+    await eventually(async () => {
+      const r = new Redis({ port, lazyConnect: true, retryStrategy: () => null })
+      r.on('error', () => {}) // refused until it is up: that is what we wait for
+      try {
+        await r.connect()
+        expect(await r.ping()).toBe('PONG')
+      } finally {
+        r.disconnect()
+      }
+    }, 10_000)
+  }
+  const kill9 = () => {
+    if (pid) process.kill(pid, 'SIGKILL')
+    pid = undefined
+  }
+  afterAll(async () => {
+    await own?.stop()
+    kill9()
+  })
+
+  it('answers 503 with exactly what landed, says a resend is safe, and the resend completes the batch exactly once', async () => {
+    port = await freePort()
+    await startOwnRedis()
+    own = await startTestServer(`redis://127.0.0.1:${port}`)
+    const watcher = new Redis({ port, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+    watcher.on('error', () => {})
+    let partial: { batch: object[]; body: Record<string, any> } | undefined
+    for (let attempt = 0; attempt < 5 && !partial; attempt++) {
+      const batch = Array.from({ length: 4000 }, (_, i) => visit(1, `hx-kill-${attempt}-${i}`))
+      const logBefore = await watcher.xlen(keys('live').log)
+      const answer = post(own.url, batch)
+      // kill -9 once the batch is being applied: some of it in the log, not all
+      await eventually(async () => expect(await watcher.xlen(keys('live').log)).toBeGreaterThan(logBefore + 50), 10_000)
+      kill9()
+      const res = await answer
+      if (res.status === 503 && res.body.accepted > 0 && res.body.unconfirmed?.length > 0) partial = { batch, body: res.body }
+      else expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBeOneOf([200, 503])
+      await startOwnRedis()
+      await eventually(async () => expect((await fetch(`${own!.url}/healthz`)).status).toBe(200), 10_000)
+      if (watcher.status !== 'ready') await watcher.connect().catch(() => {})
+    }
+    expect(partial, 'no attempt of 5 caught Redis mid-batch').toBeDefined()
+    const { batch, body } = partial!
+    expect(body.error.code).toBe('STORE_UNAVAILABLE')
+    expect(body.error.message).not.toContain('nothing was applied')
+    expect(body.error.message).toContain('resend the whole batch')
+    expect(body.accepted + body.duplicates + body.rejected.length + body.unconfirmed.length).toBe(batch.length)
+    console.log(`hostile-ingest: Redis killed mid-batch: 503 with ${body.accepted} accepted, ${body.unconfirmed.length} unconfirmed of ${batch.length}`)
+
+    // what the answer confirmed is stored (fsync always); the resend lands the rest, and everything exactly once
+    const idsInLog = async () => {
+      const entries = (await watcher.xrange(keys('live').log, '-', '+')) as [string, string[]][]
+      return entries.map(([, f]) => (JSON.parse(f[f.indexOf('e') + 1]!) as { id: string }).id).filter((id) => id.startsWith(body.unconfirmed[0].id.replace(/-\d+$/, '-')))
+    }
+    expect((await idsInLog()).length).toBeGreaterThanOrEqual(body.accepted)
+    const resend = await post(own.url, batch)
+    expect(resend.status).toBe(200)
+    expect(resend.body.accepted + resend.body.duplicates).toBe(batch.length)
+    expect(resend.body.duplicates).toBeGreaterThanOrEqual(body.accepted)
+    const ids = await idsInLog()
+    expect(ids.length).toBe(batch.length)
+    expect(new Set(ids).size).toBe(batch.length)
+    watcher.disconnect()
+  }, 120_000)
 })
