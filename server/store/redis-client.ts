@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
+import { failCommandsWhenHung } from './hang-timeout.ts'
 
 const lua = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8')
 const SCRIPTS = { applyEvent: [4, lua('apply')], raiseAlert: [5, lua('raise-alert')], endAlert: [3, lua('end-alert')] } as const
@@ -16,7 +17,7 @@ export type Store = Redis & {
 }
 
 export interface StoreOptions {
-  /** A command unanswered after this many ms fails ("Command timed out"): a SIGSTOPped Redis keeps its socket open. */
+  /** Pending commands fail ("Command timed out") when Redis has sent nothing for this many ms: a SIGSTOPped Redis keeps its socket open. */
   commandTimeoutMs?: number
 }
 
@@ -26,22 +27,23 @@ export async function connectStore(url: string, o: StoreOptions = {}): Promise<S
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: o.commandTimeoutMs,
     retryStrategy: (times) => Math.min(200 * times, 2000),
   }) as Store
   for (const [name, [numberOfKeys, source]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys, lua: source })
   redis.on('error', () => {}) // reported through healthz and 503s, not as unhandled errors
+  if (o.commandTimeoutMs) redis.once('end', failCommandsWhenHung(redis, o.commandTimeoutMs))
   await redis.connect()
   return redis
 }
 
 /**
  * A second connection for blocking reads (XREAD BLOCK) that must not stall
- * commands. No command timeout: its BLOCK outlasts any; a hung Redis only
- * delays the reply, which arrives once Redis runs again.
+ * commands. Not watched for hangs (a duplicate does not copy the wrapper):
+ * its BLOCK outlasts any timeout, and a hung Redis only delays the reply,
+ * which arrives once Redis runs again.
  */
 export function blockingConnection(store: Store): Redis {
-  const r = store.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
+  const r = store.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null })
   r.on('error', () => {})
   return r
 }

@@ -1,0 +1,38 @@
+/**
+ * Fail commands when Redis stops answering, not when it is merely busy.
+ * ioredis's own `commandTimeout` counts from when each command was sent, so
+ * the tail of a healthy 10,000-event pipeline would time out; here a pending
+ * command fails only when Redis has sent no reply at all for `ms` since it was
+ * sent — a SIGSTOPped or wedged Redis, whose socket stays open. Like ioredis's
+ * timeout, the command stays queued, so a late reply is matched and dropped.
+ */
+import type { Redis } from 'ioredis'
+
+type Sent = { command: { promise: Promise<unknown>; reject(err: Error): void }; at: number }
+
+/** Wrap `redis.sendCommand` (pipelines and transactions go through it too); returns a stop function. */
+export function failCommandsWhenHung(redis: Redis, ms: number): () => void {
+  const pending = new Set<Sent>()
+  let lastReply = Date.now()
+  const send = redis.sendCommand.bind(redis)
+  redis.sendCommand = ((command: Sent['command'], ...rest: unknown[]) => {
+    const entry = { command, at: Date.now() }
+    pending.add(entry)
+    const done = () => {
+      pending.delete(entry)
+      lastReply = Date.now()
+    }
+    command.promise.then(done, done)
+    return (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest)
+  }) as Redis['sendCommand']
+  const timer = setInterval(() => {
+    const now = Date.now()
+    for (const e of pending) {
+      if (now - Math.max(e.at, lastReply) < ms) continue
+      pending.delete(e)
+      e.command.reject(new Error('Command timed out'))
+    }
+  }, Math.max(20, Math.min(100, ms / 10)))
+  timer.unref()
+  return () => clearInterval(timer)
+}
