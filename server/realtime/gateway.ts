@@ -23,9 +23,9 @@ import { Subscriptions, type Outlet } from './subscriptions.ts'
 import { withAck } from './with-ack.ts'
 import { ConnectionLimits, clientAddress } from './connection-limits.ts'
 import { REALTIME_LIMITS, type RealtimeLimits } from './realtime-limits.ts'
-import { RateLimitedError } from './realtime-errors.ts'
 import { SocketSubscriber } from './socket-subscriber.ts'
 import { TokenBucket } from './token-bucket.ts'
+import { DeliveryPacer } from './delivery-pacer.ts'
 
 export interface RealtimeDeps {
   store: Store
@@ -40,6 +40,8 @@ type WallSocket = Socket<ClientToServer, ServerToClient>
 
 const FLUSH_MS = 100
 const MAX_WRITE_BUFFER = 200
+const ANSWERS_PER_TURN = 16
+const REFUSALS_PER_TURN = 200
 const REVALIDATE_MS = 10_000
 const room = (channel: string, region: string) => `${channel}|${region}`
 const bufferedOf = (socket: WallSocket) => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length
@@ -50,6 +52,8 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   const limits = d.limits ?? REALTIME_LIMITS
   const connections = new ConnectionLimits(limits)
   const subscribers = new Map<string, SocketSubscriber>()
+  const pacer = new DeliveryPacer(ANSWERS_PER_TURN)
+  const refusals = new DeliveryPacer(REFUSALS_PER_TURN)
   const kpis = new RegionPusher(d.channels, subs, {
     read: (channel, regions) => d.reader.kpis(channel, regions),
     emit: (channel, region, values) => io.to(room(channel, region)).volatile.emit('kpis', { region, values }),
@@ -129,6 +133,8 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   io.on('connection', (socket: WallSocket) => {
     const channel = String(socket.handshake.query.channel ?? 'live')
     const bucket = new TokenBucket(limits.subscribePerMin, limits.subscribeBurst)
+    const rateLimit = `more than ${limits.subscribePerMin} subscribes a minute (${limits.subscribeBurst} at once) on this socket`
+    let refusing = 0 // refusals waiting to be sent
     const outlet: Outlet = {
       id: socket.id,
       send: (cursor, items) => void socket.emit('events', { cursor, items }),
@@ -146,22 +152,33 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
       join: (region) => void socket.join(room(channel, region)),
       leave: (region) => void socket.leave(room(channel, region)),
       reset: (snap) => void socket.emit('reset', snap),
+      pace: () => pacer.turn(),
       disconnect: () => void socket.disconnect(true),
     })
     subscribers.set(socket.id, subscriber)
 
-    socket.on('subscribe', withAck(async (req: SubscribeReq) => {
-      const token = bucket.take()
-      if (!token.ok) {
-        throw new RateLimitedError(`more than ${limits.subscribePerMin} subscribes a minute (${limits.subscribeBurst} at once) on this socket; retry in ${Math.ceil(token.retryInMs / 1000)} s`)
-      }
+    const answer = withAck(async (req: SubscribeReq) => {
       if (!req || typeof req.region !== 'string') throw new BadRequestError('subscribe needs { region }')
       if (req.since !== undefined && typeof req.since !== 'string') throw new BadRequestError('since is a stream id like "1700000000000-0"')
       if (!d.regions.get(req.region)) throw new UnknownRegionError(req.region) // the current subscription stays
       const principal = socket.data.principal as Principal | undefined
       if (principal) assertInScope(principal, d.regions, req.region, channel)
       return subscriber.subscribe(req.region, req.since)
-    }))
+    })
+    socket.on('subscribe', (req, ack) => {
+      if (typeof ack !== 'function') return // a client that wants no answer gets none, and costs nothing
+      const token = bucket.take()
+      if (token.ok) return answer(req, ack)
+      // a flood of refusals must cost next to nothing now: no Error, no promise, sent a batch per turn;
+      // a client that keeps sending faster than it is answered is let go
+      if (refusing >= limits.maxBuffered) return void socket.disconnect(true)
+      refusing++
+      const message = `${rateLimit}; retry in ${Math.ceil(token.retryInMs / 1000)} s`
+      refusals.later(() => {
+        refusing--
+        if (socket.connected) ack({ ok: false, code: 'RATE_LIMITED', message })
+      })
+    })
 
     socket.on('disconnect', () => {
       subscriber.close()

@@ -9,11 +9,6 @@ export class SupersededError extends AppError {
   }
 }
 
-export class RateLimitedError extends AppError {
-  readonly code = 'RATE_LIMITED'
-  override readonly status = 429
-}
-
 export class TooManyConnectionsError extends AppError {
   readonly code = 'TOO_MANY_CONNECTIONS'
   override readonly status = 503

@@ -16,6 +16,8 @@ export interface SubscriberDeps {
   join: (region: string) => void
   leave: (region: string) => void
   reset: (snap: Snapshot) => void
+  /** Wait for a turn to deliver: answers to many sockets go out a few per event-loop turn. */
+  pace: () => Promise<void>
   /** Give up on the socket: the client reconnects and resumes with `since`. */
   disconnect: () => void
 }
@@ -87,6 +89,7 @@ export class SocketSubscriber {
         this.stale = false
         snap = await this.d.snapshot(region, since, { signal: ctl.signal, joinRunning: false })
       }
+      await this.d.pace()
       if (superseded()) throw new SupersededError()
       this.d.subs.ready(sub, snap.cursor)
       this.d.join(region) // KPI pushes only after the snapshot, never overwritten by it
