@@ -3,6 +3,7 @@
 // element holding Latin text is narrower than what it holds (clipped or
 // ellipsised), nor shorter (a clamped last line). Screenshots go to
 // test-artifacts/wall-en-*.png.
+import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Running } from '../../server/main.ts'
@@ -12,11 +13,11 @@ import { apiFetch, freshRedisUrl, post, startTestServer } from '../support/test-
 import { waitForWall } from '../support/wall-page.ts'
 
 const PAGE_MS = 90_000
-const CATEGORIES: [string, string][] = [
-  ['city.sanitation', 'Sanitation'], ['city.construction', 'Illegal construction'], ['city.facilities', 'Municipal facilities'],
-  ['dispute.neighbor', 'Neighbour disputes'], ['env.noise', 'Noise'], ['safety.hazard', 'Safety hazards'],
-]
-const HOTLINE: [string, string][] = [['hl.urban.housing', 'Housing and property'], ['hl.people.agri', 'Agriculture and rural affairs']]
+type Tree = { code: string; en?: string; children: { code: string; en?: string }[] }[]
+const config = JSON.parse(readFileSync(new URL('../../config/categories.json', import.meta.url), 'utf8')) as { case: Tree; hotline: Tree }
+/** Every leaf of both trees: each gets an overdue item, so every English name is on the wall at once. */
+const CASE_LEAVES = config.case.flatMap((g) => g.children)
+const HOTLINE_LEAVES = config.hotline.flatMap((g) => g.children)
 
 let server: Running
 let browser: Browser
@@ -47,14 +48,17 @@ beforeAll(async () => {
   })
   token = ((await res.json()) as { token: string }).token
   const t = now()
+  // all overdue at once: the overdue panel, the ticker and the alert log show every English name
   const events = [
-    ...CATEGORIES.map(([category], i) => caseReported(`EN-${i}`, t - 60_000 * (i + 1), GRID, category)),
-    ...HOTLINE.map(([category], i) => ({
-      id: `hl-EN-H${i}-received`, feed: 'hotline', type: 'received', subject: `EN-H${i}`, at: iso(t - 30_000), region: GRID, category, attrs: { kind: 'complaint' },
+    ...CASE_LEAVES.flatMap(({ code }, i) => [
+      caseReported(`EN-${i}`, t - 90_000, GRID, code), caseStep(`EN-${i}`, 'registered', t - 80_000, { deadline: iso(t - 60_000) }),
+    ]),
+    ...HOTLINE_LEAVES.map(({ code }, i) => ({
+      id: `hl-EN-H${i}-received`, feed: 'hotline', type: 'received', subject: `EN-H${i}`, at: iso(t - 30_000), region: GRID, category: code,
+      attrs: { kind: 'complaint', deadline: iso(t - 20_000) },
     })),
     // an urgent case and a critical IoT alert: two alerts open when the wall loads
     { ...caseReported('EN-URGENT', t - 20_000), id: 'case-EN-URGENT-reported', attrs: { source: 'grid', priority: 'urgent' } },
-    caseStep('EN-0', 'registered', t - 10_000),
     {
       id: 'grid-EN-IOT-alert', feed: 'grid', type: 'alert', subject: 'W-EN-1', at: iso(t - 5_000), region: GRID,
       attrs: { source: 'iot', severity: 'critical', title: 'Smoke detector in the basement of the community centre' },
@@ -89,7 +93,12 @@ describe('the wall in English', () => {
         await waitForWall(page, PAGE_MS)
         const ticker = page.locator('[data-testid="ticker"]')
         await expect.poll(() => ticker.innerText(), { timeout: 20_000 }).toContain('Sanitation')
-        await expect(ticker.innerText()).resolves.toMatch(/Agriculture and rural affairs|Housing and property/)
+        const overdue = page.locator('[data-testid="panel-overdue"]')
+        // the snapshot lists the top 20 overdue items
+        await expect.poll(async () => Number(await overdue.getAttribute('data-total')), { timeout: 30_000 }).toBe(20)
+        const names = await overdue.locator('.overdue__what').allTextContents()
+        const english = new Set([...CASE_LEAVES, ...HOTLINE_LEAVES].map((c) => c.en))
+        expect(names.filter((n) => !english.has(n))).toEqual([])
         if (size.width > 1920) {
           // the alert log holds the two alerts open at load, in English
           const log = page.locator('[data-testid="panel-alert-history"]')
