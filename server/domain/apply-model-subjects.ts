@@ -42,7 +42,7 @@ function milestone(sub: SubjectState, name: string, at: number): boolean {
 const onTime = (sub: SubjectState, at: number) => sub.deadline !== undefined && at <= sub.deadline
 
 function required(n: number | null, what: string): number {
-  // apply.lua fails with a script error here; ingest validation makes it unreachable
+  // apply.lua answers 'invalid' here before any write (not logged, so the model never sees it); ingest validation makes it unreachable
   if (n === null) throw new Error(`apply model: ${what} is missing`)
   return n
 }
