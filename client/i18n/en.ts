@@ -59,6 +59,7 @@ export const en: Messages = {
     UNAUTHORIZED: 'Not authorised: check the token', FORBIDDEN: 'Forbidden', FORBIDDEN_REGION: 'Not allowed to view this region',
     TOO_MANY_ATTEMPTS: 'Too many attempts, try again later', PAYLOAD_TOO_LARGE: 'Request too large', STORE_UNAVAILABLE: 'Data store unavailable',
     UNKNOWN_CHANNEL: 'Unknown channel', UNKNOWN_ALERT: 'Unknown alert', UNKNOWN_SUBJECT: 'No such case or work order',
+    CROSS_ORIGIN: 'Cross-site request refused', UNSUPPORTED_MEDIA_TYPE: 'Unsupported encoding or charset',
     SUPERSEDED: 'Replaced by a newer subscription', RATE_LIMITED: 'Too many subscriptions, try again shortly', OVERLOADED: 'Server busy, retrying', TOO_MANY_CONNECTIONS: 'Connection limit reached, retrying', INTERNAL: 'Internal server error', TIMEOUT: 'Subscribe timed out, retrying', CONNECT: 'Cannot reach the server',
   },
   login: {

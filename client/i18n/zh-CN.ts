@@ -70,6 +70,7 @@ export const zhCN = {
     UNAUTHORIZED: '未授权，请检查令牌', FORBIDDEN: '无权访问', FORBIDDEN_REGION: '无权查看该区域',
     TOO_MANY_ATTEMPTS: '尝试次数过多，请稍后再试', PAYLOAD_TOO_LARGE: '请求过大', STORE_UNAVAILABLE: '数据存储暂不可用',
     UNKNOWN_CHANNEL: '未知频道', UNKNOWN_ALERT: '未知告警', UNKNOWN_SUBJECT: '未找到该事项',
+    CROSS_ORIGIN: '跨站请求已拒绝', UNSUPPORTED_MEDIA_TYPE: '不支持的编码或字符集',
     SUPERSEDED: '已被新的订阅取代', RATE_LIMITED: '订阅过于频繁，请稍后再试', OVERLOADED: '服务繁忙，请稍后重试', TOO_MANY_CONNECTIONS: '连接数已达上限，请稍后重试', INTERNAL: '服务内部错误', TIMEOUT: '订阅超时，正在重试', CONNECT: '无法连接服务器',
   } satisfies Record<ErrorCode | 'TIMEOUT' | 'CONNECT', string>,
   login: {

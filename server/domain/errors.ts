@@ -19,7 +19,6 @@ export type ErrorCode =
   | 'TOO_MANY_CONNECTIONS'
   | 'CROSS_ORIGIN'
   | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'REQUEST_TIMEOUT'
   | 'INTERNAL'
 
 export abstract class AppError extends Error {

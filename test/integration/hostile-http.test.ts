@@ -290,12 +290,13 @@ describe('body encodings we cannot read', () => {
   const send = (headers: Record<string, string>, body = '{"username":"a","password":"b"}') =>
     fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'x-forwarded-for': '10.15.0.1', ...headers }, body })
   it('answers 415 with a code and a reason for an unknown Content-Encoding or charset, not 500', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { 'content-type': 'application/json', 'content-encoding': 'x-foo' },
       { 'content-type': 'application/json', 'content-encoding': 'compress' },
       { 'content-type': 'application/json', 'content-encoding': 'zstd' },
       { 'content-type': 'application/json; charset=x-unknown' },
-    ]) {
+    ]
+    for (const headers of cases) {
       const res = await send(headers)
       expect(res.status, JSON.stringify(headers)).toBe(415)
       const error = await errorOf(res)
