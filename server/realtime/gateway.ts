@@ -105,6 +105,10 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     for (const sub of subs.ofChannel(ch.id)) subscribers.get(sub.outlet.id)?.resync() // a fresh snapshot as `reset`
   })
 
+  // raw engine.io connections that never join a namespace are not counted below: a backstop for a swarm of them
+  io.engine.on('connection', (conn: { close(): void }) => {
+    if (io.engine.clientsCount > 2 * limits.maxConnections) conn.close()
+  })
   io.use(async (socket, next) => {
     let release: (() => void) | undefined
     try {
