@@ -3,9 +3,12 @@
 // element holding Latin text is narrower than what it holds (clipped or
 // ellipsised), nor shorter (a clamped last line). Screenshots go to
 // test-artifacts/wall-en-*.png.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { hashPassword } from '../../server/auth/password.ts'
 import type { Running } from '../../server/main.ts'
 import { artifactPath, launchChromium } from '../support/browser.ts'
 import { caseReported, caseStep, GRID, iso, now } from '../support/events-factory.ts'
@@ -40,8 +43,14 @@ function cutLatinText(page: Page): Promise<string[]> {
   })
 }
 
+const TRAINER = { username: 'trainer1', password: 'drill-password-1' }
+
 beforeAll(async () => {
-  server = await startTestServer(await freshRedisUrl(inject('redisUrl')))
+  const usersFile = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
+  writeFileSync(usersFile, JSON.stringify({
+    users: [{ username: TRAINER.username, name: '演练教员', role: 'trainer', passwordHash: await hashPassword(TRAINER.password) }],
+  }))
+  server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: usersFile })
   browser = await launchChromium()
   const res = await apiFetch(`${server.url}/api/v1/auth/display-tokens`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'English wall' }),
@@ -114,4 +123,26 @@ describe('the wall in English', () => {
       }
     }, PAGE_MS)
   }
+
+  it('the trainer page in English, with a drill and its wall link, cuts no word either', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 1024 }, deviceScaleFactor: 1 })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`) })
+    try {
+      expect((await context.request.post(`${server.url}/api/v1/auth/login`, { data: TRAINER })).status()).toBe(200)
+      await page.goto(`${server.url}/trainer?lang=en`)
+      await page.locator('[data-testid="source-scenario"]').click()
+      await page.locator('[data-testid="scenario-normal-weekday"]').click()
+      await page.locator('[data-testid="start-drill"]').click()
+      await page.locator('[data-testid="session-card"] [data-testid="wall-link-text"][data-ready="true"]').waitFor({ timeout: 60_000 })
+      await expect(page.locator('[data-testid="inject-category"]').innerText()).resolves.toContain('Sanitation')
+      await page.screenshot({ path: artifactPath('trainer-en-1366x1024.png'), fullPage: true })
+      expect(await cutLatinText(page)).toEqual([])
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
+  }, PAGE_MS)
 })
