@@ -69,7 +69,7 @@ export class SnapshotQueue<T> {
     const job: Job<T> = { key, read, started: false, waiters: 0, result, settle }
     if (key !== undefined) this.byKey.set(key, job) // a running read of the key we did not join stays running, unlisted
     this.waiting.push(job)
-    queueMicrotask(() => this.pump())
+    this.pump()
     return job
   }
 
