@@ -18,11 +18,12 @@ export function failCommandsWhenHung(redis: Redis, ms: number): () => void {
   redis.sendCommand = ((command: Sent['command'], ...rest: unknown[]) => {
     const entry = { command, at: Date.now() }
     pending.add(entry)
-    const done = () => {
+    const replied = () => {
       pending.delete(entry)
       lastReply = Date.now()
     }
-    command.promise.then(done, done)
+    // our own timeouts and a closed connection are not replies: counting them as progress would keep extending the wait under load
+    command.promise.then(replied, (err: Error) => (err.name === 'ReplyError' ? replied() : pending.delete(entry)))
     return (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest)
   }) as Redis['sendCommand']
   const timer = setInterval(() => {
