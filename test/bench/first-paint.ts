@@ -7,10 +7,12 @@
 // (compressed, as Chromium counts them: headers and bodies of every HTTP
 // response; the socket.io websocket frames are not in it).
 // Prints p50 and max per size. Numbers only, no assertions.
-// Run: npm run bench:first-paint [-- --runs 5 --sizes 1920x1080,7680x2160 --backfill 900 --waterfall]
-// Needs a production build: CLIENT_DIR=/tmp/dist-x (default dist/client).
+// Run: npm run bench:first-paint [-- --runs 5 --sizes 1920x1080,7680x2160 --backfill 900 --auth token --waterfall]
+// Needs a production build: CLIENT_DIR=/tmp/dist-x (default dist/client). To compare
+// builds on a busy machine, `--clients /tmp/dist-a,/tmp/dist-b` serves each from a
+// server of its own on the same Redis and takes their runs in turn.
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
 import type { Running } from '../../server/main.ts'
@@ -24,7 +26,7 @@ import { benchLifecycle } from '../support/bench-lifecycle.ts'
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string' }, sizes: { type: 'string' }, backfill: { type: 'string' }, rate: { type: 'string' },
-    waterfall: { type: 'boolean' }, auth: { type: 'string' },
+    waterfall: { type: 'boolean' }, auth: { type: 'string' }, clients: { type: 'string' },
   },
 })
 const RUNS = Number(flags.runs ?? 5)
@@ -34,10 +36,10 @@ const RATE = Number(flags.rate ?? 10)
 /** 'cookie': an admin's session cookie; 'token': a display token in the URL, as a deployed wall opens. */
 const AUTH = flags.auth ?? 'cookie'
 const RUN_TIMEOUT_MS = 90_000
-const CLIENT_DIR = resolve(process.env.CLIENT_DIR || join(import.meta.dirname, '../../dist/client'))
+const CLIENT_DIRS = (flags.clients ?? process.env.CLIENT_DIR ?? join(import.meta.dirname, '../../dist/client')).split(',').map((d) => resolve(d))
 
 let redis: RedisProcess | undefined
-let server: Running | undefined
+const servers: Running[] = []
 let browser: Browser | undefined
 const { dataDir, shutdown } = benchLifecycle({
   name: 'first-paint',
@@ -45,7 +47,7 @@ const { dataDir, shutdown } = benchLifecycle({
   redisPid: () => redis?.pid,
   stop: async () => {
     await browser?.close().catch((err: unknown) => console.error('browser close:', err))
-    await server?.stop()
+    for (const s of servers) await s.stop()
     await redis?.stop()
   },
 })
@@ -69,17 +71,17 @@ const MILESTONES = `(() => {
 
 interface Run { kpi: number; map: number; charts: number; bytes: number; requests: number; waterfall: string[] }
 
-async function oneRun(width: number, height: number, query: string): Promise<Run> {
+async function oneRun(server: Running, width: number, height: number, query: string): Promise<Run> {
   const context = await browser!.newContext({ viewport: { width, height }, deviceScaleFactor: 1 })
   try {
-    if (AUTH === 'cookie') await signIn(context, server!.url, tokenFor(server!.url)!)
+    if (AUTH === 'cookie') await signIn(context, server.url, tokenFor(server.url)!)
     const page = await context.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
     page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`) })
     await page.addInitScript(MILESTONES)
     const net = await wireCounter(page)
-    await page.goto(`${server!.url}/wall${query}`)
+    await page.goto(`${server.url}/wall${query}`)
     await page.waitForFunction(() => {
       const m = (window as unknown as { __firstPaint: Record<string, number> }).__firstPaint
       return m.kpi && m.map && m.charts
@@ -123,34 +125,41 @@ const ms = (v: number) => `${(v / 1000).toFixed(2)} s`
 const kib = (v: number) => `${(v / 1024).toFixed(0)} KiB`
 
 try {
-  if (!existsSync(join(CLIENT_DIR, 'index.html'))) throw new Error(`no production build in ${CLIENT_DIR}: run npx vite build (or set CLIENT_DIR)`)
+  for (const dir of CLIENT_DIRS) {
+    if (!existsSync(join(dir, 'index.html'))) throw new Error(`no production build in ${dir}: run npx vite build (or set CLIENT_DIR)`)
+  }
   redis = await startRedis()
-  server = await startTestServer(redis.url, { DATA_DIR: dataDir, CLIENT_DIR })
+  for (const dir of CLIENT_DIRS) servers.push(await startTestServer(redis.url, { DATA_DIR: dataDir, CLIENT_DIR: dir }))
   browser = await launchChromium()
-  console.log(`redis-server pid ${redis.pid}; server on ${server.url}; client ${CLIENT_DIR}; chromium ${browser.version()}; node ${process.version}`)
+  console.log(`redis-server pid ${redis.pid}; ${servers.map((s, i) => `${s.url} serves ${CLIENT_DIRS[i]}`).join('; ')}; chromium ${browser.version()}; node ${process.version}`)
   const t0 = performance.now()
-  const totals = await postBackfill(server.url, { rate: RATE, seconds: BACKFILL_SEC })
+  const totals = await postBackfill(servers[0]!.url, { rate: RATE, seconds: BACKFILL_SEC })
   console.log(`${totals.sent} events (${BACKFILL_SEC} s of simulated city at ${RATE}/s) posted in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   let query = ''
   if (AUTH === 'token') {
-    const display = await server.sessions.createDisplay({ name: 'bench', region: '650400', createdBy: 'bench' })
+    const display = await servers[0]!.sessions.createDisplay({ name: 'bench', region: '650400', createdBy: 'bench' })
     query = `?token=${encodeURIComponent(display.token)}`
   }
 
   const rows: (string | number)[][] = []
+  const label = (i: number) => (CLIENT_DIRS.length > 1 ? ` ${basename(CLIENT_DIRS[i]!)}` : '')
   for (const [width, height] of SIZES) {
-    const runs: Run[] = []
+    const runs: Run[][] = servers.map(() => [])
     for (let i = 0; i < RUNS; i++) {
-      const run = await oneRun(width, height, query)
-      runs.push(run)
-      console.log(`${width}×${height} run ${i + 1}: KPI ${ms(run.kpi)}, map ${ms(run.map)}, charts ${ms(run.charts)}, ${kib(run.bytes)} in ${run.requests} responses`)
-      if (flags.waterfall) console.log(run.waterfall.map((l) => `    ${l}`).join('\n'))
+      for (const [v, server] of servers.entries()) {
+        const run = await oneRun(server, width, height, query)
+        runs[v]!.push(run)
+        console.log(`${width}×${height}${label(v)} run ${i + 1}: KPI ${ms(run.kpi)}, map ${ms(run.map)}, charts ${ms(run.charts)}, ${kib(run.bytes)} in ${run.requests} responses`)
+        if (flags.waterfall) console.log(run.waterfall.map((l) => `    ${l}`).join('\n'))
+      }
     }
-    const stat = (pick: (r: Run) => number, fmt: (v: number) => string) => {
-      const sorted = runs.map(pick).sort((a, b) => a - b)
-      return [fmt(percentile(sorted, 0.5)), fmt(sorted.at(-1)!)]
+    for (const [v, list] of runs.entries()) {
+      const stat = (pick: (r: Run) => number, fmt: (v: number) => string) => {
+        const sorted = list.map(pick).sort((a, b) => a - b)
+        return [fmt(percentile(sorted, 0.5)), fmt(sorted.at(-1)!)]
+      }
+      rows.push([`${width}×${height}${label(v)}`, ...stat((r) => r.kpi, ms), ...stat((r) => r.map, ms), ...stat((r) => r.charts, ms), ...stat((r) => r.bytes, kib)])
     }
-    rows.push([`${width}×${height}`, ...stat((r) => r.kpi, ms), ...stat((r) => r.map, ms), ...stat((r) => r.charts, ms), ...stat((r) => r.bytes, kib)])
   }
   console.log(`\n/wall first paint, ${RUNS} runs per size, fresh browser context each (cold cache), auth by ${AUTH}:`)
   console.log(formatTable(
