@@ -8,6 +8,7 @@
 // Run: npm run bench:flood [-- --server-dir /tmp/wt-before]   (another checkout's server, for a before figure)
 import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadRegions } from '../../server/config.ts'
@@ -36,6 +37,11 @@ const { dataDir, shutdown } = benchLifecycle({
 })
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
+/** CPU seconds the process has used (user + system; /proc counts in ticks of 1/100 s). */
+const cpuSec = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Run one order in its own client process; its report. */
@@ -67,6 +73,7 @@ async function flood(name: string, work: () => Promise<FloodReport>) {
   await pause(3_000) // let the previous flood's sockets close and the heap settle
   const pid = server!.pid
   const base = rssMb(pid)
+  const cpu0 = cpuSec(pid)
   let peak = base
   const sampler = setInterval(() => { peak = Math.max(peak, rssMb(pid)) }, 50)
   const health = pollHealth(server!.url, 60_000)
@@ -74,11 +81,12 @@ async function flood(name: string, work: () => Promise<FloodReport>) {
   const log = await health.stop()
   clearInterval(sampler)
   const after = rssMb(pid)
+  const cpu = cpuSec(pid) - cpu0
   const p99 = percentile(log.latenciesMs, 99)
   const ok = p99 < TARGET.p99Ms && peak - base < TARGET.rssMb && log.failures.length === 0
   rows.push([
     name, String(log.answers), String(log.failures.length), percentile(log.latenciesMs, 50).toFixed(1), p99.toFixed(1),
-    Math.max(...log.latenciesMs).toFixed(0), base.toFixed(0), (peak - base).toFixed(0), (after - base).toFixed(0), (report.ms / 1000).toFixed(1), ok ? 'yes' : 'NO',
+    Math.max(...log.latenciesMs).toFixed(0), base.toFixed(0), (peak - base).toFixed(0), (after - base).toFixed(0), (report.ms / 1000).toFixed(1), cpu.toFixed(2), ok ? 'yes' : 'NO',
   ])
   console.log(`${name}: ${JSON.stringify(report)}${log.failures.length ? `; /healthz failures: ${[...new Set(log.failures)].join(', ')}` : ''}`)
 }
@@ -139,11 +147,12 @@ try {
 
   await flood('1,000 sockets at once', async () => merge(await Promise.all([0, 1].map(() => clients({ ...common, mode: 'connect', sockets: 500, region: root })))))
 
-  const header = ['flood', 'healthz answers', 'failed', 'p50 ms', 'p99 ms', 'max ms', 'RSS before MB', 'RSS peak +MB', 'RSS after +MB', 'flood s', 'on target']
+  const header = ['flood', 'healthz answers', 'failed', 'p50 ms', 'p99 ms', 'max ms', 'RSS before MB', 'RSS peak +MB', 'RSS after +MB', 'flood s', 'server CPU s', 'on target']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   console.log(`\n${line(header)}\n${rows.map(line).join('\n')}`)
   console.log(`(targets: /healthz p99 < ${TARGET.p99Ms} ms, server RSS growth < ${TARGET.rssMb} MB, no failed /healthz)`)
+  console.log(`(load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores: latency figures include waiting for a core)`)
   await shutdown(0)
 } catch (err) {
   console.error(err)
