@@ -42,6 +42,9 @@ export interface HistoryResult {
   /** Events posted (and applied or answered as duplicates). */
   events: number
   accepted: number
+  duplicates: number
+  /** Parked by the server until an earlier step arrives (each subject's steps go in order, so few). */
+  outOfOrder: number
   rejected: number
   days: number
   elapsedSec: number
@@ -52,14 +55,14 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 
 export async function backfillHistory(o: HistoryOptions): Promise<HistoryResult> {
   if (!(o.days >= 0) || !Number.isInteger(o.days)) throw new Error(`history days must be a whole number ≥ 0, got ${o.days}`)
-  const { lanes = 4, maxBatch = 2000, skipTypes = ['position'], log = console.log } = o
+  const { lanes = 4, maxBatch = 1000, skipTypes = ['position'], log = console.log } = o
   const skip = new Set(skipTypes)
   const config = o.config ?? loadSimConfig()
   const start = shanghaiMidnight(o.now) - o.days * DAY
   const simulation = createSimulation({ ...config, mode: 'realistic', seed: o.seed, start, ...(o.scale ? { scale: o.scale } : {}) })
   const total = o.days + 1
   const t0 = performance.now()
-  let events = 0, accepted = 0, rejected = 0
+  let events = 0, accepted = 0, duplicates = 0, outOfOrder = 0, rejected = 0
   const firstRejections: string[] = []
   for (let d = 0; d < total; d++) {
     const until = Math.min(start + (d + 1) * DAY, o.now)
@@ -69,6 +72,8 @@ export async function backfillHistory(o: HistoryOptions): Promise<HistoryResult>
       onApplied: (n, reply) => {
         events += n
         accepted += reply.accepted
+        duplicates += reply.duplicates
+        outOfOrder += reply.outOfOrder ?? 0
         rejected += reply.rejected.length
         for (const r of reply.rejected) if (firstRejections.length < 3) firstRejections.push(`${r.id ?? `#${r.index}`}: ${r.error}`)
       },
@@ -79,5 +84,5 @@ export async function backfillHistory(o: HistoryOptions): Promise<HistoryResult>
   }
   for (const r of firstRejections) log(`历史数据 history: 拒绝 rejected ${r}`)
   const elapsedSec = (performance.now() - t0) / 1000
-  return { simulation, events, accepted, rejected, days: o.days, elapsedSec, perSec: events / Math.max(elapsedSec, 0.001) }
+  return { simulation, events, accepted, duplicates, outOfOrder, rejected, days: o.days, elapsedSec, perSec: events / Math.max(elapsedSec, 0.001) }
 }

@@ -6,7 +6,7 @@
 import type { EventEnvelope } from '../server/domain/events.ts'
 
 export interface Rejection { index: number; id: string | null; error: string }
-export interface IngestReply { accepted: number; duplicates: number; rejected: Rejection[] }
+export interface IngestReply { accepted: number; duplicates: number; outOfOrder?: number; rejected: Rejection[] }
 
 export type PostOutcome =
   | { kind: 'applied'; reply: IngestReply }
@@ -45,7 +45,7 @@ export async function postBatch(url: string, key: string, events: EventEnvelope[
   if (!res.ok) return { kind: 'fatal', reason: errorText(res.status, body) }
   try {
     const j = JSON.parse(body) as Partial<IngestReply>
-    const reply = { accepted: Number(j.accepted ?? 0), duplicates: Number(j.duplicates ?? 0), rejected: Array.isArray(j.rejected) ? j.rejected : [] }
+    const reply = { accepted: Number(j.accepted ?? 0), duplicates: Number(j.duplicates ?? 0), outOfOrder: Number(j.outOfOrder ?? 0), rejected: Array.isArray(j.rejected) ? j.rejected : [] }
     return { kind: 'applied', reply }
   } catch {
     return { kind: 'fatal', reason: `HTTP ${res.status} 响应不是 JSON: ${body.slice(0, 200)}` }

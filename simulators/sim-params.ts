@@ -40,6 +40,7 @@ export const simParamsSchema = z.strictObject({
     directClose: z.partialRecord(kind, share),
     dispatchMeanMin: z.number().positive(),
     onTimeShare: share,
+    handlingSkew: z.number().min(1).max(10).default(1),
     ratedShare: share,
     satisfaction: weights(z.enum(['satisfied', 'basic', 'unsatisfied'])),
   }),
@@ -51,6 +52,7 @@ export const simParamsSchema = z.strictObject({
     registerMeanMin: z.number().positive(),
     dispatchMeanMin: z.number().positive(),
     onTimeShare: share,
+    handlingSkew: z.number().min(1).max(10).default(1),
   }),
   grid: z.strictObject({
     $comment: comment,

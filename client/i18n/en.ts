@@ -97,7 +97,7 @@ export const en: Messages = {
     noScenarios: 'No scenarios (config/scenarios is empty)',
     seed: 'Seed',
     start: 'Start time (Beijing time)',
-    startHint: 'empty: now',
+    startHint: 'empty: today at the scenario\'s start time (a recording: its first event)',
     speed: 'Speed',
     customSpeed: 'Custom speed',
     file: 'Recording (NDJSON, one event per line)',

@@ -110,7 +110,7 @@ export const zhCN = {
     noScenarios: '没有可用的情景（config/scenarios 为空）',
     seed: '随机种子',
     start: '起始时间（北京时间）',
-    startHint: '留空为当前时刻',
+    startHint: '留空：场景默认的开始时刻（今天）；录制数据从第一条事件开始',
     speed: '倍速',
     customSpeed: '自定义倍速',
     file: '录制文件（NDJSON，每行一个事件）',

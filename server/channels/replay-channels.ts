@@ -52,7 +52,7 @@ export class ReplayChannels {
   async create(req: CreateRequest): Promise<ChannelSummary> {
     const { store } = this.d
     const id = `${req.scenario ? 'sim' : 'replay'}-${randomBytes(5).toString('hex')}`
-    const { source, events, start } = requestedSource(req, this.d.ingest)
+    const { source, events, start } = requestedSource(req, this.d.ingest, this.d.channels.zone)
     const created = systemTime()
     try {
       const stored = await storeSource(store, id, events)

@@ -1,9 +1,9 @@
 /**
- * The source a new replay channel asks for: a listed scenario (generated from
- * `start`, default this minute, with `seed`, default 1) or a recording (its
- * events sorted by time; the clock starts at `start`, default its first event).
+ * The source a new replay channel asks for: a listed scenario (its clock
+ * starts at `start`, default today at the scenario's start time of day, with
+ * `seed`, default 1; see scenario-source.ts) or a recording (its events
+ * sorted by time; the clock starts at `start`, default its first event).
  */
-import { systemTime } from '../domain/clock.ts'
 import { BadRequestError } from '../domain/errors.ts'
 import type { IngestDeps } from '../ingest/ingest.ts'
 import { parseRecording } from './recording.ts'
@@ -13,11 +13,11 @@ import { scenarioSource } from './scenario-source.ts'
 
 export interface CreateRequest { scenario?: string; recording?: string; name?: string; speed: number; seed?: number; start?: number }
 
-export function requestedSource(req: CreateRequest, deps: Pick<IngestDeps, 'regions' | 'categories'>): { source: ReplaySource; events: Iterable<SourceEvent>; start: number } {
+export function requestedSource(req: CreateRequest, deps: Pick<IngestDeps, 'regions' | 'categories'>, zone: string): { source: ReplaySource; events: Iterable<SourceEvent>; start: number } {
   if (req.scenario !== undefined) {
-    const start = req.start ?? Math.floor(systemTime() / 60_000) * 60_000
     const source = { kind: 'scenario' as const, name: req.scenario, seed: req.seed ?? 1 }
-    return { source, start, events: scenarioSource(req.scenario, { seed: source.seed, start, regions: deps.regions, categories: deps.categories }) }
+    const { start, events } = scenarioSource(req.scenario, { seed: source.seed, start: req.start, zone, regions: deps.regions, categories: deps.categories })
+    return { source, start, events }
   }
   const events = parseRecording(req.recording ?? '', deps)
   const [first, last] = [events[0]!.at, events[events.length - 1]!.at]

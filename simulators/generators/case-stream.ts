@@ -74,7 +74,7 @@ function dispatch(ctx: SimContext, c: Case, t: number, attempt: number): void {
   if (dispatchOrBounce(ctx, c.ev, t, attempt, department, delays, (t2) => dispatch(ctx, c, t2, 2))) return
   const { params } = ctx.catalog
   const onTime = !rng.chance(worseFor(1 - params.case.onTimeShare, c.grid.standing, params.standing))
-  const share = onTime ? rng.between(0.08, 0.92) : rng.between(1.03, 1.5)
+  const share = onTime ? 0.08 + 0.84 * rng.next() ** params.case.handlingSkew : rng.between(1.03, 1.5)
   const disposeAt = Math.max(after(ctx, t, 20, 5), c.registeredAt + ctx.minutes(share * c.slaMin))
   if (rng.chance(onTime ? 0.04 : 0.5)) ctx.schedule(t + (disposeAt - t) * 0.5, (t2) => c.ev.emit('urged', t2))
   if (!onTime && rng.chance(0.4)) {

@@ -85,7 +85,7 @@ function planReply(ctx: SimContext, o: Order, t: number): void {
   const { rng } = ctx
   const { params } = ctx.catalog
   const onTime = !rng.chance(worseFor(1 - params.hotline.onTimeShare, o.grid.standing, params.standing))
-  const share = o.reopened ? 0.2 : onTime ? rng.between(0.05, 0.8) : rng.between(1.02, 1.4)
+  const share = o.reopened ? 0.2 : onTime ? 0.05 + 0.75 * rng.next() ** params.hotline.handlingSkew : rng.between(1.02, 1.4)
   const replyAt = Math.max(after(ctx, t, 30, 5), o.receivedAt + ctx.minutes(share * o.slaMin))
   if (rng.chance(onTime ? 0.04 : 0.6)) ctx.schedule(t + (replyAt - t) * 0.5, (t2) => o.ev.emit('urged', t2))
   if (!onTime && rng.chance(0.3)) {

@@ -53,6 +53,10 @@ export const scenarioSchema = z.strictObject({
   title: z.string().min(1),
   description: z.string().min(1),
   durationHours: z.number().positive().max(24 * 14, 'must be at most 336 (two weeks)'),
+  /** Time of day a drill starts at by default; hour 0 of the incidents is the midnight before it. */
+  startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day "HH:MM" (00:00–23:59)').default('00:00'),
+  /** Days of ordinary traffic before hour 0, so a drill opens on a city with history. */
+  warmupDays: z.number().int('must be a whole number of days').min(0).max(7, 'must be at most 7').default(0),
   base: z.strictObject({
     $comment: comment,
     dayType: z.enum(['auto', 'weekday', 'weekend']).default('auto'),
@@ -77,6 +81,9 @@ export const scenarioSchema = z.strictObject({
 
 export type ScenarioFile = z.infer<typeof scenarioSchema>
 export type Incident = ScenarioFile['incidents'][number]
+
+/** Minutes after midnight of "HH:MM". */
+export const minutesOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
 
 /** `incidents.2.toHour` → `incidents[2].toHour`. */
 export function formatPath(path: readonly PropertyKey[]): string {

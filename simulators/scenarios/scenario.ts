@@ -23,20 +23,28 @@ export interface Scenario extends ScenarioInfo {
   file: string
   base: ScenarioFile['base']
   incidents: ScenarioFile['incidents']
+  /** "HH:MM": where a drill's clock starts by default, on the scenario's first day. */
+  startTime: string
+  warmupDays: number
   /** config/simulation.json as it was when the scenario was loaded. */
   params: SimParams
 }
 
 export interface GenerateOptions {
   seed: number
-  /** Epoch ms of the scenario's first instant. */
+  /** Epoch ms of the scenario's hour 0. */
   start: number
   regions: RegionCollection
   categories: CategoryConfig
+  /** Days of ordinary traffic generated before hour 0 (default none). */
+  warmupDays?: number
+  /** Leave out grid `position` pings before this instant (nothing shows old positions). */
+  positionsFrom?: number
 }
 
 export const SCENARIO_DIR = join(CONFIG_DIR, 'scenarios')
 const STEP_MS = 600_000
+const DAY_MS = 86_400_000
 
 /** Scenarios of `dir` (default config/scenarios), sorted by name; throws on the first invalid file. */
 export function listScenarios(dir = SCENARIO_DIR): ScenarioInfo[] {
@@ -66,7 +74,7 @@ export function loadScenario(nameOrPath: string): Scenario {
   const s = parseScenarioFile(raw, file)
   return {
     name: basename(file, '.json'), title: s.title, description: s.description, durationHours: s.durationHours,
-    file, base: s.base, incidents: s.incidents, params: loadSimParams(),
+    file, base: s.base, incidents: s.incidents, startTime: s.startTime, warmupDays: s.warmupDays, params: loadSimParams(),
   }
 }
 
@@ -79,20 +87,25 @@ function knownNames(): string[] {
 }
 
 /**
- * Time-ordered envelopes from `start` over the scenario's duration; the same
- * (s, seed, start) gives the same events, and ids are unique per (seed, start).
+ * Time-ordered envelopes from `start` (less the warm-up days) over the
+ * scenario's duration; the same (s, options) gives the same events, and ids
+ * are unique per (seed, start).
  * Region and category codes are checked now (throwing `file: path: reason`),
  * before the first event; events are then made 10 minutes at a time.
  */
 export function generateScenario(s: Scenario, o: GenerateOptions): Generator<EventEnvelope> {
   const end = o.start + s.durationHours * 3_600_000
   const input = { file: s.file, incidents: s.incidents, regions: o.regions, categories: o.categories }
+  const from = o.start - (o.warmupDays ?? 0) * DAY_MS
   const sim = createRealisticSimulation({
-    seed: o.seed, start: o.start, regions: o.regions, categories: o.categories, params: s.params,
-    dayType: s.base.dayType, scale: s.base.scale, extras: (env) => compileIncidents(input, env),
+    seed: o.seed, start: from, regions: o.regions, categories: o.categories, params: s.params,
+    // incident hours count from hour 0, after the warm-up
+    dayType: s.base.dayType, scale: s.base.scale, extras: (env) => compileIncidents(input, { ...env, start: o.start }),
   })
+  const positionsFrom = o.positionsFrom
+  const keep = positionsFrom === undefined ? () => true : (e: EventEnvelope) => e.type !== 'position' || Date.parse(e.at) >= positionsFrom
   return (function* () {
-    for (let t = o.start + STEP_MS; t < end; t += STEP_MS) yield* sim.next(t)
-    yield* sim.next(end - 1)
+    for (let t = from + STEP_MS; t < end; t += STEP_MS) for (const e of sim.next(t)) if (keep(e)) yield e
+    for (const e of sim.next(end - 1)) if (keep(e)) yield e
   })()
 }

@@ -201,9 +201,14 @@ describe('scenario channels', () => {
     const { body } = await api<{ scenarios: { name: string; durationHours: number }[] }>('GET', '/api/v1/scenarios')
     expect(body.scenarios.length).toBeGreaterThan(0)
     const name = body.scenarios[0]!.name
+    const start = Date.parse('2026-11-20T06:00:00+08:00')
     const created = await api<ChannelSummary>('POST', '/api/v1/channels', { scenario: name, speed: 1000, seed: 5, start: '2026-11-20T06:00:00+08:00' })
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ source: { kind: 'scenario', name, seed: 5 }, span: { start: Date.parse('2026-11-20T06:00:00+08:00') } })
+    expect(created.body).toMatchObject({ source: { kind: 'scenario', name, seed: 5 } })
+    // the clock starts where asked; the source reaches back over the warm-up (the scenario's day from midnight, and days before)
+    expect(created.body.now).toBeGreaterThanOrEqual(start)
+    expect(created.body.span.start).toBeLessThan(start)
+    expect(created.body.span.start).toBeGreaterThanOrEqual(Date.parse('2026-11-13T00:00:00+08:00'))
     expect(created.body.id).toMatch(/^sim-/)
     const snap = await eventually(async () => {
       const s = (await api<Snapshot>('GET', `/api/v1/snapshot?channel=${created.body.id}`)).body
