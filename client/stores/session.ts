@@ -1,7 +1,9 @@
 /**
  * Who is signed in, as the server says (GET /api/v1/auth/me). The session
- * itself is the http-only `sr_session` cookie: the page never holds a token,
- * and sockets and fetches carry the cookie on their own (same origin).
+ * itself is the http-only `sr_session` cookie: the page never holds a session
+ * token, and sockets and fetches carry the cookie on their own (same origin).
+ * A wall without a session runs on the display token of its link instead
+ * (./display-token.ts); it never asks who is signed in.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
