@@ -74,6 +74,7 @@ export async function runFuzz(o: { url: string; seed: number; count: number; con
       await new Promise((r) => setTimeout(r, 100))
     }
   })()
+  let done = 0
   const worker = async () => {
     while (c.payloads < o.count) {
       c.payloads++
@@ -82,7 +83,7 @@ export async function runFuzz(o: { url: string; seed: number; count: number; con
         method: 'POST', headers: { authorization: `Bearer ${INGEST_KEY}`, ...p.headers }, body: typeof p.body === 'string' ? p.body : new Uint8Array(p.body),
       })
       judge(c, p.kind, res.status, await res.text())
-      if (c.payloads % 1000 === 0) o.onProgress?.(c.payloads)
+      if (++done % 1000 === 0) o.onProgress?.(done)
     }
   }
   try {
