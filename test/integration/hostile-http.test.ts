@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { hashPassword } from '../../server/auth/password.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported } from '../support/events-factory.ts'
-import { ADMIN, freshRedisUrl, login, post, startTestServer, tokenFor, type TestSocket } from '../support/test-server.ts'
+import type { Snapshot } from '../../server/domain/protocol.ts'
+import { ADMIN, eventually, freshRedisUrl, login, post, startTestServer, tokenFor, type TestSocket } from '../support/test-server.ts'
 
 const TOWNSHIP = '650402003'
 const OWN_GRID = '650402003001001'
@@ -221,6 +222,23 @@ describe('13. outside one\'s scope, existing and unknown look alike', () => {
     expect(other.message).not.toContain(OTHER_GRID)
     expect(other.message).not.toContain('650421')
     expect((await as('/api/v1/subjects/case/OWN-1')).status).toBe(200) // the leader's own case still reads
+  })
+  it('answers an alert of another township like one that does not exist, and leaves it active', async () => {
+    await post(server.url, [{ ...caseReported('OTHER-URG', undefined, OTHER_GRID), attrs: { source: 'grid', priority: 'urgent' } }])
+    const adminSnap = async () => ((await (await fetch(`${server.url}/api/v1/snapshot?region=650421`, { headers: { authorization: `Bearer ${tokenFor(server.url)}` } })).json()) as Snapshot).alerts
+    const alert = await eventually(async () => {
+      const found = (await adminSnap()).find((a) => a.subject === 'OTHER-URG')
+      expect(found).toBeDefined()
+      return found!
+    })
+    const ack = (id: string) => fetch(`${server.url}/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', headers: { authorization: `Bearer ${leader}` } })
+    const res = await ack(alert.id)
+    const other = { status: res.status, ...(await errorOf(res)) }
+    const none = await ack('no-such-alert')
+    expect(other).toMatchObject({ status: 404, code: 'UNKNOWN_ALERT' })
+    expect({ status: none.status, ...(await errorOf(none)) }).toEqual({ ...other, message: other.message.replace(alert.id, 'no-such-alert') })
+    expect(other.message).not.toContain('650421')
+    expect((await adminSnap()).map((a) => a.id)).toContain(alert.id) // nothing was acknowledged
   })
   it('answers a region outside scope like an unknown code, on every region read', async () => {
     for (const route of ['/api/v1/open?region=', '/api/v1/snapshot?region=']) {
