@@ -44,10 +44,10 @@ export function pollHealth(url: string, giveUpMs = 30_000) {
       const t = performance.now()
       try {
         const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(giveUpMs) })
-        await res.arrayBuffer()
+        const body = await res.text()
         log.latenciesMs.push(performance.now() - t)
         if (res.status === 200) log.answers++
-        else log.failures.push(`status ${res.status}`)
+        else log.failures.push(`status ${res.status}: ${body.slice(0, 200)}`)
       } catch (err) {
         log.failures.push((err as Error).message)
       }
