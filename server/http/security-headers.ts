@@ -1,7 +1,7 @@
 /**
  * Headers on every response (DESIGN §12): a Content-Security-Policy of our
  * own origin plus the configured tile and Mapbox hosts, nosniff, who may
- * frame us (FRAME_ANCESTORS) and a Referrer-Policy that keeps URLs (with a
+ * frame us (FRAME_ANCESTORS) and a Referrer-Policy that keeps paths (with a
  * wall's ?token=) from leaving the site.
  */
 import type { RequestHandler } from 'express'
@@ -46,7 +46,7 @@ export function securityHeaders(wall: WallConfig, frameAncestors: string): Reque
   const headers = {
     'Content-Security-Policy': contentSecurityPolicy(wall, frameAncestors),
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'same-origin',
+    'Referrer-Policy': 'strict-origin-when-cross-origin', // other sites (tiles, Mapbox URL-restricted tokens) see our origin only, never a path or ?token=
     'Cross-Origin-Opener-Policy': 'same-origin',
   }
   return (_req, res, next) => {

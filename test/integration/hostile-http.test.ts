@@ -145,7 +145,7 @@ describe('12. security headers and Origin checks', () => {
       expect(csp, path).toContain("img-src 'self' data: blob: https://tiles.example.org") // the configured tile host
       expect(csp, path).toContain("worker-src 'self' blob:") // maplibre's workers
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff')
-      expect(res.headers.get('referrer-policy'), path).toBe('same-origin')
+      expect(res.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin')
     }
   })
 
