@@ -1,6 +1,6 @@
 import { onBeforeUnmount, watch, type Ref, type ShallowRef } from 'vue'
 import type { Map as MapLibreMap, PaddingOptions } from 'maplibre-gl'
-import type { RegionCollection, RegionFeature } from '@domain/regions.ts'
+import { LEVELS, type RegionCollection, type RegionFeature } from '@domain/regions.ts'
 import type { MapEngine } from '@client/components/map/engine/load-engine.ts'
 import { regionBounds } from '@client/components/map/region-bounds.ts'
 import { LABELLED_LEVELS, regionLabels, type RegionLabels } from '@client/components/map/region-labels.ts'
@@ -23,9 +23,28 @@ export function useMapFocus(
   let labels: RegionLabels | null = null
   let framed: string | undefined
 
+  /** Labels most important first: the focus's children, then by level (district first), then by population. */
   function named(f: RegionFeature | undefined): RegionFeature[] {
     const code = f?.properties.code
-    return regions().features.filter((r) => LABELLED_LEVELS.includes(r.properties.level) || (code && r.properties.parent === code))
+    const rank = (r: RegionFeature) => (r.properties.parent === code ? -1 : LEVELS.indexOf(r.properties.level))
+    return regions().features
+      .filter((r) => LABELLED_LEVELS.includes(r.properties.level) || (code && r.properties.parent === code))
+      .sort((a, b) => rank(a) - rank(b) || (b.properties.population ?? 0) - (a.properties.population ?? 0))
+  }
+
+  // The panel can change size without the window (layout, fonts, a banner): keep the region filling it.
+  let observer: ResizeObserver | null = null
+  let lastSize = ''
+  function refit() {
+    const m = map.value
+    const f = focus()
+    if (!m || !f) return
+    const el = m.getContainer()
+    const size = `${el.clientWidth}x${el.clientHeight}`
+    if (size === lastSize) return
+    lastSize = size
+    m.resize()
+    m.fitBounds(regionBounds(f), { padding, duration: 0 })
   }
 
   watch([focus, ready], ([f, isReady]) => {
@@ -33,6 +52,12 @@ export function useMapFocus(
     const e = engine.value
     if (!m || !e || !isReady || !f) return
     labels ??= regionLabels(e, m)
+    if (!observer && typeof ResizeObserver !== 'undefined') {
+      const el = m.getContainer()
+      lastSize = `${el.clientWidth}x${el.clientHeight}`
+      observer = new ResizeObserver(refit)
+      observer.observe(el)
+    }
     labels.show(named(f))
     outlineRegion(m, f.properties.code)
     // the first framing is instant (the focus may have moved while the map loaded), later ones fly
@@ -40,7 +65,10 @@ export function useMapFocus(
     framed = f.properties.code
   }, { immediate: true })
 
-  onBeforeUnmount(() => labels?.remove())
+  onBeforeUnmount(() => {
+    observer?.disconnect()
+    labels?.remove()
+  })
 
-  return { labelCount: () => labels?.count() ?? 0 }
+  return { labelCount: () => labels?.count() ?? 0, visibleLabels: () => labels?.visibleCount() ?? 0 }
 }

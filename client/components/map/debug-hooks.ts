@@ -5,6 +5,10 @@ export interface WallMapHooks {
   workerCount(): number
   overdueMarkers(): number
   labels(): number
+  /** Labels shown now (the rest are hidden by the collision pass or lie off the map). */
+  visibleLabels(): number
+  /** Page rectangle that the drawn township polygons cover, clipped to the map (null before ready). */
+  regionExtent(): { left: number; top: number; right: number; bottom: number } | null
   /** Screen point of a region's centre, or null before the map is ready. */
   pointOf(code: string): [number, number] | null
   engine(): string | null

@@ -3,6 +3,7 @@ import type { Level, RegionCollection } from '@domain/regions.ts'
 
 export const REGION_SOURCE = 'regions'
 export const CHOROPLETH_LAYER = 'region-choropleth'
+export const TOWNSHIP_FILL_LAYER = 'region-township-fill'
 const ROOT_LAYERS = ['region-root-glow', 'region-root-line'] as const
 
 const isRegion = (code: string): FilterSpecification => ['==', ['get', 'code'], code]
@@ -18,7 +19,7 @@ export function addRegionLayers(map: MapLibreMap, regions: RegionCollection, foc
   map.addSource(REGION_SOURCE, { type: 'geojson', data: regions, promoteId: 'code' })
   const level = (l: Level): ExpressionSpecification => ['==', ['get', 'level'], l]
   map.addLayer({
-    id: 'region-township-fill', type: 'fill', source: REGION_SOURCE, filter: level('township'),
+    id: TOWNSHIP_FILL_LAYER, type: 'fill', source: REGION_SOURCE, filter: level('township'),
     paint: { 'fill-color': '#0b3d6b', 'fill-opacity': 0.32 },
   })
   // colour and filter are set by the choropleth once values arrive
