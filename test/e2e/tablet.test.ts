@@ -13,6 +13,7 @@ import { loadRegions } from '../../server/config.ts'
 import type { Running } from '../../server/main.ts'
 import { artifactPath, launchChromium, measurePng, watchForeignRequests } from '../support/browser.ts'
 import { caseReported, caseStep, hotlineReceived, iso } from '../support/events-factory.ts'
+import { interiorPoint } from '../support/interior-point.ts'
 import { freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
 
 const TOWNSHIP = '650402003' // 葡萄沟街道, 高昌区
@@ -58,14 +59,11 @@ function seedEvents(workerAt: [number, number]) {
   ]
 }
 
-/** A point inside GRID_A: its box's centre, checked by the server's own lookup. */
+/** A point inside a grid, derived from its geometry and checked by the server's own lookup. */
 function pointIn(code: string): [number, number] {
   const regions = loadRegions()
   const f = regions.collection.features.find((x) => x.properties.code === code)!
-  const ring = (f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0]![0])!
-  const xs = ring.map((p) => p[0])
-  const ys = ring.map((p) => p[1])
-  const p: [number, number] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2]
+  const p = interiorPoint(f.geometry)
   expect(regions.locate(p[0], p[1])?.code).toBe(code)
   return p
 }
@@ -104,6 +102,24 @@ async function tabletContext(width: number, height: number, deviceScaleFactor = 
   page.on('console', (m) => { if (m.type() === 'error' && !EXPECTED_CONSOLE.test(m.text())) pageErrors.push(`console: ${m.text()}`) })
   return { context, page }
 }
+
+/** Parts of child-button names that wrap inside themselves or stick out of their button (a word broken or cut). */
+const brokenNames = (page: Page) => page.locator('[data-testid="child-region"]').evaluateAll((buttons) => buttons.flatMap((b) => {
+  const box = b.getBoundingClientRect()
+  return [...b.querySelectorAll('[data-testid="name-segment"]')]
+    .filter((seg) => { const r = seg.getBoundingClientRect(); return seg.getClientRects().length !== 1 || r.left < box.left || r.right > box.right })
+    .map((seg) => seg.textContent)
+}))
+/** Font sizes, in CSS pixels as drawn, of the region names visible on the map. */
+const mapLabelSizes = (page: Page) => page.locator('[data-testid="wall-map"] .wall-map-label').evaluateAll((els) => els
+  .filter((e) => getComputedStyle(e).visibility !== 'hidden')
+  .map((e) => {
+    const stage = e.closest('.wall-map__stage') as HTMLElement
+    const scale = stage.getBoundingClientRect().width / stage.offsetWidth
+    return { text: e.textContent, px: parseFloat(getComputedStyle(e).fontSize) * scale }
+  }))
+const scrollToBottom = (page: Page) => page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+const scrollY = (page: Page) => page.evaluate(() => window.scrollY)
 
 const crumbs = (page: Page) => page.locator('[data-testid="crumb"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))
 const regionInUrl = (page: Page) => new URL(page.url()).pathname
@@ -218,15 +234,37 @@ describe('a township leader on a 768×1024 tablet (portrait)', () => {
     expect(overflow).toBeLessThanOrEqual(0) // nothing wider than the tablet
   })
 
-  it('drills to a village and a grid with the region buttons; the URL follows', async () => {
+  it('fits every child button\'s name on whole words, and draws map names at 12 px or more', async () => {
+    expect(await page.locator('[data-testid="name-segment"]').count()).toBeGreaterThanOrEqual(9)
+    expect(await brokenNames(page)).toEqual([])
+    const sizes = await mapLabelSizes(page)
+    console.log(`tablet map names: ${sizes.map((l) => `${l.text} ${l.px.toFixed(1)}px`).join(', ')}`)
+    expect(sizes.length).toBeGreaterThan(0)
+    expect(sizes.filter((l) => l.px < 12)).toEqual([])
+  })
+
+  it('drills to a village and a grid with the region buttons; the URL follows; each level opens at its top', async () => {
+    await scrollToBottom(page)
+    expect(await scrollY(page)).toBeGreaterThan(0)
     await page.locator(`[data-testid="child-region"][data-code="${VILLAGE_A}"]`).tap()
     await page.waitForURL(`**/tablet/${VILLAGE_A}`)
     await expect.poll(() => crumbs(page)).toEqual([TOWNSHIP, VILLAGE_A])
+    await expect.poll(() => scrollY(page)).toBe(0)
+    expect(await brokenNames(page)).toEqual([]) // grid names: 光明社区第1网格 breaks only before 第
+    await scrollToBottom(page)
     await page.locator(`[data-testid="child-region"][data-code="${GRID_A}"]`).tap()
     await page.waitForURL(`**/tablet/${GRID_A}`)
     await expect.poll(() => crumbs(page)).toEqual([TOWNSHIP, VILLAGE_A, GRID_A])
+    await expect.poll(() => scrollY(page)).toBe(0)
     await expect(page.locator('[data-testid="child-region"]').count()).resolves.toBe(0)
     await expect.poll(() => openSubjects(page), { timeout: 10_000 }).toEqual(['TC-OVERDUE-1', 'TC-OPEN-3'])
+    // a grid has nothing to list or rank below it: the open items and the workers take that place
+    expect(await page.locator('[data-testid="panel-children"]').count()).toBe(0)
+    expect(await page.locator('[data-testid="panel-ranking"]').count()).toBe(0)
+    await page.locator('[data-testid="worker"]').first().waitFor({ timeout: 10_000 })
+    const top = async (id: string) => (await page.locator(`[data-testid="${id}"]`).boundingBox())!.y
+    expect(await top('open-list')).toBeLessThan(await top('panel-workers'))
+    expect(await top('panel-workers')).toBeLessThan(await top('wall-map'))
     await page.locator('[data-testid="tablet"][data-connection="live"]').waitFor()
     await page.waitForTimeout(1800) // the map flies to the grid
     await page.screenshot({ path: artifactPath('tablet-768x1024-grid.png') })
@@ -236,8 +274,11 @@ describe('a township leader on a 768×1024 tablet (portrait)', () => {
     await page.goBack()
     await page.waitForURL(`**/tablet/${VILLAGE_A}`)
     await expect.poll(() => crumbs(page)).toEqual([TOWNSHIP, VILLAGE_A])
-    await swipeRight(page)
-    await page.waitForURL(`**/tablet/${TOWNSHIP}`)
+    // a tablet busy drawing the map may miss a swipe (too slow for SWIPE.maxMs): the leader swipes again
+    await expect.poll(async () => {
+      if (regionInUrl(page) !== `/tablet/${TOWNSHIP}`) await swipeRight(page)
+      return regionInUrl(page)
+    }, { timeout: 20_000, intervals: [1500] }).toBe(`/tablet/${TOWNSHIP}`)
     await expect.poll(() => crumbs(page)).toEqual([TOWNSHIP])
     await swipeRight(page)
     await page.waitForTimeout(500)
