@@ -8,6 +8,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http'
 import type { RequestHandler } from 'express'
+import { SESSION_COOKIE } from '../auth/authenticate.ts'
 import { AppError } from '../domain/errors.ts'
 
 export class CrossOriginError extends AppError {
@@ -44,10 +45,18 @@ export function originAllowed(headers: IncomingHttpHeaders, allowed: readonly st
   return url.host === headers.host || allowed.includes(url.origin)
 }
 
-/** Refuse POST/PUT/PATCH/DELETE from a foreign page; ingest authenticates by key, not cookie, and is left to its key check. */
+const SESSION = new RegExp(`(?:^|;)\\s*${SESSION_COOKIE}=`)
+
+/**
+ * Refuse POST/PUT/PATCH/DELETE from a foreign page when it would act with the
+ * browser's session cookie, and a foreign login form (login CSRF). Requests
+ * that authenticate by key or bearer token (ingest, Open311, scripts) cannot
+ * be forged by a page and are left to their own checks.
+ */
 export function checkOrigin(allowed: readonly string[]): RequestHandler {
   return (req, _res, next) => {
     if (SAFE.has(req.method) || req.path === '/api/v1/events') return next()
+    if (!SESSION.test(req.headers.cookie ?? '') && req.path !== '/api/v1/auth/login') return next()
     if (originAllowed(req.headers, allowed)) return next()
     throw new CrossOriginError(`cross-origin ${req.method} refused: ${claimedOrigin(req.headers)} is not this server's origin nor in ALLOWED_ORIGINS`)
   }

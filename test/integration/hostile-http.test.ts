@@ -173,6 +173,18 @@ describe('12. security headers and Origin checks', () => {
     expect(await channels()).toBe(before)
   })
 
+  it('refuses a login form posted from a foreign page (login CSRF), but not a script with a bearer token', async () => {
+    const foreignLogin = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST', headers: { origin: EVIL, 'content-type': 'application/json', 'x-forwarded-for': '10.12.1.1' }, body: JSON.stringify({ username: 'leader1', password: 'leader-pass-1' }),
+    })
+    expect(foreignLogin.status).toBe(403)
+    expect(foreignLogin.headers.get('set-cookie')).toBeNull()
+    // a page cannot add Authorization to a cross-origin request (no CORS here), so a bearer request is no forgery
+    const token = await login(server.url, 'leader1', 'leader-pass-1')
+    const bearer = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { origin: EVIL, authorization: `Bearer ${token}` } })
+    expect(bearer.status).toBe(200)
+  })
+
   it('lets ingest through from any origin, since it authenticates by key, not cookie', async () => {
     const res = await post(server.url, [caseReported('XO-1', undefined, OWN_GRID)], { origin: EVIL })
     expect(res.status).toBe(200)
