@@ -24,7 +24,7 @@ const ACK_TIMEOUT_MS = 10_000
 const RETRY_MS = 5_000
 const REFUSED_RETRY_MS = 30_000 // a refused token is asked about again, rarely, in case it is restored
 const SERVER_DROP_MS = 1_000 // after the server closed the socket (revocation check, failed resync)
-const RETRYABLE: ReadonlySet<ProblemCode> = new Set(['TIMEOUT', 'STORE_UNAVAILABLE', 'INTERNAL'])
+const RETRYABLE: ReadonlySet<ProblemCode> = new Set(['TIMEOUT', 'STORE_UNAVAILABLE', 'INTERNAL', 'OVERLOADED', 'RATE_LIMITED'])
 
 type WallSocket = Socket<ServerToClient, ClientToServer>
 
