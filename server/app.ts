@@ -28,6 +28,8 @@ import { referenceRouter } from './http/reference-router.ts'
 import { snapshotRouter } from './http/snapshot-router.ts'
 import { subjectsRouter } from './http/subjects-router.ts'
 import { wallConfigRouter } from './http/wall-config-router.ts'
+import { open311Router } from './open311/open311-router.ts'
+import { wallClock } from './domain/clock.ts'
 import type { ApplyInput } from './store/apply-event.ts'
 import type { Store } from './store/redis-client.ts'
 
@@ -62,6 +64,11 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
   }))
   app.use(authenticate(auth.sessions))
+  app.use(open311Router({ store, regions, categories, onApplied, bounds: config.ingestBounds }, {
+    keys: config.ingestKeys,
+    apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
+    now: wallClock(config.zone).now,
+  }))
   app.use(authRouter({ ...auth, regions, secureCookies: config.secureCookies }))
   app.use('/api', requireUser)
   app.use(referenceRouter(regions, categories))

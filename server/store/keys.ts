@@ -32,6 +32,15 @@ export function keys(channel: string) {
     complaints: (grid: string, category: string) => `${p}hot:${grid}:${category}`,
     /** Channel metadata: clock, scanner watermarks. */
     meta: `${p}meta`,
+    /** Open311 requests posted here: service_request_id scored by reported time, and their request details. */
+    open311ByTime: `${p}o311:t`,
+    open311Requests: `${p}o311:r`,
   }
+}
+
+/** Global (not per channel) keys. */
+export const globalKeys = {
+  /** The audit stream: who did what, when (DESIGN §12). */
+  audit: 'sr:audit',
 }
 export type ChannelKeys = ReturnType<typeof keys>
