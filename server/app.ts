@@ -26,9 +26,14 @@ import { checkOrigin } from './http/origin-check.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { referenceRouter } from './http/reference-router.ts'
 import { snapshotRouter } from './http/snapshot-router.ts'
+import { exportRouter } from './http/export-router.ts'
+import { reportRouter } from './http/report-router.ts'
 import { subjectsRouter } from './http/subjects-router.ts'
 import { wallConfigRouter } from './http/wall-config-router.ts'
 import { open311Router } from './open311/open311-router.ts'
+import { AuditLog } from './audit/audit-log.ts'
+import { requestAudit } from './audit/request-audit.ts'
+import { auditRouter } from './http/audit-router.ts'
 import { wallClock } from './domain/clock.ts'
 import type { ApplyInput } from './store/apply-event.ts'
 import type { Store } from './store/redis-client.ts'
@@ -44,7 +49,7 @@ export interface AppDeps {
   replays?: ReplayChannels
 }
 
-const PAGES = /^\/(wall|tablet|trainer)(\/|$)|^\/$/
+const PAGES = /^\/(wall|tablet|trainer|report)(\/|$)|^\/$/
 
 export function createApp({ config, store, channels, reader, alerting, auth, replays }: AppDeps): express.Express {
   const app = express()
@@ -64,6 +69,8 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
   }))
   app.use(authenticate(auth.sessions))
+  const audit = new AuditLog(store, config.auditRetentionDays, wallClock(config.zone).now)
+  app.use(requestAudit(audit))
   app.use(open311Router({ store, regions, categories, onApplied, bounds: config.ingestBounds }, {
     keys: config.ingestKeys,
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
@@ -71,8 +78,12 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   }))
   app.use(authRouter({ ...auth, regions, secureCookies: config.secureCookies }))
   app.use('/api', requireUser)
+  app.use(auditRouter(audit))
   app.use(referenceRouter(regions, categories))
   app.use(snapshotRouter(reader, inScope))
+  const reportDeps = { store, channels, regions, categories, basicWeight: categories.config.satisfactionBasicWeight, ranking: config.ranking }
+  app.use(reportRouter(reportDeps, inScope))
+  app.use(exportRouter(reportDeps, inScope))
   app.use(subjectsRouter(store, channels, regions, inScope))
   app.use(alertsRouter(store, channels, inScope))
   app.use(wallConfigRouter(config.wall))
