@@ -193,6 +193,15 @@ describe('trainer', () => {
     const box = (await b.boundingBox())!
     expect(box.y).toBeLessThan(10)
     expect(box.width).toBeGreaterThan(1800)
+
+    // the banner's clock and the header's are one clock: at 1000× a minute passes every 60 ms, yet they agree on every read
+    for (let i = 0; i < 8; i++) {
+      const [drillTime, headerTime] = await drillWall.page.evaluate(() =>
+        ['[data-testid="drill-time"]', '[data-testid="wall-clock-time"]'].map((s) => document.querySelector(s)?.textContent?.trim() ?? ''))
+      expect(drillTime).toMatch(/^\d\d:\d\d:\d\d$/)
+      expect(headerTime.slice(0, 5)).toBe(drillTime!.slice(0, 5))
+      await drillWall.page.waitForTimeout(170)
+    }
     await drillWall.page.waitForTimeout(1_000)
     await drillWall.page.screenshot({ path: artifactPath('wall-drill.png') })
   }, PAGE_MS)
