@@ -40,6 +40,8 @@ export interface ServerConfig {
   realtime: RealtimeLimits
   /** Ingest bounds: INGEST_MAX_ITEMS, INGEST_ATTRS_MAX_BYTES… (server/ingest/ingest-limits.ts). */
   ingestBounds: EventBounds
+  /** How long audit entries are kept (AUDIT_RETENTION_DAYS, default 180). */
+  auditRetentionDays: number
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -121,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     security: securityConfigFromEnv(env),
     realtime: realtimeLimitsFromEnv(env),
     ingestBounds: ingestBoundsFromEnv(env),
+    auditRetentionDays: intFrom(env, 'AUDIT_RETENTION_DAYS', 180) || 180,
   }
 }

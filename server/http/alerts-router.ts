@@ -38,6 +38,7 @@ export function alertsRouter(store: Store, channels: Channels, inScope: ScopeGua
     const active = found && inScopeOf(req, (JSON.parse(found) as Alert).region, channel.id) ? found : null
     const alert = active ? await endAlert(store, channel.id, req.params.id, 'acknowledged') : null
     if (!alert) throw new UnknownAlertError(`no active alert "${req.params.id}" on channel ${channel.id} (already acknowledged or resolved?)`)
+    await req.audit?.('alert.ack', `${channel.id} ${req.params.id}`)
     res.json({ acknowledged: alert })
   })
   return r

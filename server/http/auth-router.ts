@@ -42,12 +42,14 @@ export function authRouter(d: AuthDeps): Router {
     if (waitMs > 0) {
       const sec = Math.ceil(waitMs / 1000)
       res.set('Retry-After', String(sec))
+      await req.audit?.('login.blocked', username, { who: username, role: '' })
       throw new TooManyAttemptsError(sec < 60 ? `too many failed logins; try again in ${sec} s` : `too many failed logins; try again in ${Math.ceil(sec / 60)} min`)
     }
     const user = d.users.find(username)
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
     if (!user || !ok) {
       await d.limiter.failed(username, ip)
+      await req.audit?.('login.failed', username, { who: username, role: user?.role ?? '' })
       throw new UnauthorizedError('wrong username or password')
     }
     await d.limiter.succeeded(username, ip)
@@ -55,13 +57,17 @@ export function authRouter(d: AuthDeps): Router {
       username: user.username, name: user.name, role: user.role, region: user.region ?? d.regions.root.code,
     })
     setCookie(req, res, token, SESSION_TTL_SEC * 1000)
+    await req.audit?.('login', user.username, { who: user.username, role: user.role })
     res.json({ token, expiresAt, user: { username: user.username, name: user.name, role: user.role, region: user.region ?? d.regions.root.code } })
   })
 
   r.post('/api/v1/auth/logout', async (req, res) => {
     const p = req.principal
     const token = tokenOf(req.headers)
-    if (p?.kind === 'session' && token) await d.sessions.end(token)
+    if (p?.kind === 'session' && token) {
+      await d.sessions.end(token)
+      await req.audit?.('logout', p.username)
+    }
     res.clearCookie(SESSION_COOKIE, { path: '/' }).json({ ok: true })
   })
 
@@ -80,13 +86,16 @@ export function authRouter(d: AuthDeps): Router {
     if (!d.regions.get(region)) throw new BadRequestError(`unknown region ${region}`)
     if (admin.role === 'trainer' && (!channel || channel === 'live')) throw new ForbiddenError('trainers make display tokens for a drill channel only: send "channel"')
     assertInScope(admin, d.regions, region)
-    res.status(201).json(await d.sessions.createDisplay({ name, region, channel, createdBy: admin.username }))
+    const made = await d.sessions.createDisplay({ name, region, channel, createdBy: admin.username })
+    await req.audit?.('display-token.create', `${name} (${region}${channel ? ` ${channel}` : ''})`)
+    res.status(201).json(made)
   })
   r.get('/api/v1/auth/display-tokens', requireRole('admin'), async (_req, res) => {
     res.json(await d.sessions.displays())
   })
   r.delete('/api/v1/auth/display-tokens/:id', requireRole('admin'), async (req, res) => {
     if (!(await d.sessions.revokeDisplay(String(req.params.id)))) throw new BadRequestError(`no display token ${req.params.id}`)
+    await req.audit?.('display-token.revoke', String(req.params.id))
     res.json({ revoked: req.params.id })
   })
   return r

@@ -7,7 +7,7 @@
 import express, { Router, type Request } from 'express'
 import { BadRequestError } from '../domain/errors.ts'
 import { parseChange, parseCreate } from '../channels/channel-requests.ts'
-import type { ReplayChannels } from '../channels/replay-channels.ts'
+import type { ChangeRequest, ReplayChannels } from '../channels/replay-channels.ts'
 import { parseBody } from '../ingest/parse-body.ts'
 
 export const RECORDING_LIMIT = '256mb'
@@ -33,6 +33,10 @@ function jsonBody(req: Request): unknown {
   }
 }
 
+// one audit entry per PATCH, named by what it changed: drill.pause, drill.resume, drill.speed, drill.seek, or e.g. drill.pause+speed
+const changeName = (c: ChangeRequest) =>
+  [c.paused === true ? 'pause' : c.paused === false ? 'resume' : '', c.speed !== undefined ? 'speed' : '', c.seekTo !== undefined ? 'seek' : ''].filter(Boolean).join('+')
+
 export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string }): Router {
   const r = Router()
   const text = (limit: string) => express.text({ type: () => true, limit })
@@ -44,17 +48,26 @@ export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string }
     res.json({ channels: await replays.list() })
   })
   r.post('/api/v1/channels', text(RECORDING_LIMIT), async (req, res) => {
-    res.status(201).json(await replays.create(parseCreate(createBody(req))))
+    const made = await replays.create(parseCreate(createBody(req)))
+    await req.audit?.('drill.start', made.id)
+    res.status(201).json(made)
   })
   r.patch('/api/v1/channels/:id', text('64kb'), async (req, res) => {
-    res.json(await replays.change(req.params.id, parseChange(jsonBody(req))))
+    const change = parseChange(jsonBody(req))
+    const changed = await replays.change(req.params.id, change)
+    await req.audit?.(`drill.${changeName(change)}`, `${req.params.id} ${JSON.stringify(change)}`)
+    res.json(changed)
   })
   r.post('/api/v1/channels/:id/events', text(o.bodyLimit), async (req, res) => {
     const items = parseBody(typeof req.body === 'string' ? req.body : '', req.get('content-type'))
-    res.json(await replays.inject(req.params.id, items))
+    const result = await replays.inject(req.params.id, items)
+    await req.audit?.('drill.inject', `${req.params.id} ${result.accepted} accepted`)
+    res.json(result)
   })
   r.delete('/api/v1/channels/:id', async (req, res) => {
-    res.json(await replays.remove(req.params.id))
+    const removed = await replays.remove(req.params.id)
+    await req.audit?.('drill.delete', req.params.id)
+    res.json(removed)
   })
   return r
 }
