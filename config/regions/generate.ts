@@ -118,20 +118,29 @@ function buildTree(): Unit {
   return { code: CITY.code, name: CITY.name, level: 'city', parent: null, population, children: districts }
 }
 
-/** 吐鲁番's urban core (老城路/高昌路 area): the 街道 of a district sit around it, small and central. */
+/** 吐鲁番's urban core (老城路/高昌路 area): where a district's 街道 sit. */
 const URBAN_CORE: Pt = [89.185, 42.945]
-const STREET_RADIUS = 0.05
+
+/**
+ * Cells for a unit's children. A district's 街道 share one urban cell seeded at the urban core
+ * (split among them in a second pass), so they come out compact and central rather than as long
+ * wedges radiating from one point.
+ */
+function childCells(u: Unit, geom: Geom): Geom[] {
+  const isStreet = (c: Unit) => u.level === 'district' && c.name.endsWith('街道')
+  const streets = u.children.filter(isStreet)
+  if (streets.length === 0 || !inside(geom, URBAN_CORE)) return voronoiPartition(geom, u.children.length, geoRng)
+  const others = u.children.filter((c) => !isStreet(c))
+  const [urban, ...rest] = voronoiPartition(geom, others.length + 1, geoRng, [URBAN_CORE])
+  const streetCells = voronoiPartition(urban!, streets.length, geoRng)
+  let [si, oi] = [0, 0]
+  return u.children.map((c) => (isStreet(c) ? at(streetCells, si++) : at(rest, oi++)))
+}
 
 function layout(u: Unit, geom: Geom): void {
   u.geom = geom
   if (u.children.length === 0) return
-  const fixed = u.children.map((c, i): Pt | undefined => {
-    if (u.level !== 'district' || !c.name.endsWith('街道')) return undefined
-    const a = (2 * Math.PI * i) / u.children.length
-    const p: Pt = [URBAN_CORE[0] + STREET_RADIUS * Math.cos(a), URBAN_CORE[1] + STREET_RADIUS * Math.sin(a)]
-    return inside(geom, p) ? p : undefined
-  })
-  const cells = voronoiPartition(geom, u.children.length, geoRng, fixed)
+  const cells = childCells(u, geom)
   u.children.forEach((c, i) => layout(c, at(cells, i)))
 }
 
