@@ -34,6 +34,7 @@ import { open311Router } from './open311/open311-router.ts'
 import { AuditLog } from './audit/audit-log.ts'
 import { requestAudit } from './audit/request-audit.ts'
 import { auditRouter } from './http/audit-router.ts'
+import { openApiRouter } from './http/openapi-router.ts'
 import { wallClock } from './domain/clock.ts'
 import type { ApplyInput } from './store/apply-event.ts'
 import type { Store } from './store/redis-client.ts'
@@ -71,6 +72,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   app.use(authenticate(auth.sessions))
   const audit = new AuditLog(store, config.auditRetentionDays, wallClock(config.zone).now)
   app.use(requestAudit(audit))
+  app.use(openApiRouter())
   app.use(open311Router({ store, regions, categories, onApplied, bounds: config.ingestBounds }, {
     keys: config.ingestKeys,
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },

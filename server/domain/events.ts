@@ -109,6 +109,8 @@ const envelope = z.strictObject({
 })
 
 export type EventEnvelope = z.infer<typeof envelope>
+/** The envelope's schema as published in the OpenAPI document (attrs are checked per feed and type after it). */
+export const eventEnvelopeSchema = envelope
 
 /** An event after validation; `at` is epoch milliseconds from here on. */
 export interface ValidEvent {
