@@ -6,6 +6,10 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
+import { hostname, userInfo } from 'node:os'
+import { Redis } from 'ioredis'
+import { AuditLog } from '../audit/audit-log.ts'
+import { systemTime } from '../domain/clock.ts'
 import { hashPassword } from '../auth/password.ts'
 import { loadRegions } from '../config.ts'
 import { ROLES, usersSchema, type UserRecord } from '../domain/users.ts'
@@ -30,7 +34,20 @@ async function main(): Promise<number> {
   writeFileSync(`${file}.tmp`, `${JSON.stringify({ ...config, users }, null, 2)}\n`)
   renameSync(`${file}.tmp`, file!)
   console.error(`saved ${username} (${role}${region ? `, ${region}` : ''}) to ${file}`)
+  await auditUserChange(config.users.some((u) => u.username === username) ? 'user.change' : 'user.add', `${username} (${role}${region ? `, ${region}` : ''})`)
   return 0
+}
+
+// a user change is audited (DESIGN §12) in the server's Redis when REDIS_URL names it; the embedded Redis runs only with the server
+async function auditUserChange(action: string, target: string) {
+  if (!process.env.REDIS_URL) return console.error('not audited: set REDIS_URL to the server\'s Redis to record this change in the audit trail')
+  const redis = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
+  try {
+    const days = Number(process.env.AUDIT_RETENTION_DAYS) || 180
+    await new AuditLog(redis, days, systemTime).record({ who: `cli:${userInfo().username}`, role: 'cli', address: hostname(), action, target })
+  } finally {
+    redis.disconnect()
+  }
 }
 
 main().then((code) => process.exit(code), (err: Error) => {

@@ -1,6 +1,7 @@
 // The audit trail: every audited action leaves exactly one entry with who,
 // role, address, action, target and time; admins read it (JSON and CSV with
 // BOM, filtered, newest first); a leader cannot.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +16,8 @@ interface Entry { id: string; who: string; role: string; address: string; action
 let server: Running
 let admin: string
 let leader: string
+let redisUrl: string
+let usersFile: string
 
 beforeAll(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
@@ -22,7 +25,9 @@ beforeAll(async () => {
     { username: 'leader1', name: '王主任', role: 'leader', region: '650402003', passwordHash: await hashPassword('leader-pass-1') },
     { username: 'trainer1', name: '培训员', role: 'trainer', passwordHash: await hashPassword('trainer-pass-1') },
   ] }))
-  server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: file })
+  usersFile = file
+  redisUrl = await freshRedisUrl(inject('redisUrl'))
+  server = await startTestServer(redisUrl, { USERS_FILE: file })
   admin = await login(server.url, ADMIN.username, ADMIN.password)
   leader = await login(server.url, 'leader1', 'leader-pass-1')
 })
@@ -107,6 +112,28 @@ describe('each audited action leaves exactly one entry', () => {
     expect(inj).toMatchObject({ action: 'drill.inject', target: `${id} 1 accepted` })
     const [del] = await entriesOf(() => as(admin, `/api/v1/channels/${id}`, { method: 'DELETE' }).then((r) => expect(r.status).toBe(200)))
     expect(del).toMatchObject({ action: 'drill.delete', target: id })
+  }, 60_000)
+})
+
+/** npm run users:add with the password on stdin; its exit code. */
+function addUser(args: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'server/cli/add-user.ts', ...args, '--file', usersFile], { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'inherit'] })
+    child.on('error', reject)
+    child.on('exit', (code) => resolve(code ?? -1))
+    child.stdin.end('new-user-pass-1\n')
+  })
+}
+
+describe('user changes (users:add)', () => {
+  it('leave one entry each when the CLI is given the server\'s Redis, and none without it', async () => {
+    const args = ['--username', 'op9', '--name', '新值班员', '--role', 'operator']
+    const [added] = await entriesOf(async () => expect(await addUser(args, { REDIS_URL: redisUrl })).toBe(0))
+    expect(added).toMatchObject({ role: 'cli', action: 'user.add', target: 'op9 (operator)' })
+    expect(added!.who).toMatch(/^cli:/)
+    const [changed] = await entriesOf(async () => expect(await addUser([...args.slice(0, 5), 'leader', '--region', '650402003'], { REDIS_URL: redisUrl })).toBe(0))
+    expect(changed).toMatchObject({ action: 'user.change', target: 'op9 (leader, 650402003)' })
+    await entriesOf(async () => expect(await addUser(args, { REDIS_URL: '' })).toBe(0), 0)
   }, 60_000)
 })
 
