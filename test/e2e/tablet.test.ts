@@ -278,7 +278,7 @@ describe('a township leader on a 768×1024 tablet (portrait)', () => {
     await expect.poll(async () => {
       if (regionInUrl(page) !== `/tablet/${TOWNSHIP}`) await swipeRight(page)
       return regionInUrl(page)
-    }, { timeout: 20_000, intervals: [1500] }).toBe(`/tablet/${TOWNSHIP}`)
+    }, { timeout: 20_000, interval: 1500 }).toBe(`/tablet/${TOWNSHIP}`)
     await expect.poll(() => crumbs(page)).toEqual([TOWNSHIP])
     await swipeRight(page)
     await page.waitForTimeout(500)
