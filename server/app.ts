@@ -22,6 +22,9 @@ import { compressResponses, precompressedAssets } from './http/compress.ts'
 import { errorHandler } from './http/error-handler.ts'
 import { eventsRouter } from './http/events-router.ts'
 import { healthRouter } from './http/health-router.ts'
+import { httpMetrics } from './metrics/http-metrics.ts'
+import { metricsRouter } from './metrics/metrics-router.ts'
+import { requestLog } from './ops/request-log.ts'
 import { checkOrigin } from './http/origin-check.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { referenceRouter } from './http/reference-router.ts'
@@ -56,6 +59,8 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(requestLog())
+  app.use(httpMetrics())
   app.use(compressResponses())
   const { regions, categories } = config
   const inScope = (req: Request, region: string, channel: string) => assertInScope(principalOf(req), regions, region, channel)
@@ -63,6 +68,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   app.use(securityHeaders(config.wall, config.security.frameAncestors))
   app.use(checkOrigin(config.security.allowedOrigins))
   app.use(healthRouter(store))
+  app.use(metricsRouter(config.ops.metricsToken))
   const onApplied = (channel: string, applied: ApplyInput[]) => alerting.onApplied(channel, applied)
   app.use(eventsRouter({ store, regions, categories, onApplied, bounds: config.ingestBounds }, {
     keys: config.ingestKeys,

@@ -11,6 +11,7 @@ import { wallConfigFromEnv, type WallConfig } from './http/wall-config-router.ts
 import { securityConfigFromEnv, type SecurityConfig } from './http/security-config.ts'
 import { realtimeLimitsFromEnv, type RealtimeLimits } from './realtime/realtime-limits.ts'
 import { ingestBoundsFromEnv } from './ingest/ingest-limits.ts'
+import { opsConfigFromEnv, type OpsConfig } from './ops/ops-config.ts'
 import type { EventBounds } from './domain/event-bounds.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
@@ -42,6 +43,8 @@ export interface ServerConfig {
   ingestBounds: EventBounds
   /** How long audit entries are kept (AUDIT_RETENTION_DAYS, default 180). */
   auditRetentionDays: number
+  /** LOG_LEVEL, LOG_FORMAT, METRICS_TOKEN (server/ops/ops-config.ts). */
+  ops: OpsConfig
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -126,3 +129,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     auditRetentionDays: intFrom(env, 'AUDIT_RETENTION_DAYS', 180) || 180,
   }
 }
+    ops: opsConfigFromEnv(env),

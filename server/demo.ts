@@ -18,6 +18,9 @@ import { loadSimConfig } from '../simulators/load-config.ts'
 
 const env = { ...process.env }
 if (!env.INGEST_KEYS) env.INGEST_KEYS = `demo-${randomBytes(9).toString('base64url')}`
+// logs for a person at a terminal; one line per request would scroll the links below away, so warnings and errors only
+env.LOG_FORMAT ||= 'pretty'
+env.LOG_LEVEL ||= 'warn'
 // A fresh Redis per run (last run's month would otherwise be counted twice), removed on exit.
 if (!env.REDIS_URL && !env.DATA_DIR) {
   const dir = mkdtempSync(join(tmpdir(), 'situation-room-demo-'))

@@ -19,6 +19,8 @@ import { startRealtime } from './realtime/gateway.ts'
 import { connectStore, type Store } from './store/redis-client.ts'
 import { allowSocketOrigins } from './http/origin-check.ts'
 import { startRedis, type RedisProcess } from './store/redis-process.ts'
+import { probeRedis } from './metrics/redis-probe.ts'
+import { configureLogging, logger } from './ops/logger.ts'
 
 export interface Running {
   url: string
@@ -32,14 +34,16 @@ export interface Running {
 
 /** Start an instance; `extraUsers` are accounts held in memory only (demo mode). */
 export async function start(config: ServerConfig, extraUsers: UserRecord[] = []): Promise<Running> {
+  configureLogging({ level: config.ops.logLevel, format: config.ops.logFormat })
   let embedded: RedisProcess | undefined
   let redisUrl = config.redisUrl
   if (!redisUrl) {
     embedded = await startRedis({ dir: config.dataDir, appendonly: true })
     redisUrl = embedded.url
-    console.log(`REDIS_URL not set: started embedded redis-server (pid ${embedded.pid}) with AOF in ${config.dataDir}`)
+    logger.info(`REDIS_URL not set: started embedded redis-server (pid ${embedded.pid}) with AOF in ${config.dataDir}`)
   }
   const store = await connectStore(redisUrl, { commandTimeoutMs: config.security.redisCommandTimeoutMs })
+  const stopProbe = probeRedis(store)
   const channels = new Channels(config.zone)
   const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots)
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
@@ -76,6 +80,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
       await realtime.stop()
       await new Promise<void>((resolve) => http.close(() => resolve()))
       store.disconnect()
+      stopProbe()
       await embedded?.stop()
     },
   }
@@ -84,14 +89,14 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
 /** Run until SIGINT/SIGTERM, then stop everything we started. */
 export async function runUntilSignal(config: ServerConfig, banner?: (r: Running) => void | Promise<void>, extraUsers: UserRecord[] = []): Promise<Running> {
   const running = await start(config, extraUsers)
-  if (config.ingestKeys.length === 0) console.warn('INGEST_KEYS is empty: POST /api/v1/events will refuse every request')
-  console.log(`situation room listening on ${running.url}  (wall: ${running.url}/wall)`)
+  if (config.ingestKeys.length === 0) logger.warn('INGEST_KEYS is empty: POST /api/v1/events will refuse every request')
+  logger.info(`situation room listening on ${running.url}  (wall: ${running.url}/wall)`)
   await banner?.(running)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`${signal}: stopping…`)
+    logger.info(`${signal}: stopping…`)
     await running.stop()
     process.exit(0)
   }
@@ -104,7 +109,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     await runUntilSignal(loadConfig())
   } catch (err) {
-    console.error(`cannot start: ${(err as Error).message}`)
+    logger.fatal(`cannot start: ${(err as Error).message}`)
     process.exit(1)
   }
 }

@@ -9,11 +9,19 @@ import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel, Channels } from '../channels/channels.ts'
 import type { ApplyInput } from '../store/apply-event.ts'
 import { raiseAlert } from '../store/alert-store.ts'
+import type { Alert } from '../domain/alerts.ts'
+import { alertsRaised, channelKind } from '../metrics/metrics.ts'
+import { logger } from '../ops/logger.ts'
 import type { Store } from '../store/redis-client.ts'
 import type { AlertConfig } from './alert-config.ts'
 import { hotspotCheck, immediateAlerts } from './intake-rules.ts'
 import { OverdueScanner } from './overdue-scanner.ts'
 import { surgeAlerts } from './surge-rule.ts'
+
+/** Raise, and count it when it is new (another instance may have raised it first). */
+async function raise(store: Store, channel: string, alert: Alert): Promise<void> {
+  if (await raiseAlert(store, channel, alert)) alertsRaised.inc({ channel: channelKind(channel), type: alert.type })
+}
 
 export interface AlertingDeps { store: Store; channels: Channels; regions: RegionIndex; categories: Categories; config: AlertConfig }
 
@@ -31,12 +39,12 @@ export class Alerting {
     const { store, regions, categories } = this.d
     try {
       for (const input of inputs) {
-        for (const alert of immediateAlerts(input, regions, categories)) await raiseAlert(store, channel, alert)
+        for (const alert of immediateAlerts(input, regions, categories)) await raise(store, channel, alert)
         const hotspot = await hotspotCheck(channel, input, this.d)
-        if (hotspot) await raiseAlert(store, channel, hotspot)
+        if (hotspot) await raise(store, channel, hotspot)
       }
     } catch (err) {
-      console.error(`alert rules failed on channel ${channel}:`, (err as Error).message)
+      logger.error({ channel, err: (err as Error).message }, 'alert rules failed')
     }
   }
 
@@ -61,7 +69,7 @@ export class Alerting {
   private async checkSurge(ch: Channel): Promise<void> {
     if (this.d.store.status !== 'ready' || ch.clock.paused) return
     try {
-      for (const alert of await surgeAlerts(this.d.store, ch, this.d.regions, this.d.config.surge)) await raiseAlert(this.d.store, ch.id, alert)
+      for (const alert of await surgeAlerts(this.d.store, ch, this.d.regions, this.d.config.surge)) await raise(this.d.store, ch.id, alert)
     } catch {
       // Redis away: the next check tries again
     }

@@ -10,6 +10,7 @@ import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel } from '../channels/channels.ts'
 import { activeAlerts, endAlert, queueRaise, type StillOpen } from '../store/alert-store.ts'
+import { alertsRaised, channelKind } from '../metrics/metrics.ts'
 import { keys } from '../store/keys.ts'
 import type { Store } from '../store/redis-client.ts'
 import { placeName } from './region-place.ts'
@@ -122,7 +123,9 @@ export class OverdueScanner {
     if (alerts.length === 0) return
     const p = this.d.store.pipeline() as unknown as Store
     for (const a of alerts) void queueRaise(p, this.d.channel.id, a.alert, a.guard)
-    await (p as unknown as { exec(): Promise<unknown> }).exec()
+    const replies = await (p as unknown as { exec(): Promise<[Error | null, unknown][] | null> }).exec()
+    const raised = replies?.filter(([err, r]) => !err && r === 1).length ?? 0
+    if (raised > 0) alertsRaised.inc({ channel: channelKind(this.d.channel.id), type: 'overdue' }, raised)
   }
 
   /**

@@ -2,13 +2,14 @@
 import type { ErrorRequestHandler, Response } from 'express'
 import { AppError, type ErrorCode } from '../domain/errors.ts'
 import { isStoreDown } from '../store/redis-client.ts'
+import { logger } from '../ops/logger.ts'
 
 const send = (res: Response, status: number, code: ErrorCode, message: string) => {
   if (res.headersSent) return void res.end() // the answer had begun: nothing sensible to add
   res.status(status).json({ error: { code, message } })
 }
 
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof AppError) return send(res, err.status, err.code, err.message)
   switch (err?.type) {
     case 'entity.too.large':
@@ -27,6 +28,6 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   }
   const status = Number(err?.status ?? err?.statusCode)
   if (status >= 400 && status < 500) return send(res, status, 'BAD_REQUEST', String(err.message))
-  console.error('request failed:', err)
+  logger.error({ err, reqId: req.id }, 'request failed')
   send(res, 500, 'INTERNAL', 'internal error; see server log')
 }

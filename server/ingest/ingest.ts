@@ -10,6 +10,8 @@ import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { applyEvent, type ApplyInput, type ApplyOptions } from '../store/apply-event.ts'
 import { isReady, type Store } from '../store/redis-client.ts'
+import { applySeconds, channelKind, ingestTally } from '../metrics/metrics.ts'
+import { logger } from '../ops/logger.ts'
 import type { RawItem } from './parse-body.ts'
 import { PartialBatchError, type Unconfirmed } from './partial-batch-error.ts'
 import { resolveRegion } from './resolve-region.ts'
@@ -79,21 +81,29 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   const result: IngestResult = { accepted: 0, duplicates: 0, outOfOrder: 0, rejected: [] }
   const ready: (ApplyInput & { index: number })[] = []
   const ctx: ValidationContext = { bounds: deps.bounds, now: options.now?.() }
+  const tally = ingestTally(options.channel)
   items.forEach((item, index) => {
     const prepared = item.ok ? prepare(item.value, deps, ctx) : item.error
-    if (typeof prepared === 'string') result.rejected.push({ index, id: item.ok ? idOf(item.value) : null, error: prepared })
-    else ready.push({ ...prepared, index })
+    if (typeof prepared === 'string') {
+      result.rejected.push({ index, id: item.ok ? idOf(item.value) : null, error: prepared })
+      tally.add(item.ok ? (item.value as { feed?: unknown } | null)?.feed : undefined, 'rejected')
+    } else ready.push({ ...prepared, index })
   })
-  if (ready.length === 0) return result
+  if (ready.length === 0) {
+    tally.flush()
+    return result
+  }
   if (!isReady(deps.store)) throw new StoreUnavailableError()
   const pipe = deps.store.pipeline() as unknown as Store
   for (const input of ready) void applyEvent(pipe, input, options)
   let replies: [Error | null, unknown][]
+  const timer = applySeconds.startTimer({ channel: channelKind(options.channel) })
   try {
     replies = (await (pipe as unknown as { exec(): Promise<[Error | null, unknown][] | null> }).exec()) ?? []
   } catch (err) {
     replies = ready.map(() => [err as Error, null])
   }
+  timer()
   const applied: ApplyInput[] = []
   const unconfirmed: Unconfirmed[] = []
   for (const [i, input] of ready.entries()) {
@@ -103,8 +113,9 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
       unconfirmed.push({ index, id: event.id, applied: false })
     } else if (err?.name === 'ReplyError') {
       // a script error is a bug of ours, not of the sender: log it, and tell the sender only that it was not applied
-      console.error(`apply.lua failed on ${event.id}:`, err.message)
+      logger.error({ eventId: event.id, err: err.message }, 'apply.lua failed')
       result.rejected.push({ index, id: event.id, error: 'internal error while applying; the event was not applied (see the server log)' })
+      tally.add(event.feed, 'rejected')
     } else if (err) {
       unconfirmed.push({ index, id: event.id, applied: null }) // the connection went away: it may or may not have landed
     } else {
@@ -116,9 +127,11 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
         if (status === 'outOfOrder') result.outOfOrder++
         else applied.push(input)
       }
+      tally.add(event.feed, status === 'duplicate' || status === 'outOfOrder' ? status : status === 'invalid' ? 'rejected' : 'accepted')
     }
   }
   result.rejected.sort((a, b) => a.index - b.index)
+  tally.flush() // unconfirmed events are not counted: the sender resends them
   if (unconfirmed.length > 0) {
     // the alerts of what did land are still raised, if Redis lets us; the resend answers those as duplicates
     if (applied.length > 0) await deps.onApplied?.(options.channel, applied).catch(() => {})

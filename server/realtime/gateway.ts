@@ -26,6 +26,7 @@ import { REALTIME_LIMITS, type RealtimeLimits } from './realtime-limits.ts'
 import { SocketSubscriber } from './socket-subscriber.ts'
 import { TokenBucket } from './token-bucket.ts'
 import { DeliveryPacer } from './delivery-pacer.ts'
+import { observeFanoutLag, watchSockets } from '../metrics/metrics.ts'
 
 export interface RealtimeDeps {
   store: Store
@@ -67,6 +68,14 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     fullEveryTicks: 30,
   })
   const tailers = new Map<string, LogTailer>()
+  const unwatch = watchSockets({
+    sockets: () => io.engine.clientsCount,
+    rooms: () => {
+      let n = 0 // region rooms only: every socket also sits in a room of its own id
+      for (const name of io.of('/').adapter.rooms.keys()) if (name.includes('|')) n++
+      return n
+    },
+  })
 
   const follow = async (ch: Channel) => {
     const k = keys(ch.id)
@@ -74,6 +83,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
       log: k.log,
       alertLog: k.alertLog,
       onEvents: (events) => {
+        observeFanoutLag(ch.id, events[0]!.sid)
         const touched = subs.dispatch(ch.id, events)
         kpis.markDirty(ch.id, touched)
         panels.markDirty(ch.id, touched)
@@ -218,6 +228,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     io,
     subscriptions: subs,
     async stop() {
+      unwatch()
       clearInterval(flushTimer)
       clearInterval(pushTimer)
       clearInterval(recheckTimer)

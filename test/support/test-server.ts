@@ -55,7 +55,7 @@ export async function freshRedisUrl(baseUrl: string, db = 1 + Math.floor(Math.ra
 export async function startTestServer(redisUrl: string, env: Record<string, string> = {}): Promise<Running> {
   const running = await start(loadConfig({
     PORT: '0', REDIS_URL: redisUrl, INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-data-')),
-    ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password,
+    ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', // a request log line each would bury the test output
     ...(process.env.CLIENT_DIR ? { CLIENT_DIR: process.env.CLIENT_DIR } : {}), ...env,
   }))
   await rememberAdmin(running.url)
