@@ -10,6 +10,7 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue') },
     { path: '/tablet/:region?', name: 'tablet', component: () => import('./pages/TabletPage.vue') },
     { path: '/trainer', name: 'trainer', component: () => import('./pages/TrainerPage.vue') },
+    { path: '/report/:region?', name: 'report', component: () => import('./pages/ReportPage.vue') },
     // A wall must never land on a blank page because of a mistyped path.
     { path: '/:rest(.*)*', redirect: '/wall' },
   ],

@@ -49,6 +49,8 @@ export interface ReportData {
   period: ReportPeriod
   date: string
   generatedAt: number
+  /** The channel's zone, in which days and times are read. */
+  zone: string
   current: { from: string; to: string; kpis: KpiValues }
   previous: { from: string; to: string; kpis: KpiValues }
   trend:
@@ -96,6 +98,7 @@ export async function readReport(d: ReportDeps, r: ReportRequest): Promise<Repor
     period: r.period,
     date: dashed(r.day),
     generatedAt: r.q.now,
+    zone: r.zone,
     current: { from: dashed(current.from), to: dashed(current.to), kpis: c.values },
     previous: { from: dashed(previous.from), to: dashed(previous.to), kpis: prev.get(r.region)!.values },
     trend,
