@@ -41,10 +41,10 @@ export interface ServerConfig {
   realtime: RealtimeLimits
   /** Ingest bounds: INGEST_MAX_ITEMS, INGEST_ATTRS_MAX_BYTES… (server/ingest/ingest-limits.ts). */
   ingestBounds: EventBounds
-  /** How long audit entries are kept (AUDIT_RETENTION_DAYS, default 180). */
-  auditRetentionDays: number
   /** LOG_LEVEL, LOG_FORMAT, METRICS_TOKEN (server/ops/ops-config.ts). */
   ops: OpsConfig
+  /** How long audit entries are kept (AUDIT_RETENTION_DAYS, default 180). */
+  auditRetentionDays: number
 }
 
 const root = resolve(import.meta.dirname, '..')
@@ -126,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     security: securityConfigFromEnv(env),
     realtime: realtimeLimitsFromEnv(env),
     ingestBounds: ingestBoundsFromEnv(env),
+    ops: opsConfigFromEnv(env),
     auditRetentionDays: intFrom(env, 'AUDIT_RETENTION_DAYS', 180) || 180,
   }
 }
-    ops: opsConfigFromEnv(env),

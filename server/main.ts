@@ -79,8 +79,8 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
       alerting.stop()
       await realtime.stop()
       await new Promise<void>((resolve) => http.close(() => resolve()))
-      store.disconnect()
       stopProbe()
+      store.disconnect()
       await embedded?.stop()
     },
   }
