@@ -91,6 +91,7 @@ it('renders a township\'s week report with every chart drawn and prints it to A4
 
   await page.emulateMedia({ media: 'print' })
   expect(await page.locator('.report__toolbar').isVisible()).toBe(false)
+  await page.screenshot({ path: artifactPath('report-township-week.png'), fullPage: true })
   const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true })
   writeFileSync(artifactPath('report-township-week.pdf'), pdf)
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
@@ -117,7 +118,7 @@ it('reads a day report in English and opens on a display token without a session
     const res = await fetch(href)
     const bytes = new Uint8Array(await res.arrayBuffer())
     return { status: res.status, bom: [...bytes.slice(0, 3)], head: new TextDecoder().decode(bytes).slice(0, 40) }
-  }, await page.locator('[data-export="overdue"]').getAttribute('href'))
+  }, (await page.locator('[data-export="overdue"]').getAttribute('href'))!)
   expect(csv.status).toBe(200)
   expect(csv.bom).toEqual([0xef, 0xbb, 0xbf])
   expect(csv.head.startsWith('类型,编号')).toBe(true)
