@@ -20,7 +20,7 @@ const zh = {
   none: '无',
   noChildren: '无下级区域',
   alertsNote: '告警来自告警记录流（保留最近 10000 条）',
-  export: { kpis: '导出指标表 CSV', open: '导出在办事项 CSV', overdue: '导出超期事项 CSV' },
+  export: { kpis: '导出指标表 CSV', open: '导出在办事项 CSV', overdue: '导出超期事项 CSV', report: '日报 / 打印' },
   hours: (h: number) => `${h.toFixed(1)}小时`,
   points: '个百分点',
 }
@@ -47,7 +47,7 @@ const en: ReportText = {
   none: 'None',
   noChildren: 'No sub-regions',
   alertsNote: 'Alerts from the alert log (its last 10,000 entries)',
-  export: { kpis: 'KPI table CSV', open: 'Open items CSV', overdue: 'Overdue items CSV' },
+  export: { kpis: 'KPI table CSV', open: 'Open items CSV', overdue: 'Overdue items CSV', report: 'Daily report / print' },
   hours: (h) => `${h.toFixed(1)} h`,
   points: ' pts',
 }
