@@ -71,7 +71,7 @@ export function loadRegions(file?: string): RegionIndex {
   try {
     fc = JSON.parse(readFileSync(path, 'utf8')) as RegionCollection
   } catch (err) {
-    throw new Error(`cannot read region file ${path}: ${(err as Error).message}`)
+    throw new Error(`cannot read region file ${path}: ${(err as Error).message}`, { cause: err })
   }
   if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new Error(`${path} is not a GeoJSON FeatureCollection`)
   return new RegionIndex(fc)
@@ -85,7 +85,7 @@ const readJson = (path: string): unknown => {
   try {
     return JSON.parse(readFileSync(path, 'utf8'))
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`)
+    throw new Error(`cannot read ${path}: ${(err as Error).message}`, { cause: err })
   }
 }
 

@@ -16,7 +16,7 @@ export function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'))
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`)
+    throw new Error(`cannot read ${path}: ${(err as Error).message}`, { cause: err })
   }
 }
 

@@ -48,7 +48,7 @@ export async function* readNdjson(file: string): AsyncGenerator<EventEnvelope> {
   try {
     await Promise.race([opened, once(input, 'error').then(([err]) => { throw err })])
   } catch (err) {
-    throw new Error(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new Error(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err })
   }
   let line = 0
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
@@ -58,7 +58,7 @@ export async function* readNdjson(file: string): AsyncGenerator<EventEnvelope> {
     try {
       e = JSON.parse(text)
     } catch (err) {
-      throw new Error(`${file}:${line}: not JSON: ${(err as Error).message}`)
+      throw new Error(`${file}:${line}: not JSON: ${(err as Error).message}`, { cause: err })
     }
     if (!e || typeof e !== 'object' || Array.isArray(e) || typeof (e as EventEnvelope).at !== 'string') {
       throw new Error(`${file}:${line}: not an event envelope (an object with an "at" time)`)

@@ -43,7 +43,6 @@ const rng = mulberry32(SEED)
 const geoRng = mulberry32(SEED + 1)
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x))
-const randInt = (lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1))
 const at = <T>(xs: readonly T[], i: number): T => {
   const x = xs[i]
   if (x === undefined) throw new Error(`index ${i} out of range (${xs.length})`)

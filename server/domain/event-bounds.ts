@@ -37,7 +37,7 @@ const LONE_SURROGATE = /\p{Cs}/u // Redis's cjson refuses to decode them
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 const label = (path: string) => (path.length > 80 ? `${path.slice(0, 77)}...` : path)
-const keyLabel = (k: string) => (/^[\w.\-]{1,40}$/.test(k) ? k : JSON.stringify(k.slice(0, 20)) + (k.length > 20 ? '…' : ''))
+const keyLabel = (k: string) => (/^[\w.-]{1,40}$/.test(k) ? k : JSON.stringify(k.slice(0, 20)) + (k.length > 20 ? '…' : ''))
 
 /** Why attrs break the bounds (depth, key names, string length, numbers, size), or null when they hold. */
 export function checkAttrs(attrs: Record<string, unknown>, b: EventBounds = DEFAULT_EVENT_BOUNDS): string | null {

@@ -95,7 +95,7 @@ function misplacedAttr(feed: Feed, type: string, attrs: Record<string, unknown>)
   return null
 }
 
-const code = /^[\w.:\-]+$/
+const code = /^[\w.:-]+$/
 const envelope = z.strictObject({
   id: z.string().min(1).max(128).regex(code, 'may hold letters, digits and . _ : - only'),
   feed: z.enum(['case', 'hotline', 'grid']),
@@ -104,7 +104,7 @@ const envelope = z.strictObject({
   at: isoWithOffset,
   region: z.string().regex(/^\d{6,15}$/, 'must be a region code of 6–15 digits').optional(),
   location: lonLat.optional(),
-  category: z.string().min(1).max(64).regex(/^[\w.\-]+$/, 'may hold letters, digits and . _ - only').optional(),
+  category: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'may hold letters, digits and . _ - only').optional(),
   attrs: z.record(z.string(), z.unknown()).optional(),
 })
 

@@ -63,13 +63,13 @@ export function loadScenario(nameOrPath: string): Scenario {
     text = readFileSync(file, 'utf8')
   } catch (err) {
     const known = byName ? `; known scenarios: ${knownNames().join(', ')}` : ''
-    throw new Error(`${file}: (file): cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${known}`)
+    throw new Error(`${file}: (file): cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${known}`, { cause: err })
   }
   let raw: unknown
   try {
     raw = JSON.parse(text)
   } catch (err) {
-    throw new Error(`${file}: (file): not valid JSON: ${(err as Error).message}`)
+    throw new Error(`${file}: (file): not valid JSON: ${(err as Error).message}`, { cause: err })
   }
   const s = parseScenarioFile(raw, file)
   return {

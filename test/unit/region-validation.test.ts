@@ -21,7 +21,6 @@ const district = region('990101', 'district', '990100', polygon(rect(100, 30, 10
 const township = region('990101001', 'township', '990101', polygon(rect(100, 30, 102, 32)))
 const village = region('990101001001', 'village', '990101001', polygon(rect(100, 30, 101, 31)))
 const grid = region('990101001001001', 'grid', '990101001001', polygon(rect(100, 30, 100.5, 30.5)))
-const chain = [city, district, township, village, grid]
 
 const run = (features: unknown[], opts?: ImportOptions): RegionImport =>
   importRegions(features.map((feature, index) => ({ feature, index, file: 'regions.geojson' })), opts)
