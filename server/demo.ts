@@ -30,6 +30,8 @@ if (!env.REDIS_URL && !env.DATA_DIR) {
 const key = env.INGEST_KEYS.split(',')[0]!.trim()
 const extraRate = Number(env.DEMO_RATE || 0)
 const historyDays = Number(env.DEMO_HISTORY_DAYS ?? 30)
+// the links must be out within a minute of `npm run demo`, its client build included: older days give way first
+const historyBudgetSec = Number(env.DEMO_HISTORY_BUDGET_SEC || 30)
 const seed = Number(env.DEMO_SEED || 1)
 const quiet = (line: string) => { if (!line.startsWith('已发送')) console.log(line) }
 
@@ -40,7 +42,9 @@ try {
   const simConfig = loadSimConfig()
   let city: Simulation | undefined
   const running = await runUntilSignal(config, async (r) => {
-    const h = await backfillHistory({ url: r.url, key, seed, days: historyDays, now: Date.now(), config: simConfig, signal: controller.signal })
+    const h = await backfillHistory({
+      url: r.url, key, seed, days: historyDays, now: Date.now(), config: simConfig, signal: controller.signal, budgetSec: historyBudgetSec,
+    })
     city = h.simulation
     console.log(`历史数据 history: ${h.events.toLocaleString('en-US')} events over ${h.days} days and today in ${h.elapsedSec.toFixed(1)} s (${Math.round(h.perSec).toLocaleString('en-US')} ev/s)`)
     const wall = await r.sessions.createDisplay({ name: '演示大屏', region: config.regions.root.code, createdBy: 'demo' })

@@ -1,9 +1,16 @@
 /**
  * Fill a live channel with the last days of a realistic city before it goes
  * live: the realistic generators run from midnight `days` days ago up to now,
- * a day at a time, and each day is posted through the normal ingest API in
- * large batches over several lanes. Grid `position` pings are left out of the
- * past (nothing reads old positions); duty, patrols, visits and alerts stay.
+ * and the events are posted through the normal ingest API in large batches
+ * over several lanes. Grid `position` pings are left out of the past
+ * (nothing reads old positions); duty, patrols, visits and alerts stay.
+ *
+ * Yesterday first and back from there, today last: a time budget then
+ * shortens the history at its old end instead of leaving a recent day out,
+ * and the log (the wall's ticker) ends with today's latest events. A case or
+ * work order goes with the day of its intake (all its steps, in order), a
+ * grid event with its own day; today comes after every older shift, so an
+ * old 下岗 never lands after today's 上岗.
  * The simulation is handed back so the caller can run the same city on, in
  * wall time, from now: the cases still in flight then close as they would.
  */
@@ -28,6 +35,8 @@ export interface HistoryOptions {
   scale?: FeedScale
   /** Event types not posted for the past. */
   skipTypes?: readonly string[]
+  /** Seconds the posting may take; older days are left out when it would take longer (default: no limit). */
+  budgetSec?: number
   /** Requests in flight. */
   lanes?: number
   /** Events per request. */
@@ -46,6 +55,7 @@ export interface HistoryResult {
   /** Parked by the server until an earlier step arrives (each subject's steps go in order, so few). */
   outOfOrder: number
   rejected: number
+  /** Whole days before today that were posted (fewer than asked when the budget ran out). */
   days: number
   elapsedSec: number
   perSec: number
@@ -55,34 +65,66 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 
 export async function backfillHistory(o: HistoryOptions): Promise<HistoryResult> {
   if (!(o.days >= 0) || !Number.isInteger(o.days)) throw new Error(`history days must be a whole number ≥ 0, got ${o.days}`)
-  const { lanes = 4, maxBatch = 1000, skipTypes = ['position'], log = console.log } = o
-  const skip = new Set(skipTypes)
+  const { lanes = 4, maxBatch = 1000, skipTypes = ['position'], log = console.log, budgetSec = Infinity } = o
   const config = o.config ?? loadSimConfig()
   const start = shanghaiMidnight(o.now) - o.days * DAY
   const simulation = createSimulation({ ...config, mode: 'realistic', seed: o.seed, start, ...(o.scale ? { scale: o.scale } : {}) })
-  const total = o.days + 1
   const t0 = performance.now()
-  let events = 0, accepted = 0, duplicates = 0, outOfOrder = 0, rejected = 0
+  const blocks = dayBlocks(simulation, start, o.now, o.days, new Set(skipTypes))
+  const today = blocks[o.days]!
+  const total = o.days + 1
+  let events = 0, accepted = 0, duplicates = 0, outOfOrder = 0, rejected = 0, posted = 0
   const firstRejections: string[] = []
-  for (let d = 0; d < total; d++) {
-    const until = Math.min(start + (d + 1) * DAY, o.now)
-    const day: EventEnvelope[] = simulation.next(until).filter((e) => !skip.has(e.type))
-    await postLanes(day, {
-      url: o.url, key: o.key, lanes, maxBatch, signal: o.signal,
-      onApplied: (n, reply) => {
-        events += n
-        accepted += reply.accepted
-        duplicates += reply.duplicates
-        outOfOrder += reply.outOfOrder ?? 0
-        rejected += reply.rejected.length
-        for (const r of reply.rejected) if (firstRejections.length < 3) firstRejections.push(`${r.id ?? `#${r.index}`}: ${r.error}`)
-      },
-      onRetry: (reason, ms) => log(`历史数据 history: 发送失败 (${reason}), ${(ms / 1000).toFixed(1)} 秒后重试`),
-    })
-    const sec = (performance.now() - t0) / 1000
-    log(`历史数据 history: day ${d + 1}/${total}, ${fmt(events)} events, ${fmt(events / Math.max(sec, 0.001))} ev/s`)
+  const post = (list: EventEnvelope[]) => postLanes(list, {
+    url: o.url, key: o.key, lanes, maxBatch, signal: o.signal,
+    onApplied: (n, reply) => {
+      events += n
+      accepted += reply.accepted
+      duplicates += reply.duplicates
+      outOfOrder += reply.outOfOrder ?? 0
+      rejected += reply.rejected.length
+      for (const r of reply.rejected) if (firstRejections.length < 3) firstRejections.push(`${r.id ?? `#${r.index}`}: ${r.error}`)
+    },
+    onRetry: (reason, ms) => log(`历史数据 history: 发送失败 (${reason}), ${(ms / 1000).toFixed(1)} 秒后重试`),
+  })
+  const seconds = () => (performance.now() - t0) / 1000
+  const progress = () => log(`历史数据 history: day ${posted}/${total}, ${fmt(events)} events, ${fmt(events / Math.max(seconds(), 0.001))} ev/s`)
+  for (let d = o.days - 1; d >= 0; d--) {
+    const block = blocks[d]!
+    // events/s so far (the first block has no rate yet: it always goes)
+    const rate = events / Math.max(seconds(), 0.001)
+    if (posted > 0 && seconds() + (block.length + today.length) / rate > budgetSec) {
+      log(`历史数据 history: ${budgetSec} 秒预算内只载入最近 ${posted} 天 (the last ${posted} days fit the ${budgetSec} s budget)`)
+      break
+    }
+    await post(block)
+    posted++
+    progress()
   }
+  await post(today)
+  posted++
+  progress()
   for (const r of firstRejections) log(`历史数据 history: 拒绝 rejected ${r}`)
-  const elapsedSec = (performance.now() - t0) / 1000
-  return { simulation, events, accepted, duplicates, outOfOrder, rejected, days: o.days, elapsedSec, perSec: events / Math.max(elapsedSec, 0.001) }
+  const elapsedSec = seconds()
+  return { simulation, events, accepted, duplicates, outOfOrder, rejected, days: posted - 1, elapsedSec, perSec: events / Math.max(elapsedSec, 0.001) }
+}
+
+/** The events of each day index 0…days (days = today): a case or work order (and a call) under its intake day, a grid event under its own day. */
+function dayBlocks(sim: Simulation, start: number, now: number, days: number, skip: Set<string>): EventEnvelope[][] {
+  const blocks: EventEnvelope[][] = Array.from({ length: days + 1 }, () => [])
+  const intakeDay = new Map<string, number>()
+  for (let d = 0; d <= days; d++) {
+    for (const e of sim.next(Math.min(start + (d + 1) * DAY, now))) {
+      if (skip.has(e.type)) continue
+      if (e.feed === 'grid') {
+        blocks[d]!.push(e)
+        continue
+      }
+      const key = `${e.feed}/${e.subject}`
+      let day = intakeDay.get(key)
+      if (day === undefined) intakeDay.set(key, (day = d))
+      blocks[day]!.push(e)
+    }
+  }
+  return blocks
 }

@@ -76,6 +76,18 @@ describe('history backfill', () => {
     expect(past.onTimeCloseRate).toBeGreaterThanOrEqual(0.85)
   })
 
+  it('keeps within a time budget by leaving out the oldest days, never yesterday or today', async () => {
+    const config = loadSimConfig()
+    const params = { ...config.params, grid: { ...config.params.grid, activityEveryMin: 120 } }
+    const said: string[] = []
+    // the same city again: everything it posts is a duplicate and changes nothing
+    const short = await backfillHistory({ url: server.url, key: INGEST_KEY, seed: 3, days: DAYS, now, config: { ...config, params }, budgetSec: 0.001, log: (l) => said.push(l) })
+    expect(short.days).toBe(1)
+    expect(said).toContain('历史数据 history: 0.001 秒预算内只载入最近 1 天 (the last 1 days fit the 0.001 s budget)')
+    expect(short.duplicates).toBe(short.events)
+    expect(short.accepted).toBe(0)
+  }, 120_000)
+
   it('ranks districts and townships with more than one 三色旗 colour', async () => {
     const city = await snapshot()
     const flags = new Set(city.ranking?.entries.map((e) => e.flag))
