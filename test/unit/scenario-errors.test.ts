@@ -32,6 +32,10 @@ describe('bad scenario files give errors naming the file, the path and the reaso
   it.each([
     ['not JSON', '{ "title": "x", ', /\(file\): not valid JSON/],
     ['no title', { ...VALID, title: undefined }, /: title: .*expected string/],
+    ['start time not a time of day', { ...VALID, startTime: '24:10' }, /: startTime: must be a time of day "HH:MM"/],
+    ['start time without minutes', { ...VALID, startTime: '14' }, /: startTime: must be a time of day "HH:MM"/],
+    ['warm-up of two weeks', { ...VALID, warmupDays: 14 }, /: warmupDays: must be at most 7/],
+    ['warm-up of half a day', { ...VALID, warmupDays: 0.5 }, /: warmupDays: must be a whole number of days/],
     ['window past the end', withIncident({ toHour: 30 }), /: incidents\[1\]\.toHour: must be within durationHours \(24\)/],
     ['window backwards', withIncident({ fromHour: 20, toHour: 10 }), /: incidents\[1\]\.toHour: must be after fromHour \(20\)/],
     ['multiplier and extra rate', withIncident({ multiplier: 3 }), /: incidents\[1\]\.multiplier: give exactly one of multiplier/],

@@ -53,6 +53,29 @@ beforeAll(() => {
 })
 
 describe('scenario files', () => {
+  it('starts every scenario at a time of day before its first incident, after at least a day of warm-up', () => {
+    for (const name of NAMES) {
+      const s = loadScenario(name)
+      const [h, m] = s.startTime.split(':').map(Number) as [number, number]
+      const first = Math.min(...s.incidents.map((i) => i.fromHour), s.durationHours)
+      expect(h + m / 60, name).toBeLessThanOrEqual(first)
+      expect(s.warmupDays, name).toBeGreaterThanOrEqual(1)
+    }
+    expect(loadScenario('rainstorm-waterlogging').startTime).toBe('13:30')
+  })
+
+  it('generates the warm-up days before hour 0 and leaves out positions older than asked', () => {
+    const s = { ...loadScenario('normal-weekday'), durationHours: 10 }
+    const from = START + 8 * HOUR
+    const out = [...generateScenario(s, { ...config, seed: 1, start: START, warmupDays: 1, positionsFrom: from })]
+    const times = out.map((e) => Date.parse(e.at))
+    expect(Math.min(...times)).toBeLessThan(START - 12 * HOUR)
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true)
+    expect(out.filter((e) => e.type === 'position' && Date.parse(e.at) < from)).toEqual([])
+    expect(out.filter((e) => e.type === 'position').length).toBeGreaterThan(1000)
+    expect(out.filter((e) => e.type === 'patrol' && Date.parse(e.at) < START).length).toBeGreaterThan(100)
+  })
+
   it('lists every file of config/scenarios with its title and duration', () => {
     expect(NAMES).toEqual(expect.arrayContaining(['normal-weekday', 'rainstorm-waterlogging', 'heating-outage', 'festival-crowd', 'mass-complaint']))
     const infos = listScenarios()
