@@ -96,7 +96,7 @@ describe('record', () => {
     // came with a point only: the region it counted in is recorded
     await redis.xadd(log, `${T}-1`, 'e', JSON.stringify(event(2, { location: [89.18, 42.94] })), 'r', '650402001001003', 'a', '1', 'c', '')
     // refused (out of order): kept, a recording is what arrived
-    await redis.xadd(log, `${T + 1000}-0`, 'e', JSON.stringify({ ...event(1), id: 'hl-HL1-closed', type: 'closed', category: undefined }), 'r', '650402103001001', 'a', '0', 'c', 'hl.urban.env')
+    await redis.xadd(log, `${T + 1000}-0`, 'e', JSON.stringify({ ...event(1), id: 'hl-HL1-closed', type: 'closed', category: undefined, attrs: {} }), 'r', '650402103001001', 'a', '0', 'c', 'hl.urban.env')
     await redis.xadd(log, `${T + 1500}-0`, 'k', 'not-an-event')
     await redis.xadd(log, `${T + 2001}-0`, 'e', JSON.stringify(event(3, { region: '650402103001001' })), 'r', '650402103001001', 'a', '1', 'c', '')
   })
