@@ -6,7 +6,9 @@
 // drawn (data-chart-ready), and the bytes that crossed the wire for it
 // (compressed, as Chromium counts them: headers and bodies of every HTTP
 // response; the socket.io websocket frames are not in it).
-// Prints p50 and max per size. Numbers only, no assertions.
+// Then the same page is reloaded (warm cache, as a wall after a power cut): its
+// time to the first KPI figure and its bytes. Prints p50 and max per size.
+// Numbers only, no assertions.
 // Run: npm run bench:first-paint [-- --runs 5 --sizes 1920x1080,7680x2160 --backfill 900 --auth token --waterfall]
 // Needs a production build: CLIENT_DIR=/tmp/dist-x (default dist/client). To compare
 // builds on a busy machine, `--clients /tmp/dist-a,/tmp/dist-b` serves each from a
@@ -69,7 +71,10 @@ const MILESTONES = `(() => {
   new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true, attributes: true })
 })()`
 
-interface Run { kpi: number; map: number; charts: number; bytes: number; requests: number; waterfall: string[] }
+interface Run { kpi: number; map: number; charts: number; bytes: number; requests: number; waterfall: string[]; reloadKpi: number; reloadBytes: number }
+
+type Marks = Record<'kpi' | 'map' | 'charts', number | undefined>
+const marksOf = (page: Page) => page.evaluate(() => (window as unknown as { __firstPaint: Marks }).__firstPaint)
 
 async function oneRun(server: Running, width: number, height: number, query: string): Promise<Run> {
   const context = await browser!.newContext({ viewport: { width, height }, deviceScaleFactor: 1 })
@@ -81,16 +86,22 @@ async function oneRun(server: Running, width: number, height: number, query: str
     page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`) })
     await page.addInitScript(MILESTONES)
     const net = await wireCounter(page)
-    await page.goto(`${server.url}/wall${query}`)
-    await page.waitForFunction(() => {
+    const drawn = () => page.waitForFunction(() => {
       const m = (window as unknown as { __firstPaint: Record<string, number> }).__firstPaint
       return m.kpi && m.map && m.charts
     }, undefined, { timeout: RUN_TIMEOUT_MS, polling: 100 }).catch(async (err: Error) => {
       throw new Error(`${width}×${height}: the wall did not finish drawing (${err.message.split('\n')[0]}); errors: ${errors.join(' | ') || 'none'}`)
     })
-    const marks = await page.evaluate(() => (window as unknown as { __firstPaint: Record<string, number> }).__firstPaint)
+    await page.goto(`${server.url}/wall${query}`)
+    await drawn()
+    const marks = await marksOf(page)
+    const first = net.totals()
+    // the same screen reloaded (a wall after a power cut): hashed assets from cache, regions by ETag
+    await page.reload()
+    await drawn()
+    const again = await marksOf(page)
     if (errors.length) console.log(`  page errors: ${errors.slice(0, 3).join(' | ')}`)
-    return { kpi: marks.kpi!, map: marks.map!, charts: marks.charts!, ...net.totals() }
+    return { kpi: marks.kpi!, map: marks.map!, charts: marks.charts!, ...first, reloadKpi: again.kpi!, reloadBytes: net.totals().bytes - first.bytes }
   } finally {
     await context.close()
   }
@@ -118,7 +129,7 @@ async function wireCounter(page: Page) {
       lines.push(`${((s.at - t0) * 1000).toFixed(0).padStart(6)} → ${((e.timestamp - t0) * 1000).toFixed(0).padStart(6)} ms ${(e.encodedDataLength / 1024).toFixed(1).padStart(8)} KiB  ${path}`)
     }
   })
-  return { totals: () => ({ bytes, requests, waterfall: lines }) }
+  return { totals: () => ({ bytes, requests, waterfall: [...lines] }) }
 }
 
 const ms = (v: number) => `${(v / 1000).toFixed(2)} s`
@@ -149,7 +160,7 @@ try {
       for (const [v, server] of servers.entries()) {
         const run = await oneRun(server, width, height, query)
         runs[v]!.push(run)
-        console.log(`${width}×${height}${label(v)} run ${i + 1}: KPI ${ms(run.kpi)}, map ${ms(run.map)}, charts ${ms(run.charts)}, ${kib(run.bytes)} in ${run.requests} responses`)
+        console.log(`${width}×${height}${label(v)} run ${i + 1}: KPI ${ms(run.kpi)}, map ${ms(run.map)}, charts ${ms(run.charts)}, ${kib(run.bytes)} in ${run.requests} responses; reloaded: KPI ${ms(run.reloadKpi)}, ${kib(run.reloadBytes)}`)
         if (flags.waterfall) console.log(run.waterfall.map((l) => `    ${l}`).join('\n'))
       }
     }
@@ -158,15 +169,18 @@ try {
         const sorted = list.map(pick).sort((a, b) => a - b)
         return [fmt(percentile(sorted, 0.5)), fmt(sorted.at(-1)!)]
       }
-      rows.push([`${width}×${height}${label(v)}`, ...stat((r) => r.kpi, ms), ...stat((r) => r.map, ms), ...stat((r) => r.charts, ms), ...stat((r) => r.bytes, kib)])
+      rows.push([
+        `${width}×${height}${label(v)}`, ...stat((r) => r.kpi, ms), ...stat((r) => r.map, ms), ...stat((r) => r.charts, ms), ...stat((r) => r.bytes, kib),
+        stat((r) => r.reloadKpi, ms)[0]!, stat((r) => r.reloadBytes, kib)[0]!,
+      ])
     }
   }
   console.log(`\n/wall first paint, ${RUNS} runs per size, fresh browser context each (cold cache), auth by ${AUTH}:`)
   console.log(formatTable(
-    ['size', 'KPI p50', 'KPI max', 'map p50', 'map max', 'charts p50', 'charts max', 'bytes p50', 'bytes max'],
+    ['size', 'KPI p50', 'KPI max', 'map p50', 'map max', 'charts p50', 'charts max', 'bytes p50', 'bytes max', 'reload KPI p50', 'reload bytes p50'],
     rows,
   ))
-  console.log('(time from navigation start; headless Chromium with SwiftShader on this machine; bytes: HTTP responses as transferred, compressed)')
+  console.log('(time from navigation start; headless Chromium with SwiftShader on this machine; bytes: HTTP responses as transferred, compressed; reload: the same context reloaded, its cache warm)')
   await shutdown(0)
 } catch (err) {
   console.error(err)
