@@ -57,7 +57,9 @@ export interface HistoryResult {
   rejected: number
   /** Whole days before today that were posted (fewer than asked when the budget ran out). */
   days: number
+  /** Generation and posting. */
   elapsedSec: number
+  /** Events posted per second of posting. */
   perSec: number
 }
 
@@ -88,12 +90,14 @@ export async function backfillHistory(o: HistoryOptions): Promise<HistoryResult>
     onRetry: (reason, ms) => log(`历史数据 history: 发送失败 (${reason}), ${(ms / 1000).toFixed(1)} 秒后重试`),
   })
   const seconds = () => (performance.now() - t0) / 1000
-  const progress = () => log(`历史数据 history: day ${posted}/${total}, ${fmt(events)} events, ${fmt(events / Math.max(seconds(), 0.001))} ev/s`)
+  // the posting rate, without the generation before it
+  const t1 = performance.now()
+  const postRate = () => events / Math.max((performance.now() - t1) / 1000, 0.001)
+  const progress = () => log(`历史数据 history: day ${posted}/${total}, ${fmt(events)} events, ${fmt(postRate())} ev/s`)
   for (let d = o.days - 1; d >= 0; d--) {
     const block = blocks[d]!
-    // events/s so far (the first block has no rate yet: it always goes)
-    const rate = events / Math.max(seconds(), 0.001)
-    if (posted > 0 && seconds() + (block.length + today.length) / rate > budgetSec) {
+    // the first block has no rate yet: it always goes
+    if (posted > 0 && seconds() + (block.length + today.length) / postRate() > budgetSec) {
       log(`历史数据 history: ${budgetSec} 秒预算内只载入最近 ${posted} 天 (the last ${posted} days fit the ${budgetSec} s budget)`)
       break
     }
@@ -106,7 +110,7 @@ export async function backfillHistory(o: HistoryOptions): Promise<HistoryResult>
   progress()
   for (const r of firstRejections) log(`历史数据 history: 拒绝 rejected ${r}`)
   const elapsedSec = seconds()
-  return { simulation, events, accepted, duplicates, outOfOrder, rejected, days: posted - 1, elapsedSec, perSec: events / Math.max(elapsedSec, 0.001) }
+  return { simulation, events, accepted, duplicates, outOfOrder, rejected, days: posted - 1, elapsedSec, perSec: postRate() }
 }
 
 /** The events of each day index 0…days (days = today): a case or work order (and a call) under its intake day, a grid event under its own day. */

@@ -59,6 +59,8 @@ export const simParamsSchema = z.strictObject({
     workerGridShare: share,
     onDutyShare: z.strictObject({ weekday: share, weekend: share }),
     shiftStartHours: hours,
+    /** Share of the day's shifts worked in the evening instead (夜间巡查), starting 9 hours later. */
+    eveningShare: share.default(0),
     shiftHours: z.tuple([z.number().positive().max(24), z.number().positive().max(24)]).refine(([lo, hi]) => lo <= hi, 'must be [min, max] with min ≤ max'),
     activityEveryMin: z.number().min(1).max(240),
     activities: weights(z.enum(GRID_ACTIVITIES)),
