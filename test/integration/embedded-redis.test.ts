@@ -24,7 +24,7 @@ const alive = (pid: number) => {
 
 it('embeds redis-server with AOF in DATA_DIR, survives a restart and stops it on exit', async () => {
   server = await spawnServer(undefined, dataDir)
-  const m = /embedded redis-server \(pid (\d+)\) with AOF in (.+)/.exec(server.output())
+  const m = /embedded redis-server \(pid (\d+)\) with AOF in ([^"\n]+)/.exec(server.output()) // a JSON log line
   expect(m?.[2]).toBe(dataDir)
   const redisPid = Number(m![1])
   expect(alive(redisPid)).toBe(true)

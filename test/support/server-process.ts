@@ -20,12 +20,15 @@ export function spawnServer(redisUrl?: string, dataDir = mkdtempSync(join(tmpdir
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
+  let listening = false
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start:\n${out}`)) }, 20_000)
     const onData = (b: Buffer) => {
       out += b.toString()
+      if (listening) return // later output (request logs among it) is only collected
       const m = /listening on (http:\/\/localhost:\d+)/.exec(out)
       if (!m) return
+      listening = true
       clearTimeout(timer)
       const started: ServerProcess = {
         url: m[1]!,
