@@ -3,7 +3,6 @@
 // redis-server of its own. Prints events/s, request latency and Redis memory.
 // Run: npx tsx test/bench/ingest-throughput.ts [--events 100000] [--single 10000]
 // The server runs in this process: client and server share one event loop.
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { loadConfig } from '../../server/config.ts'
@@ -103,7 +102,7 @@ const cpuSec = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6
 try {
   redis = await startRedis()
   admin = new Redis(redis.url)
-  server = await start(loadConfig({ PORT: '0', REDIS_URL: redis.url, INGEST_KEYS: KEY, DATA_DIR: dataDir, BODY_LIMIT: '20mb' }))
+  server = await start(loadConfig({ PORT: '0', REDIS_URL: redis.url, INGEST_KEYS: KEY, DATA_DIR: dataDir, BODY_LIMIT: '20mb', LOG_LEVEL: 'warn' }))
   console.log(`redis-server pid ${redis.pid} on ${redis.port}; server on ${server.url}; node ${process.version}`)
   await post(server.url, laneBodies(simulate(2_000, 999), 1, 100)) // warm-up: script load, JIT
 

@@ -7,7 +7,6 @@
 // to load the recording and to seek back an hour. Stops by itself (cap 5 min).
 // Run: npx tsx test/bench/replay-lag.ts [--hours 2] [--speed 100] [--rate 1] [--seed 1]
 // The server runs in this process; redis-server is a child of it, stopped by pid.
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { replayKeys } from '../../server/channels/channel-keys.ts'
@@ -64,7 +63,7 @@ try {
 
   redis = await startRedis()
   admin = new Redis(redis.url)
-  server = await start(loadConfig({ PORT: '0', REDIS_URL: redis.url, INGEST_KEYS: 'bench', DATA_DIR: dataDir }))
+  server = await start(loadConfig({ PORT: '0', REDIS_URL: redis.url, INGEST_KEYS: 'bench', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }))
   console.log(`redis-server pid ${redis.pid}; server on ${server.url} (this process, pid ${process.pid}); node ${process.version}`)
 
   let t = performance.now()

@@ -8,7 +8,7 @@
 // Run: npx tsx test/bench/wall-frames.ts [--minutes 2] [--points 10000] [--rate 20] [--width 1920 --height 1080]
 // Needs the production build (npx vite build).
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
 import type { Running } from '../../server/main.ts'

@@ -11,7 +11,7 @@ import { hashPassword } from '../../server/auth/password.ts'
 import type { LiveEvent } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported } from '../support/events-factory.ts'
-import { apiFetch, connect, freshRedisUrl, login, post, startTestServer, tokenFor, waitFor, type TestSocket } from '../support/test-server.ts'
+import { apiFetch, freshRedisUrl, login, post, startTestServer, tokenFor, waitFor, type TestSocket } from '../support/test-server.ts'
 
 const TOWNSHIP = '650402003' // 葡萄沟街道
 const OWN_GRID = '650402003001001'

@@ -36,7 +36,10 @@ function judge(c: FuzzCounts, kind: string, status: number, text: string): void 
   const bad = (what: string) => {
     if (c.examples.length < 10) c.examples.push(`${kind} → ${status} (${what}): ${text.slice(0, 300)}`)
   }
-  if (SHA.test(text)) c.leaks++, bad('leak')
+  if (SHA.test(text)) {
+    c.leaks++
+    bad('leak')
+  }
   if (status >= 500) return void (c.serverErrors++, bad('5xx'))
   let body: Record<string, any>
   try {
@@ -46,12 +49,18 @@ function judge(c: FuzzCounts, kind: string, status: number, text: string): void 
   }
   if (status >= 400) {
     const e = body.error
-    if (!e || typeof e.code !== 'string' || !e.code || typeof e.message !== 'string' || !e.message) c.errorsWithoutReason++, bad('no code/message')
+    if (!e || typeof e.code !== 'string' || !e.code || typeof e.message !== 'string' || !e.message) {
+      c.errorsWithoutReason++
+      bad('no code/message')
+    }
     return
   }
   const rejected = Array.isArray(body.rejected) ? body.rejected : null
   if (!rejected || ![body.accepted, body.duplicates, body.outOfOrder].every(Number.isInteger)) return void (c.itemsWithoutReason++, bad('shape'))
-  for (const r of rejected) if (typeof r.error !== 'string' || !r.error || !Number.isInteger(r.index)) c.itemsWithoutReason++, bad('rejected without reason')
+  for (const r of rejected) if (typeof r.error !== 'string' || !r.error || !Number.isInteger(r.index)) {
+    c.itemsWithoutReason++
+    bad('rejected without reason')
+  }
   c.accepted += body.accepted
   c.duplicates += body.duplicates
   c.outOfOrder += body.outOfOrder
