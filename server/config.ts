@@ -18,6 +18,8 @@ import { RegionIndex, type RegionCollection } from './domain/regions.ts'
 
 export interface ServerConfig {
   port: number
+  /** Listen address; unset: every interface (a wall on another machine can reach it). */
+  host: string | undefined
   redisUrl: string | undefined
   ingestKeys: string[]
   bodyLimit: string
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = intFrom(env, 'PORT', 3000)
   return {
     port,
+    host: env.HOST || undefined,
     redisUrl: env.REDIS_URL || undefined,
     ingestKeys: (env.INGEST_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     bodyLimit: env.BODY_LIMIT || '5mb',

@@ -64,7 +64,8 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   await replays.start() // after the gateway and alerting listen: registered channels are added now
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
-    http.listen(config.port, resolve)
+    if (config.host) http.listen(config.port, config.host, resolve)
+    else http.listen(config.port, resolve)
   })
   const port = (http.address() as AddressInfo).port
   return {
