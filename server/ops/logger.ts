@@ -25,7 +25,9 @@ export function createLogger(level: string, out: () => Sink): Logger {
 let sink: Sink = process.stdout
 
 /** The logger every server module uses. */
-export const logger: Logger = createLogger(process.env.LOG_LEVEL || 'info', () => sink)
+// a wrong LOG_LEVEL is reported by the config check with its fix, not by pino throwing at import
+const envLevel = process.env.LOG_LEVEL ?? ''
+export const logger: Logger = createLogger((LOG_LEVELS as readonly string[]).includes(envLevel) ? envLevel : 'info', () => sink)
 
 /** Apply LOG_LEVEL and LOG_FORMAT (the logger exists before the config is read). */
 export function configureLogging(o: { level: string; format: LogFormat }): void {
