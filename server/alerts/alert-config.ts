@@ -10,7 +10,12 @@ export const alertConfigSchema = z.strictObject({
     windowHours: z.number().positive(),
     kinds: z.array(z.enum(['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'])).min(1),
   }),
+  /** Events older than this (channel time) raise no urgent, critical or hotspot alert: late history is not news. */
+  intake: z.strictObject({ maxAgeHours: z.number().positive() }).optional(),
 })
 export type AlertConfig = z.infer<typeof alertConfigSchema>
+
+/** How old an event may be and still raise an intake alert, when the config says nothing. */
+export const DEFAULT_INTAKE_MAX_AGE_HOURS = 6
 
 export const parseAlertConfig = (raw: unknown, file = 'config/alerts.json'): AlertConfig => parseConfig(alertConfigSchema, raw, file)

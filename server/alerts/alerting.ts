@@ -13,7 +13,7 @@ import type { Alert } from '../domain/alerts.ts'
 import { alertsRaised, channelKind } from '../metrics/metrics.ts'
 import { logger } from '../ops/logger.ts'
 import type { Store } from '../store/redis-client.ts'
-import type { AlertConfig } from './alert-config.ts'
+import { DEFAULT_INTAKE_MAX_AGE_HOURS, type AlertConfig } from './alert-config.ts'
 import { hotspotCheck, immediateAlerts } from './intake-rules.ts'
 import { OverdueScanner } from './overdue-scanner.ts'
 import { surgeAlerts } from './surge-rule.ts'
@@ -36,12 +36,15 @@ export class Alerting {
 
   /** Intake rules for the events a batch applied; failures are logged, never lose the batch. */
   async onApplied(channel: string, inputs: ApplyInput[]): Promise<void> {
-    const { store, regions, categories } = this.d
+    const { store, regions, categories, config } = this.d
     try {
+      // a month of history posted late (a backfill, a drill's warm-up) must not flood the wall with old news
+      const oldest = this.d.channels.get(channel).clock.now() - (config.intake?.maxAgeHours ?? DEFAULT_INTAKE_MAX_AGE_HOURS) * 3_600_000
       for (const input of inputs) {
-        for (const alert of immediateAlerts(input, regions, categories)) await raise(store, channel, alert)
-        const hotspot = await hotspotCheck(channel, input, this.d)
-        if (hotspot) await raise(store, channel, hotspot)
+        const fresh = input.event.at >= oldest
+        if (fresh) for (const alert of immediateAlerts(input, regions, categories)) await raise(store, channel, alert)
+        const hotspot = await hotspotCheck(channel, input, this.d) // kept up to date either way: its window counts old complaints
+        if (hotspot && fresh) await raise(store, channel, hotspot)
       }
     } catch (err) {
       logger.error({ channel, err: (err as Error).message }, 'alert rules failed')

@@ -143,4 +143,23 @@ describe('alerts', () => {
     expect(surge.alert.region).toBe(township)
     expect(surge.alert.text).toContain('鄯善镇')
   })
+
+  it('raises no urgent, critical or hotspot alert for history posted late (older than intake.maxAgeHours, 6 h)', async () => {
+    const seen: AlertUpdate[] = []
+    await watch('live', (u) => seen.push(u))
+    const grid = '650422100001001' // 托克逊, untouched by the other tests
+    const old = Date.now() - 7 * 3_600_000
+    const urgent = { ...caseReported('OLD-URG', old, grid), attrs: { source: 'grid', priority: 'urgent' } }
+    const critical = {
+      id: 'grid-W9-alert-old', feed: 'grid', type: 'alert', subject: 'W9', at: iso(old), region: grid,
+      attrs: { severity: 'critical', source: 'iot', title: '旧告警' },
+    }
+    const complaints = [1, 2, 3].map((n) => ({ ...hotlineReceived(`OLD-HOT-${n}`, old + n * 1000, grid), attrs: { kind: 'complaint' } }))
+    // the sentinel: a fresh urgent case after them in the same batch, raised after anything the old ones would raise
+    const sentinel = { ...caseReported('NEW-URG', Date.now(), grid), attrs: { source: 'grid', priority: 'urgent' } }
+    const res = await post(server.url, [urgent, critical, ...complaints, sentinel])
+    expect(res.body).toMatchObject({ accepted: 6, rejected: [] })
+    await waitFor(() => seen.find((u) => u.alert.subject === 'NEW-URG'))
+    expect(seen.map((u) => u.alert.subject ?? u.alert.type)).toEqual(['NEW-URG'])
+  })
 })
