@@ -50,7 +50,7 @@ it('ranks the districts by composite score with 三色旗 and 红黑榜', () => 
   expect(r.entries[0]!.score).toBeCloseTo(0.25 / 0.8, 12)
   expect(r.entries[1]!.score).toBeCloseTo((0.25 * 0.5) / 0.6, 12) // no hotline work orders there
   expect(r.entries[2]!.score).toBe(0)
-  expect(r.entries.map((e) => e.flag)).toEqual(['black', 'black', 'black']) // all below flags.black = 0.7
+  expect(r.entries.map((e) => e.flag)).toEqual(['black', 'black', 'black']) // all below flags.black = 0.85
   expect(r.entries[0]!.values.disposalRate).toBe(1)
   expect(r.entries[1]!.values.disposalRate).toBe(0.5)
   expect(r.red).toEqual(['650402'])

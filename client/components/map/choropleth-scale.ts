@@ -15,8 +15,9 @@ const COLORS: Record<Polarity, readonly string[]> = {
   neutral: ['#0c4a6e', '#0369a1', '#0ea5e9', '#7dd3fc', '#e0f2fe'],
 }
 /**
- * Fixed bands for rates, the same on every screen and every day: 70 % and 90 % are the default
- * 三色旗 thresholds (config/ranking.json), 80 % and 95 % split the amber and green bands.
+ * Fixed bands for rates, the same on every screen and every day, never stretched to the
+ * moment's min–max: below 70 % is plainly poor, 90 % is the default 红旗 threshold
+ * (config/ranking.json), 80 % and 95 % split the amber and green bands.
  */
 const HIGHER_BETTER_BREAKS = [0.7, 0.8, 0.9, 0.95] as const
 /** Rework is good when rare: 2 %, 5 %, 10 %, 20 %. */
