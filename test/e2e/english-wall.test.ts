@@ -3,16 +3,14 @@
 // element holding Latin text is narrower than what it holds (clipped or
 // ellipsised), nor shorter (a clamped last line). Screenshots go to
 // test-artifacts/wall-en-*.png.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashPassword } from '../../server/auth/password.ts'
 import type { Running } from '../../server/main.ts'
 import { artifactPath, launchChromium } from '../support/browser.ts'
 import { caseReported, caseStep, GRID, iso, now } from '../support/events-factory.ts'
 import { apiFetch, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { writeUsersFile } from '../support/users-file.ts'
 import { waitForWall } from '../support/wall-page.ts'
 
 const PAGE_MS = 90_000
@@ -46,10 +44,7 @@ function cutLatinText(page: Page): Promise<string[]> {
 const TRAINER = { username: 'trainer1', password: 'drill-password-1' }
 
 beforeAll(async () => {
-  const usersFile = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
-  writeFileSync(usersFile, JSON.stringify({
-    users: [{ username: TRAINER.username, name: '演练教员', role: 'trainer', passwordHash: await hashPassword(TRAINER.password) }],
-  }))
+  const usersFile = await writeUsersFile([{ username: TRAINER.username, name: '演练教员', role: 'trainer', password: TRAINER.password }])
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: usersFile })
   browser = await launchChromium()
   const res = await apiFetch(`${server.url}/api/v1/auth/display-tokens`, {

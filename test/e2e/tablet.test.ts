@@ -3,18 +3,15 @@
 // drills to a grid and back (buttons, ranking rows, history back, swipe right),
 // opens a case's lifecycle, sees open and overdue items of their township only,
 // and cannot leave their scope. Screenshots go to test-artifacts/.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashPassword } from '../../server/auth/password.ts'
 import { loadRegions } from '../../server/config.ts'
 import type { Running } from '../../server/main.ts'
 import { artifactPath, launchChromium, measurePng, watchForeignRequests } from '../support/browser.ts'
 import { caseReported, caseStep, hotlineReceived, iso } from '../support/events-factory.ts'
 import { interiorPoint } from '../support/interior-point.ts'
 import { freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { writeUsersFile } from '../support/users-file.ts'
 
 const TOWNSHIP = '650402003' // 葡萄沟街道, 高昌区
 const VILLAGE_A = '650402003001' // 光明社区
@@ -76,14 +73,10 @@ const foreign: string[][] = [] // one list per page, filled as it runs
 const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (401|429)/
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sr-users-'))
-  const usersFile = join(dir, 'users.json')
-  writeFileSync(usersFile, JSON.stringify({
-    users: [
-      { username: USER, name: '葡萄沟街道 王主任', role: 'leader', region: TOWNSHIP, passwordHash: await hashPassword(PASSWORD) },
-      { username: OTHER_USER, name: '老城路街道 李书记', role: 'leader', region: OTHER_TOWNSHIP, passwordHash: await hashPassword(PASSWORD) },
-    ],
-  }))
+  const usersFile = await writeUsersFile([
+      { username: USER, name: '葡萄沟街道 王主任', role: 'leader', region: TOWNSHIP, password: PASSWORD },
+      { username: OTHER_USER, name: '老城路街道 李书记', role: 'leader', region: OTHER_TOWNSHIP, password: PASSWORD },
+    ])
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: usersFile })
   const res = await post(server.url, seedEvents(pointIn(GRID_A)))
   expect(res.body.rejected).toEqual([])

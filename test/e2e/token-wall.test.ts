@@ -4,16 +4,13 @@
 // cut — and the trainer's copied drill link opens the same way with the 演练
 // banner. A wrong token, and a revoked one (at load and on a running wall),
 // show 令牌无效或已吊销 instead of spinners.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashPassword } from '../../server/auth/password.ts'
 import type { Running } from '../../server/main.ts'
 import { artifactPath, launchChromium, measurePng } from '../support/browser.ts'
 import { caseReported, caseStep, hotlineReceived } from '../support/events-factory.ts'
 import { apiFetch, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { writeUsersFile } from '../support/users-file.ts'
 import { kpiValue, tickerSids, waitForWall } from '../support/wall-page.ts'
 
 const PAGE_MS = 90_000
@@ -62,10 +59,7 @@ async function makeDisplayToken(name: string): Promise<{ token: string; id: stri
 const refusedNotice = (p: Page) => p.locator('[data-testid="token-refused"]')
 
 beforeAll(async () => {
-  const usersFile = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
-  writeFileSync(usersFile, JSON.stringify({
-    users: [{ username: TRAINER.username, name: '演练教员', role: 'trainer', passwordHash: await hashPassword(TRAINER.password) }],
-  }))
+  const usersFile = await writeUsersFile([{ username: TRAINER.username, name: '演练教员', role: 'trainer', password: TRAINER.password }])
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: usersFile })
   browser = await launchChromium()
 }, 60_000)

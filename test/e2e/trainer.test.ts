@@ -5,16 +5,13 @@
 // a recording, a clear Chinese error, delete, and a lost session sends the
 // trainer to /login. Screenshots: trainer.png, wall-drill.png and
 // wall-drill-en-3840x1080.png in test-artifacts/.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashPassword } from '../../server/auth/password.ts'
 import type { Running } from '../../server/main.ts'
 import { artifactPath, launchChromium } from '../support/browser.ts'
 import { caseReported } from '../support/events-factory.ts'
 import { freshRedisUrl, startTestServer } from '../support/test-server.ts'
+import { writeUsersFile } from '../support/users-file.ts'
 import { kpiValue, openWall, tickerSids, waitForWall, type WallPage } from '../support/wall-page.ts'
 
 const SCENARIO = 'normal-weekday'
@@ -67,10 +64,7 @@ async function settledKpi(page: Page, key: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  const usersFile = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
-  writeFileSync(usersFile, JSON.stringify({
-    users: [{ username: TRAINER.username, name: '演练教员', role: 'trainer', passwordHash: await hashPassword(TRAINER.password) }],
-  }))
+  const usersFile = await writeUsersFile([{ username: TRAINER.username, name: '演练教员', role: 'trainer', password: TRAINER.password }])
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: usersFile })
   browser = await launchChromium()
   trainerContext = await browser.newContext({

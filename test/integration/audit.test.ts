@@ -2,15 +2,12 @@
 // role, address, action, target and time; admins read it (JSON and CSV with
 // BOM, filtered, newest first); a leader cannot.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashPassword } from '../../server/auth/password.ts'
 import type { Running } from '../../server/main.ts'
 import { globalKeys, keys } from '../../server/store/keys.ts'
 import { caseReported } from '../support/events-factory.ts'
 import { ADMIN, freshRedisUrl, login, post, startTestServer } from '../support/test-server.ts'
+import { writeUsersFile } from '../support/users-file.ts'
 
 interface Entry { id: string; who: string; role: string; address: string; action: string; target: string; at: string }
 let server: Running
@@ -20,11 +17,10 @@ let redisUrl: string
 let usersFile: string
 
 beforeAll(async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
-  writeFileSync(file, JSON.stringify({ users: [
-    { username: 'leader1', name: '王主任', role: 'leader', region: '650402003', passwordHash: await hashPassword('leader-pass-1') },
-    { username: 'trainer1', name: '培训员', role: 'trainer', passwordHash: await hashPassword('trainer-pass-1') },
-  ] }))
+  const file = await writeUsersFile([
+    { username: 'leader1', name: '王主任', role: 'leader', region: '650402003', password: 'leader-pass-1' },
+    { username: 'trainer1', name: '培训员', role: 'trainer', password: 'trainer-pass-1' },
+  ])
   usersFile = file
   redisUrl = await freshRedisUrl(inject('redisUrl'))
   server = await startTestServer(redisUrl, { USERS_FILE: file })

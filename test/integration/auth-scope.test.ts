@@ -2,16 +2,13 @@
 // and tampered and expired tokens, a township leader reaching outside their
 // township (HTTP and socket), a display token after revocation. Every refusal
 // has a clear code and leaks no data; we assert on what the socket received.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashPassword } from '../../server/auth/password.ts'
 import type { LiveEvent } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported } from '../support/events-factory.ts'
 import { apiFetch, freshRedisUrl, login, post, startTestServer, tokenFor, waitFor, type TestSocket } from '../support/test-server.ts'
+import { writeUsersFile } from '../support/users-file.ts'
 
 const TOWNSHIP = '650402003' // 葡萄沟街道
 const OWN_GRID = '650402003001001'
@@ -21,11 +18,10 @@ let leader: string
 const sockets: TestSocket[] = []
 
 beforeAll(async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
-  writeFileSync(file, JSON.stringify({ users: [
-    { username: 'leader1', name: '葡萄沟街道 王主任', role: 'leader', region: TOWNSHIP, passwordHash: await hashPassword('leader-pass-1') },
-    { username: 'op1', name: '值班员', role: 'operator', passwordHash: await hashPassword('operator-pass-1') },
-  ] }))
+  const file = await writeUsersFile([
+    { username: 'leader1', name: '葡萄沟街道 王主任', role: 'leader', region: TOWNSHIP, password: 'leader-pass-1' },
+    { username: 'op1', name: '值班员', role: 'operator', password: 'operator-pass-1' },
+  ])
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: file })
   leader = await login(server.url, 'leader1', 'leader-pass-1')
   await post(server.url, [caseReported('OWN-1', undefined, OWN_GRID), caseReported('OTHER-1', undefined, OTHER_GRID)])

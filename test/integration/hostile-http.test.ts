@@ -4,17 +4,14 @@
 // 13 no existence leak outside one's scope, 15 slow requests, and 415 for
 // encodings we cannot read. Different client addresses come in through
 // X-Forwarded-For, which the server trusts from loopback (a local proxy).
-import { mkdtempSync, writeFileSync } from 'node:fs'
 import { connect as tcpConnect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashPassword } from '../../server/auth/password.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported } from '../support/events-factory.ts'
 import type { Snapshot } from '../../server/domain/protocol.ts'
 import { ADMIN, eventually, freshRedisUrl, login, post, startTestServer, tokenFor, type TestSocket } from '../support/test-server.ts'
+import { writeUsersFile } from '../support/users-file.ts'
 
 const TOWNSHIP = '650402003'
 const OWN_GRID = '650402003001001'
@@ -32,12 +29,11 @@ let leader: string
 const sockets: TestSocket[] = []
 
 beforeAll(async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
-  writeFileSync(file, JSON.stringify({ users: [
-    { username: 'leader1', name: '葡萄沟街道 王主任', role: 'leader', region: TOWNSHIP, passwordHash: await hashPassword('leader-pass-1') },
-    { username: 'op1', name: '值班员', role: 'operator', passwordHash: await hashPassword('operator-pass-1') },
-    { username: 'op2', name: '值班员二', role: 'operator', passwordHash: await hashPassword('operator-pass-2') },
-  ] }))
+  const file = await writeUsersFile([
+    { username: 'leader1', name: '葡萄沟街道 王主任', role: 'leader', region: TOWNSHIP, password: 'leader-pass-1' },
+    { username: 'op1', name: '值班员', role: 'operator', password: 'operator-pass-1' },
+    { username: 'op2', name: '值班员二', role: 'operator', password: 'operator-pass-2' },
+  ])
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: file, ...LIMITS })
   leader = await login(server.url, 'leader1', 'leader-pass-1')
   await post(server.url, [caseReported('OWN-1', undefined, OWN_GRID), caseReported('OTHER-1', undefined, OTHER_GRID)])

@@ -3,16 +3,15 @@
 // GeoJSON by a strong per-scope ETag (304 on a match), and ingest answered
 // uncompressed. Raw node:http requests, so we see the bytes on the wire, not
 // what fetch() decoded for us.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashPassword } from '../../server/auth/password.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported } from '../support/events-factory.ts'
 import { freshRedisUrl, INGEST_KEY, login, startTestServer, tokenFor } from '../support/test-server.ts'
+import { writeUsersFile } from '../support/users-file.ts'
 
 const TOWNSHIP = '650402003' // 葡萄沟街道
 const CLIENT_DIR = resolve(process.env.CLIENT_DIR || join(import.meta.dirname, '../../dist/client'))
@@ -46,10 +45,9 @@ beforeAll(async () => {
   const index = join(CLIENT_DIR, 'index.html')
   if (!existsSync(index)) throw new Error(`no client build in ${CLIENT_DIR}: run npx vite build (or set CLIENT_DIR)`)
   entry = /<script[^>]+src="([^"]+\.js)"/.exec(readFileSync(index, 'utf8'))![1]!
-  const file = join(mkdtempSync(join(tmpdir(), 'sr-users-')), 'users.json')
-  writeFileSync(file, JSON.stringify({ users: [
-    { username: 'leader1', name: '葡萄沟街道 王主任', role: 'leader', region: TOWNSHIP, passwordHash: await hashPassword('leader-pass-1') },
-  ] }))
+  const file = await writeUsersFile([
+    { username: 'leader1', name: '葡萄沟街道 王主任', role: 'leader', region: TOWNSHIP, password: 'leader-pass-1' },
+  ])
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { USERS_FILE: file, CLIENT_DIR })
   admin = tokenFor(server.url)!
   leader = await login(server.url, 'leader1', 'leader-pass-1')
