@@ -4,30 +4,11 @@
  * bearer header like every other fetch; a signed-in leader rides the cookie.
  */
 import { shallowRef, watch, type ShallowRef } from 'vue'
-import type { KpiValues } from '@domain/kpis.ts'
-import type { Flag } from '@domain/rankings.ts'
+import type { ReportData } from '@domain/api.ts'
+import type { ReportPeriod } from '@domain/report-period.ts'
 import { authHeaders, displayToken, noteTokenAnswer } from '@client/stores/display-token.ts'
 
-export type ReportPeriod = 'day' | 'week' | 'month'
-export interface RankingRow { code: string; name: string; rank: number; score: number | null; flag: Flag | null; values: KpiValues }
-export interface ReportData {
-  channel: string
-  region: { code: string; name: string; level: string }
-  period: ReportPeriod
-  date: string
-  generatedAt: number
-  zone: string
-  current: { from: string; to: string; kpis: KpiValues }
-  previous: { from: string; to: string; kpis: KpiValues }
-  trend:
-    | { unit: '10min'; points: { bucket: number; current: number; previous: number }[] }
-    | { unit: 'day'; points: { day: string; caseReported: number; hotlineReceived: number; caseClosedFlow: number; hotlineClosedFlow: number }[] }
-  categories: { code: string; name: string; count: number }[]
-  ranking: { entries: RankingRow[]; red: string[]; black: string[] } | null
-  overdue: { feed: string; subject: string; category?: string; categoryName?: string; region: string; regionName: string; state: string; deadline: number }[]
-  alerts: { id: string; type: string; severity: string; region: string; at: number; text: string; state: string }[]
-  alertsSource: 'history'
-}
+export type { ReportData, ReportPeriod }
 
 export interface ReportQuery { region: string; date: string; period: ReportPeriod }
 

@@ -7,18 +7,8 @@ const HOME: Record<Role, string> = { leader: '/tablet', operator: '/wall', train
 
 export const homeOf = (role: Role): string => HOME[role] ?? '/wall'
 
-/**
- * `?next=` only when it is a path of this app: "/tablet/650402003?lang=en",
- * never "//evil.example" or "https://…" (no open redirect), never /login itself.
- */
-export function safeNext(next: unknown): string | null {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null
-  if (/^\/login(\/|\?|#|$)/.test(next)) return null
-  return next
-}
-
 /** Paths that need a signed-in user (or a wall's `?token=`). */
-export const GUARDED_PATH = /^\/(wall|tablet|trainer)(\/|$)/
+export const GUARDED_PATH = /^\/(wall|tablet|trainer|report)(\/|$)/
 
 /** The signed-in user, and the ways in and out of a session for pages. */
 export function useSession() {

@@ -5,13 +5,14 @@
  */
 import type { Redis } from 'ioredis'
 import type { Channels } from '../channels/channels.ts'
+import type { ReportData } from '../domain/api.ts'
 import type { Categories } from '../domain/categories.ts'
 import { dayKey } from '../domain/clock.ts'
-import type { KpiValues, Period } from '../domain/kpis.ts'
+import type { Period } from '../domain/kpis.ts'
 import { rankChildren, type Ranking, type RankingConfig } from '../domain/rankings.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { parseReportDate, parseReportPeriod, reportSpans, type ReportPeriod, type ReportSpans } from '../domain/report-period.ts'
-import { readAlertHistory, type AlertOfPeriod } from '../store/read-alert-history.ts'
+import { readAlertHistory } from '../store/read-alert-history.ts'
 import { readDayBuckets, readPeriodCategories, readPeriodKpis, type PeriodQuery } from '../store/read-period.ts'
 import { readOverdue } from '../store/read-region-state.ts'
 
@@ -43,26 +44,6 @@ export async function childRanking(d: ReportDeps, r: ReportRequest): Promise<Ran
   return rankChildren(children.map((c) => ({ code: c.code, name: c.name, values: kpis.get(c.code)!.values })), { ...d.ranking, period: RANK_PERIOD[r.period] })
 }
 
-export interface ReportData {
-  channel: string
-  region: { code: string; name: string; level: string }
-  period: ReportPeriod
-  date: string
-  generatedAt: number
-  /** The channel's zone, in which days and times are read. */
-  zone: string
-  current: { from: string; to: string; kpis: KpiValues }
-  previous: { from: string; to: string; kpis: KpiValues }
-  trend:
-    | { unit: '10min'; points: { bucket: number; current: number; previous: number }[] }
-    | { unit: 'day'; points: { day: string; caseReported: number; hotlineReceived: number; caseClosedFlow: number; hotlineClosedFlow: number }[] }
-  categories: { code: string; name: string; count: number }[]
-  ranking: Ranking | null
-  overdue: { feed: string; subject: string; category?: string; categoryName?: string; region: string; regionName: string; state: string; deadline: number }[]
-  alerts: AlertOfPeriod[]
-  /** Alerts come from the alert stream (its last entries), not only the active ones. */
-  alertsSource: 'history'
-}
 
 /** Read a whole report. */
 export async function readReport(d: ReportDeps, r: ReportRequest): Promise<ReportData> {

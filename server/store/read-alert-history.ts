@@ -1,11 +1,10 @@
 /** Alerts raised in a run of days, from the alert stream (raise and end entries; the last ALERT_LOG_MAXLEN kept). */
 import type { Redis } from 'ioredis'
 import type { Alert, AlertState } from '../domain/alerts.ts'
+import type { AlertOfPeriod } from '../domain/api.ts'
 import { dayKey } from '../domain/clock.ts'
 import { keys } from './keys.ts'
 import { ALERT_LOG_MAXLEN } from './alert-store.ts'
-
-export interface AlertOfPeriod extends Alert { state: AlertState }
 
 /** Alerts first seen on one of `days` (zoned) that `keep` accepts, with their latest state, newest first. */
 export async function readAlertHistory(redis: Redis, channel: string, zone: string, days: string[], keep: (a: Alert) => boolean): Promise<AlertOfPeriod[]> {
