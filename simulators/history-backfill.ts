@@ -3,7 +3,8 @@
  * live: the realistic generators run from midnight `days` days ago up to now,
  * and the events are posted through the normal ingest API in large batches
  * over several lanes. Grid `position` pings are left out of the past
- * (nothing reads old positions); duty, patrols, visits and alerts stay.
+ * (nothing reads old positions) but for each worker's latest of the last two
+ * hours; duty, patrols, visits and alerts stay.
  *
  * Yesterday first and back from there, today last: a time budget then
  * shortens the history at its old end instead of leaving a recent day out,
@@ -63,6 +64,9 @@ export interface HistoryResult {
   perSec: number
 }
 
+/** Positions this recent are posted (the latest per worker), so on-duty workers are on the map at once. */
+const RECENT_PLACE_MS = 2 * 3_600_000
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 
 export async function backfillHistory(o: HistoryOptions): Promise<HistoryResult> {
@@ -117,8 +121,10 @@ export async function backfillHistory(o: HistoryOptions): Promise<HistoryResult>
 function dayBlocks(sim: Simulation, start: number, now: number, days: number, skip: Set<string>): EventEnvelope[][] {
   const blocks: EventEnvelope[][] = Array.from({ length: days + 1 }, () => [])
   const intakeDay = new Map<string, number>()
+  const lastPlace = new Map<string, EventEnvelope>() // each worker's latest position in the last hours: the map shows who is out now
   for (let d = 0; d <= days; d++) {
     for (const e of sim.next(Math.min(start + (d + 1) * DAY, now))) {
+      if (e.type === 'position' && d === days && Date.parse(e.at) >= now - RECENT_PLACE_MS) lastPlace.set(e.subject, e)
       if (skip.has(e.type)) continue
       if (e.feed === 'grid') {
         blocks[d]!.push(e)
@@ -130,5 +136,6 @@ function dayBlocks(sim: Simulation, start: number, now: number, days: number, sk
       blocks[day]!.push(e)
     }
   }
+  if (skip.has('position')) blocks[days]!.push(...lastPlace.values())
   return blocks
 }

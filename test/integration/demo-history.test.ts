@@ -62,6 +62,13 @@ describe('history backfill', () => {
     expect(yesterday).toBeGreaterThan(50)
   })
 
+  it('puts the workers on duty on the map at once (their latest position of the last two hours)', async () => {
+    const snap = await snapshot()
+    expect(snap.kpis.today.workersOnDuty).toBeGreaterThan(0)
+    expect(snap.workers.length).toBeGreaterThan(0)
+    expect(snap.workers.length).toBeLessThanOrEqual(snap.kpis.today.workersOnDuty ?? 0)
+  })
+
   it('has past days disposed and closed in the 90s', async () => {
     // days 4 to 9 ago: beyond the SLA of nearly every category
     const k = keys('live')
