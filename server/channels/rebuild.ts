@@ -9,7 +9,7 @@
 import { systemTime } from '../domain/clock.ts'
 import { ingest } from '../ingest/ingest.ts'
 import { seekKeeps, replayKeys } from './channel-keys.ts'
-import type { DriverDeps } from './replay-driver.ts'
+import type { DriverDeps } from './driver-deps.ts'
 import { unlinkChannelKeys } from './free-channel-keys.ts'
 import type { ReplayMeta } from './replay-meta.ts'
 import { toRawItems } from './replay-source.ts'

@@ -6,23 +6,14 @@
  * clock change). Seeks are done here too, so they never race the feeding.
  */
 import { systemTime } from '../domain/clock.ts'
-import { ingest, type IngestDeps, type IngestResult } from '../ingest/ingest.ts'
-import type { ApplyOptions } from '../store/apply-event.ts'
-import type { Store } from '../store/redis-client.ts'
+import { ingest, type IngestResult } from '../ingest/ingest.ts'
 import { replayKeys } from './channel-keys.ts'
+import type { DriverDeps } from './driver-deps.ts'
 import { rebuildTo } from './rebuild.ts'
 import { metaNow, parseMeta, readMeta, wallDelay, type ReplayMeta } from './replay-meta.ts'
-import type { ReplayScripts } from './replay-scripts.ts'
 import { readSource, toRawItems, type SourceEntry } from './replay-source.ts'
 
-export interface DriverDeps {
-  store: Store
-  scripts: ReplayScripts
-  ingest: IngestDeps // with the alert rules: a drill raises alerts like live
-  apply: Omit<ApplyOptions, 'channel'>
-  /** Tell every instance the channel's meta changed (a seek was rebuilt). */
-  announce: (id: string) => Promise<void>
-}
+export type { DriverDeps }
 
 const FEED_BATCH = 1_000
 const READ_AHEAD = 1_000
