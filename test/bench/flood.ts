@@ -15,7 +15,7 @@ import { loadRegions } from '../../server/config.ts'
 import { startRedis, type RedisProcess } from '../../server/store/redis-process.ts'
 import { benchLifecycle } from '../support/bench-lifecycle.ts'
 import { spawnServer, type ServerProcess } from '../support/server-process.ts'
-import { percentile, pollHealth } from '../support/socket-swarm.ts'
+import { largestAccepted, percentile, pollHealth } from '../support/socket-swarm.ts'
 import { post, tokenFor } from '../support/test-server.ts'
 import { iso } from '../support/events-factory.ts'
 import type { FloodOrder, FloodReport } from './flood-clients.ts'
@@ -98,18 +98,7 @@ async function longestTitle(url: string, region: string): Promise<number> {
     id: `grid-BENCHPROBE${n}-alert`, feed: 'grid', type: 'alert', subject: `BENCHPROBE${n++}`, at: iso(Date.now()), region,
     attrs: { severity: 'critical', source: 'iot', title: '告'.repeat(chars) },
   }])).body.accepted === 1
-  let lo = 0
-  let hi = 0
-  for (let chars = 1_300_000; chars >= 1 && lo === 0; chars = Math.floor(chars / 2)) {
-    if (await accepts(chars)) lo = chars
-    else hi = chars
-  }
-  while (lo > 0 && hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2)
-    if (await accepts(mid)) lo = mid
-    else hi = mid
-  }
-  return lo
+  return largestAccepted(accepts)
 }
 
 try {

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Running } from '../../server/main.ts'
 import type { WallMapHooks } from '../../client/components/map/debug-hooks.ts'
-import { artifactPath, launchChromium, signIn, watchForeignRequests } from '../support/browser.ts'
+import { artifactPath, launchChromium, signedInPage } from '../support/browser.ts'
 import { caseReported } from '../support/events-factory.ts'
 import { freshRedisUrl, post, startTestServer, tokenFor } from '../support/test-server.ts'
 
@@ -12,17 +12,12 @@ let server: Running
 let browser: Browser
 let page: Page
 let foreign: string[]
-const consoleErrors: string[] = []
+let consoleErrors: string[]
 
 beforeAll(async () => {
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')))
   browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } })
-  await signIn(context, server.url, tokenFor(server.url)!)
-  page = await context.newPage()
-  foreign = watchForeignRequests(page, new URL(server.url).origin)
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-  page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  ;({ page, foreign, consoleErrors } = await signedInPage(browser, server.url, tokenFor(server.url)!, { width: 1920, height: 1080 }))
 }, 60_000)
 afterAll(async () => {
   await browser?.close()

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Running } from '../../server/main.ts'
-import { artifactPath, launchChromium, measurePng, signIn, watchForeignRequests } from '../support/browser.ts'
+import { artifactPath, launchChromium, measurePng, signedInPage } from '../support/browser.ts'
 import { caseReported, caseStep, hotlineReceived } from '../support/events-factory.ts'
 import { freshRedisUrl, post, startTestServer, tokenFor } from '../support/test-server.ts'
 
@@ -13,17 +13,12 @@ let server: Running
 let browser: Browser
 let page: Page
 let foreign: string[]
-const consoleErrors: string[] = []
+let consoleErrors: string[]
 
 beforeAll(async () => {
   server = await startTestServer(await freshRedisUrl(inject('redisUrl')))
   browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } })
-  await signIn(context, server.url, tokenFor(server.url)!)
-  page = await context.newPage()
-  foreign = watchForeignRequests(page, new URL(server.url).origin)
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-  page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  ;({ page, foreign, consoleErrors } = await signedInPage(browser, server.url, tokenFor(server.url)!, { width: 1920, height: 1080 }))
 }, 60_000)
 afterAll(async () => {
   await browser?.close()

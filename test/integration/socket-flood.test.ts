@@ -9,7 +9,7 @@ import { loadRegions } from '../../server/config.ts'
 import type { Ack, LiveEvent, Snapshot, SubscribeReq } from '../../server/domain/protocol.ts'
 import { spawnServer, type ServerProcess } from '../support/server-process.ts'
 import { caseReported, iso } from '../support/events-factory.ts'
-import { openSockets, pollHealth, subscribeBurst } from '../support/socket-swarm.ts'
+import { largestAccepted, openSockets, pollHealth, subscribeBurst } from '../support/socket-swarm.ts'
 import { connect, eventually, freshRedisUrl, post, startTestServer, tokenFor, waitFor, type TestSocket } from '../support/test-server.ts'
 
 const regions = loadRegions()
@@ -111,18 +111,7 @@ describe('socket floods', () => {
     })
     let probes = 0
     const accepts = async (chars: number) => (await post(server.url, [alertEvent('FLOODPROBE', probes++, chars)])).body.accepted === 1
-    let lo = 0 // accepted
-    let hi = 0 // refused
-    for (let chars = 1_300_000; chars >= 1 && lo === 0; chars = Math.floor(chars / 2)) { // from about 4 MB of UTF-8
-      if (await accepts(chars)) lo = chars
-      else hi = chars
-    }
-    while (lo > 0 && hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2)
-      if (await accepts(mid)) lo = mid
-      else hi = mid
-    }
-    const size = lo
+    const size = await largestAccepted(accepts)
     expect(size).toBeGreaterThan(0)
     for (let n = 0; n < 40; n++) expect((await post(server.url, [alertEvent('FLOODALERT', n, size)])).body.accepted).toBe(1)
     await waitFor(() => (raised.filter((id) => id.includes('FLOODALERT')).length === 40 ? true : undefined), 60_000)

@@ -69,3 +69,17 @@ export async function measurePng(page: Page, png: Buffer) {
 export async function signIn(context: import('playwright-core').BrowserContext, serverUrl: string, token: string): Promise<void> {
   await context.addCookies([{ name: 'sr_session', value: token, url: serverUrl, httpOnly: true, sameSite: 'Strict' }])
 }
+
+export interface WatchedPage { page: Page; foreign: string[]; consoleErrors: string[] }
+
+/** A signed-in page at `viewport` that records every console error, page error and request leaving our origin (none filtered). */
+export async function signedInPage(browser: Browser, serverUrl: string, token: string, viewport: { width: number; height: number }): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport })
+  await signIn(context, serverUrl, token)
+  const page = await context.newPage()
+  const consoleErrors: string[] = []
+  const foreign = watchForeignRequests(page, new URL(serverUrl).origin)
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
+  page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  return { page, foreign, consoleErrors }
+}
