@@ -97,7 +97,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   app.use(wallConfigRouter(config.wall))
   if (replays) {
     app.use(['/api/v1/channels', '/api/v1/scenarios'], requireRole('trainer'))
-    app.use(channelsRouter(replays, { bodyLimit: config.bodyLimit }))
+    app.use(channelsRouter(replays, { bodyLimit: config.bodyLimit, maxItems: config.ingestBounds.maxItems }))
   }
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.originalUrl}` } })

@@ -37,7 +37,7 @@ function jsonBody(req: Request): unknown {
 const changeName = (c: ChangeRequest) =>
   [c.paused === true ? 'pause' : c.paused === false ? 'resume' : '', c.speed !== undefined ? 'speed' : '', c.seekTo !== undefined ? 'seek' : ''].filter(Boolean).join('+')
 
-export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string }): Router {
+export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string; maxItems: number }): Router {
   const r = Router()
   const text = (limit: string) => express.text({ type: () => true, limit })
 
@@ -59,7 +59,7 @@ export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string }
     res.json(changed)
   })
   r.post('/api/v1/channels/:id/events', text(o.bodyLimit), async (req, res) => {
-    const items = parseBody(typeof req.body === 'string' ? req.body : '', req.get('content-type'))
+    const items = parseBody(typeof req.body === 'string' ? req.body : '', req.get('content-type'), o.maxItems)
     const result = await replays.inject(req.params.id, items)
     await req.audit?.('drill.inject', `${req.params.id} ${result.accepted} accepted`)
     res.json(result)

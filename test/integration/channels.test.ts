@@ -136,6 +136,15 @@ describe('replay channels', () => {
     expect(pushed.at).toBe(res.body.at)
     expect(Math.abs(pushed.at - server.channels.get(id).clock.now())).toBeLessThan(400 * 2000) // speed × a couple of seconds
 
+    // the same item limit as ingest (INGEST_MAX_ITEMS, 10,000): a bigger batch is refused whole, nothing injected
+    const bulk = Array.from({ length: 10_001 }, (_, i) => caseReported(`BULK-${i}`))
+    const tooMany = await api('POST', `/api/v1/channels/${id}/events`, bulk)
+    expect(tooMany.status).toBe(413)
+    expect(tooMany.body.error.message).toContain('10000')
+    expect((await api('POST', `/api/v1/channels/${id}/events`, caseReported('AFTER-BULK'))).body).toMatchObject({ accepted: 1 })
+    await waitFor(() => seen.events.find((e) => e.subject === 'AFTER-BULK')) // the marker: anything injected before it has arrived
+    expect(seen.events.filter((e) => e.subject.startsWith('BULK-'))).toEqual([])
+
     expect((await api('POST', '/api/v1/channels/replay-nosuch/events', caseReported('X'))).status).toBe(404)
     const live = await api('POST', '/api/v1/channels/live/events', caseReported('X'))
     expect(live.status).toBe(400)
