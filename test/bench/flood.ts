@@ -15,7 +15,7 @@ import { loadRegions } from '../../server/config.ts'
 import { startRedis, type RedisProcess } from '../../server/store/redis-process.ts'
 import { benchLifecycle } from '../support/bench-lifecycle.ts'
 import { spawnServer, type ServerProcess } from '../support/server-process.ts'
-import { largestAccepted, percentile, pollHealth } from '../support/socket-swarm.ts'
+import { firstGridOf, largestAccepted, percentile, pollHealth } from '../support/socket-swarm.ts'
 import { post, tokenFor } from '../support/test-server.ts'
 import { iso } from '../support/events-factory.ts'
 import type { FloodOrder, FloodReport } from './flood-clients.ts'
@@ -105,10 +105,7 @@ try {
   const regions = loadRegions()
   const root = regions.root.code
   const districts = regions.childrenOf(root).map((r) => r.code)
-  const gridOf = (code: string): string => {
-    const kids = regions.childrenOf(code)
-    return kids.length === 0 ? code : gridOf(kids[0]!.code)
-  }
+  const gridOf = (code: string): string => firstGridOf(regions, code)
   redis = await startRedis({ dir: dataDir })
   process.env.SOCKET_MAX_PER_ADDRESS = '2000' // every client of the bench comes from 127.0.0.1
   const here = process.cwd()

@@ -9,17 +9,13 @@ import { loadRegions } from '../../server/config.ts'
 import type { Ack, LiveEvent, Snapshot, SubscribeReq } from '../../server/domain/protocol.ts'
 import { spawnServer, type ServerProcess } from '../support/server-process.ts'
 import { caseReported, iso } from '../support/events-factory.ts'
-import { largestAccepted, openSockets, pollHealth, subscribeBurst } from '../support/socket-swarm.ts'
+import { firstGridOf, largestAccepted, openSockets, pollHealth, subscribeBurst } from '../support/socket-swarm.ts'
 import { connect, eventually, freshRedisUrl, post, startTestServer, tokenFor, waitFor, type TestSocket } from '../support/test-server.ts'
 
 const regions = loadRegions()
 const root = regions.root.code
 const districts = regions.childrenOf(root).map((r) => r.code)
-/** A grid inside `code`, the first one down the tree. */
-const gridOf = (code: string): string => {
-  const kids = regions.childrenOf(code)
-  return kids.length === 0 ? code : gridOf(kids[0]!.code)
-}
+const gridOf = (code: string): string => firstGridOf(regions, code)
 const CLEAR_REFUSALS = new Set(['SUPERSEDED', 'RATE_LIMITED', 'OVERLOADED'])
 
 let server: ServerProcess

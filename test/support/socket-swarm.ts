@@ -1,6 +1,7 @@
 // Many real socket.io clients against one server, and a /healthz poller that
 // records every answer while they work (used by the flood test and bench).
 import { io } from 'socket.io-client'
+import type { RegionIndex } from '../../server/domain/regions.ts'
 import type { Ack, Snapshot, SubscribeReq } from '../../server/domain/protocol.ts'
 import type { TestSocket } from './test-server.ts'
 
@@ -88,4 +89,10 @@ export async function largestAccepted(accepts: (chars: number) => Promise<boolea
     else hi = mid
   }
   return lo
+}
+
+/** A grid inside `code` (the first one down the tree), to address flood events to a region's territory. */
+export function firstGridOf(regions: RegionIndex, code: string): string {
+  const kids = regions.childrenOf(code)
+  return kids.length === 0 ? code : firstGridOf(regions, kids[0]!.code)
 }
