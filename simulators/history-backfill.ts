@@ -124,7 +124,8 @@ function dayBlocks(sim: Simulation, start: number, now: number, days: number, sk
   const lastPlace = new Map<string, EventEnvelope>() // each worker's latest position in the last hours: the map shows who is out now
   for (let d = 0; d <= days; d++) {
     for (const e of sim.next(Math.min(start + (d + 1) * DAY, now))) {
-      if (e.type === 'position' && d === days && Date.parse(e.at) >= now - RECENT_PLACE_MS) lastPlace.set(e.subject, e)
+      // by time, not by day: just after midnight the last two hours are yesterday's
+      if (e.type === 'position' && Date.parse(e.at) >= now - RECENT_PLACE_MS) lastPlace.set(e.subject, e)
       if (skip.has(e.type)) continue
       if (e.feed === 'grid') {
         blocks[d]!.push(e)
