@@ -13,7 +13,10 @@ const TOWNSHIP = '650402003' // 葡萄沟街道
 const GRIDS = ['650402003001001', '650402003002003', '650402003004002']
 const DAY = 86_400_000
 const HOUR = 3_600_000
-const t0 = Date.now() - 5 * 60_000
+// The seeded day: today, or yesterday in the first hour after Shanghai midnight,
+// when the half hour of events before now would straddle two days.
+const sinceMidnight = (Date.now() + 8 * HOUR) % DAY
+const t0 = sinceMidnight >= HOUR ? Date.now() - 5 * 60_000 : Date.now() - sinceMidnight - HOUR
 const today = new Date(t0 + 8 * HOUR).toISOString().slice(0, 10)
 
 let server: Running
@@ -109,7 +112,7 @@ it('reads a day report in English and opens on a display token without a session
   })
   expect(created.status).toBe(201)
   const { token } = (await created.json()) as { token: string }
-  const page = await open(`/report/${TOWNSHIP}?lang=en&token=${token}`, false)
+  const page = await open(`/report/${TOWNSHIP}?lang=en&date=${today}&token=${token}`, false)
   expect(await page.locator('h1').textContent()).toBe('葡萄沟街道 Daily report')
   const charts = await chartMarks(page)
   for (const c of charts) expect(c.paths + c.rects).toBeGreaterThan(3)

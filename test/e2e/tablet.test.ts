@@ -197,8 +197,9 @@ describe('a township leader on a 768×1024 tablet (portrait)', () => {
     await page.locator('[data-testid="period-switch"][data-period="7d"]').tap()
     await expect.poll(() => kpis.getAttribute('data-period')).toBe('7d')
     await expect(page.locator('[data-testid="period-switch"][data-period="7d"]').getAttribute('aria-pressed')).resolves.toBe('true')
-    const reported = Number(await page.locator('[data-testid="kpi-caseReported"] [data-testid="kpi-value"]').innerText())
-    expect(reported).toBeGreaterThanOrEqual(4) // seven days hold the township's four seeded cases
+    // the figure follows the switch once the period's values are shown (just after midnight today holds none of them)
+    const reported = () => page.locator('[data-testid="kpi-caseReported"] [data-testid="kpi-value"]').innerText().then(Number)
+    await expect.poll(reported, { timeout: 10_000 }).toBeGreaterThanOrEqual(4) // seven days hold the township's four seeded cases
     await page.locator('[data-testid="period-switch"][data-period="today"]').tap()
   }, 30_000)
 
@@ -310,6 +311,9 @@ describe('a township leader on a 768×1024 tablet (portrait)', () => {
   it('is live: a new case shows in the KPIs and, overdue, at the top of the open list', async () => {
     const tile = page.locator('[data-testid="kpi-caseReported"] [data-testid="kpi-value"]')
     await page.locator('[data-testid="period-switch"][data-period="year"]').tap()
+    // the tap lands a moment later: read the year's figure, not today's (just after midnight today holds none)
+    await expect.poll(() => page.locator('[data-testid="panel-kpis"]').getAttribute('data-period')).toBe('year')
+    await expect.poll(async () => Number(await tile.innerText())).toBeGreaterThanOrEqual(4) // the township's four seeded cases
     const before = Number(await tile.innerText())
     const res = await post(server.url, [
       caseReported('TC-LIVE-7', ago(2), GRID_B),

@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Running } from '../../server/main.ts'
 import { artifactPath, launchChromium, measurePng } from '../support/browser.ts'
+import { zoneWellIntoDay } from '../support/day-zone.ts'
 import { postBackfill } from '../support/event-pump.ts'
 import { caseReported, caseStep, hotlineReceived, iso } from '../support/events-factory.ts'
 import { freshRedisUrl, post, startTestServer, tokenFor } from '../support/test-server.ts'
@@ -28,7 +29,8 @@ let browser: Browser
 const measured = new Map<string, { text: TextMeasure; panels: string[]; span: number }>()
 
 beforeAll(async () => {
-  server = await startTestServer(await freshRedisUrl(inject('redisUrl')))
+  // a quarter hour and an hour ago must both be today
+  server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { TIME_ZONE: zoneWellIntoDay(Date.now(), 1.5) })
   browser = await launchChromium()
   // A quarter hour of the simulated city at 5 events/s with compressed lifecycles: cases in
   // every state, rated hotline orders, workers on duty with positions, IoT alerts.
