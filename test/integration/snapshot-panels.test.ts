@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Snapshot } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
+import { zoneWellIntoDay } from '../support/day-zone.ts'
 import { caseReported, caseStep, GRID, hotlineReceived, iso } from '../support/events-factory.ts'
 import { freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
 
@@ -15,7 +16,8 @@ let city: Snapshot
 const snapshot = async (region = '650400') => (await (await apiFetch(`${server.url}/api/v1/snapshot?region=${region}`)).json()) as Snapshot
 
 beforeAll(async () => {
-  server = await startTestServer(await freshRedisUrl(inject('redisUrl')))
+  // the month's ranking and today's counts hold what was seeded an hour ago, also just after midnight on the 1st
+  server = await startTestServer(await freshRedisUrl(inject('redisUrl')), { TIME_ZONE: zoneWellIntoDay(Date.now(), 1.5) })
   const now = Date.now()
   const hourAgo = now - 3_600_000
   const lifecycle = (id: string, grid: string, disposed: boolean, deadline: number) => [
