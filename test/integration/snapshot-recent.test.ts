@@ -1,7 +1,7 @@
 // A quiet region's snapshot reads its own list of recent events (issue 11):
 // a grid whose last events lie behind more than 5,000 entries of other
 // regions still gets them, and a log written before the lists existed is
-// still read by scanning.
+// still read by scanning (wholly, or before the lists began).
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Snapshot } from '../../server/domain/protocol.ts'
@@ -52,4 +52,11 @@ it('gives a quiet grid its last events after 5,000+ events elsewhere, oldest fir
   expect(lists.length).toBeGreaterThan(5)
   await redis.del(...lists)
   expect((await snapshot(BUSY_DISTRICT)).events).toEqual(district.events)
+
+  // lists that begin after older entries: the newest from the list, the rest by scanning the log before it
+  const newer = Array.from({ length: 5 }, (_, i) => caseReported(`NEWER-${i}`, undefined, BUSY_GRID))
+  expect((await post(server.url, newer)).body.accepted).toBe(5)
+  expect(await redis.llen(keys('live').recent(BUSY_DISTRICT))).toBe(5)
+  const resumed = await snapshot(BUSY_DISTRICT)
+  expect(resumed.events.map((e) => e.subject)).toEqual([...district.events.slice(5).map((e) => e.subject), ...newer.map((e) => e.subject)])
 })

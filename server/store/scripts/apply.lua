@@ -92,10 +92,11 @@ local function recentChain(region)
 end
 local function recent(region, sid)
   if region == '' then return end
-  redis.call('SET', P .. 'rl:from', sid, 'NX')
   for _, r in ipairs(recentChain(region)) do
     local key = P .. 'rl:' .. r
-    if redis.call('LPUSH', key, sid) > RECENT_MAX + RECENT_SLACK then redis.call('LTRIM', key, 0, RECENT_MAX - 1) end
+    local n = redis.call('LPUSH', key, sid)
+    if n == 1 then redis.call('SET', P .. 'rl:from', sid, 'NX') end -- a first list: lists begin here unless they began before
+    if n > RECENT_MAX + RECENT_SLACK then redis.call('LTRIM', key, 0, RECENT_MAX - 1) end
   end
 end
 -- <<< per-region recent events
