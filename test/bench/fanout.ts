@@ -102,6 +102,8 @@ async function screens(total: number, order: Omit<Extract<ClientOrder, { cmd: 'o
   }
   return {
     opened, refused,
+    /** CPU time of the screen processes so far, ms. */
+    cpu: () => procs.reduce((n, c) => n + cpuMs(c.pid!), 0),
     mark: () => Promise.all(procs.map((c) => ask(c, { cmd: 'mark' }))),
     report: async () => {
       const all = await Promise.all(procs.map((c) => ask<{ events: number; samples: number[] }>(c, { cmd: 'report' })))
@@ -160,12 +162,16 @@ try {
     console.log(`${n} sockets: ${s.opened} subscribed to the city, ${s.refused} refused`)
     await sleep(1_500)
     await s.mark()
+    const screensCpu0 = s.cpu()
+    const t0 = performance.now()
     const cpu0 = cpuMs(pid)
     const d0 = await deliveries(server.url)
     const rate = await paced(server.url, RATE, SECONDS)
     if (n === Math.max(...LEVELS)) loadRss = rssMb(pid)
     await sleep(600) // the last batches flushed and read
     const cpu = cpuMs(pid) - cpu0
+    const screensCpu = s.cpu() - screensCpu0
+    const wallMs = performance.now() - t0
     const delivered = (await deliveries(server.url)) - d0
     const lat = await s.report()
     const flatRate = await flat(server.url, MAX_SECONDS)
@@ -176,7 +182,7 @@ try {
     row({ figure: `${n} sockets: paced ingest ev/s`, value: rate.toFixed(0), ceiling: `${RATE} asked`, ratio: ratio(rate, RATE) })
     row({ figure: `${n} sockets: ingest ev/s, 2 senders flat out`, value: flatRate.toFixed(0), ceiling: `${baseFlat.toFixed(0)} with 0 sockets`, ratio: ratio(flatRate, baseFlat), target: '≥ 0.9 at 2,000' })
     row({ figure: `${n} sockets: ingest→socket p50/p95/p99`, value: `${percentile(lat, 0.5)} / ${percentile(lat, 0.95)} / ${percentile(lat, 0.99)} ms`, target: 'p99 ≤ 250 ms at 2,000' })
-    console.log(`  ${delivered} deliveries, server CPU ${cpu} ms, ${lat.length} latency samples`)
+    console.log(`  ${delivered} deliveries in ${(wallMs / 1000).toFixed(1)} s: server CPU ${cpu} ms, screen processes ${screensCpu} ms; ${lat.length} latency samples`)
   }
   const baseAfter = await pacedCpu()
   const baseCpu = (baseBefore + baseAfter) / 2
