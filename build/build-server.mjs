@@ -29,7 +29,12 @@ if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= newest) process.ex
 
 const started = Date.now()
 console.log('编译服务端 (building the server) → dist/server …')
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.server.json')], { stdio: 'inherit' })
+const tscBin = join(root, 'node_modules/typescript/bin/tsc')
+if (!existsSync(tscBin)) {
+  console.error('dist/server is missing or older than the sources, and TypeScript (a dev dependency) is not installed here: run `npm run build` where it is, then ship dist/ with the app')
+  process.exit(1)
+}
+const tsc = spawnSync(process.execPath, [tscBin, '-p', join(root, 'tsconfig.server.json')], { stdio: 'inherit' })
 if (tsc.status !== 0) {
   console.error(`server build failed (tsc exit ${tsc.status ?? tsc.signal}): see the errors above`)
   process.exit(1)

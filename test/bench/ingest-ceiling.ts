@@ -6,6 +6,7 @@
 // on one redis-server. Prints events/s of both and their ratio.
 // Run: npx tsx test/bench/ingest-ceiling.ts [--events 30000]
 import { parseArgs } from 'node:util'
+import { Redis } from 'ioredis'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import { prepare } from '../../server/ingest/ingest.ts'
@@ -72,9 +73,18 @@ try {
   await bareEvalsha(store, simulate(3_000), 'warm')
   const rows: BenchRow[] = []
   const http = await overHttp(server.url, simulate(EVENTS))
+  const admin = new Redis(redis.url)
+  const scriptUsec = async () => {
+    const line = (await admin.info('commandstats')).split('\r\n').find((l) => l.startsWith('cmdstat_evalsha:')) ?? ''
+    return Number(/usec=(\d+)/.exec(line)?.[1] ?? 0)
+  }
+  const usec0 = await scriptUsec()
   const bare = await bareEvalsha(store, simulate(EVENTS), 'bare')
+  const perEvent = ((await scriptUsec()) - usec0) / EVENTS
+  admin.disconnect()
   for (const r of [
     { bench: 'ingest', figure: 'HTTP ingest ev/s (batches of 1,000, 2 senders)', value: http.toFixed(0), ceiling: `${bare.toFixed(0)} bare EVALSHA`, ratio: ratio(http, bare), target: '≥ 0.8' },
+    { bench: 'ingest', figure: 'apply.lua: Redis time per event', value: `${perEvent.toFixed(1)} µs` },
   ]) {
     rows.push(r)
     emitRow(r)
