@@ -15,6 +15,7 @@ import { opsConfigFromEnv, type OpsConfig } from './ops/ops-config.ts'
 import type { EventBounds } from './domain/event-bounds.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
+import { projectRoot } from './project-root.ts'
 
 export interface ServerConfig {
   port: number
@@ -49,7 +50,7 @@ export interface ServerConfig {
   auditRetentionDays: number
 }
 
-const root = resolve(import.meta.dirname, '..')
+const root = projectRoot(import.meta.dirname)
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]

@@ -3,14 +3,15 @@
  * population) and the category tree, read from config/ like the server does.
  */
 import { readFileSync, readdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { Categories, type CategoryConfig } from '../server/domain/categories.ts'
 import type { RegionCollection } from '../server/domain/regions.ts'
 import { parseSimParams, type SimParams } from './sim-params.ts'
+import { projectRoot } from '../server/project-root.ts'
 
 export interface SimConfig { regions: RegionCollection; categories: CategoryConfig; params: SimParams }
 
-export const CONFIG_DIR = resolve(import.meta.dirname, '../config')
+export const CONFIG_DIR = join(projectRoot(import.meta.dirname), 'config')
 
 export function readJson(path: string): unknown {
   try {

@@ -40,10 +40,14 @@ export class Alerting {
     try {
       // a month of history posted late (a backfill, a drill's warm-up) must not flood the wall with old news
       const oldest = this.d.channels.get(channel).clock.now() - (config.intake?.maxAgeHours ?? DEFAULT_INTAKE_MAX_AGE_HOURS) * 3_600_000
-      for (const input of inputs) {
+      // every complaint window is updated in one pipelined run (each check sends its MULTI when called, so Redis
+      // applies them in order), instead of one awaited round trip per hotline `received` before the ack
+      const hotspots = inputs.map((input) => hotspotCheck(channel, input, this.d).catch((err: unknown) => err as Error))
+      for (const [i, input] of inputs.entries()) {
         const fresh = input.event.at >= oldest
         if (fresh) for (const alert of immediateAlerts(input, regions, categories)) await raise(store, channel, alert)
-        const hotspot = await hotspotCheck(channel, input, this.d) // kept up to date either way: its window counts old complaints
+        const hotspot = await hotspots[i] // kept up to date either way: its window counts old complaints
+        if (hotspot instanceof Error) throw hotspot
         if (hotspot && fresh) await raise(store, channel, hotspot)
       }
     } catch (err) {

@@ -7,12 +7,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync,
 import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { LEVELS, type RegionCollection } from '../domain/regions.ts'
+import { projectRoot } from '../project-root.ts'
 import {
   DEFAULT_TOLERANCE, formatIssue, importRegions, sourceFeatures,
   type ImportOptions, type RegionIssue, type SourceFeature,
 } from '../domain/region-validation.ts'
 
-const REGIONS_DIR = resolve(import.meta.dirname, '../../config/regions')
+const REGIONS_DIR = join(projectRoot(import.meta.dirname), 'config/regions')
 const MAX_SHOWN = 50
 
 const USAGE = `Usage: import-regions <file-or-folder>... [options]

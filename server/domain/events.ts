@@ -8,8 +8,18 @@ import { checkAt, checkAttrs, COUNTED_ATTR_MAX, DEFAULT_EVENT_BOUNDS, type Event
 
 const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-](\d\d):(\d\d))$/
 
+// validation checks an event's time and then converts it: the second call for the same text is not parsed again
+let lastParsed: { s: string; ms: number | null } | undefined
+
 /** Epoch ms of an ISO 8601 time with offset, or null when it names no real instant (e.g. Feb 30). */
 export function parseInstant(s: string): number | null {
+  if (lastParsed?.s === s) return lastParsed.ms
+  const ms = parseUncached(s)
+  lastParsed = { s, ms }
+  return ms
+}
+
+function parseUncached(s: string): number | null {
   const m = ISO.exec(s)
   if (!m) return null
   const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as number[]

@@ -55,6 +55,21 @@ export const fanoutLagSeconds = new Histogram({
   registers,
 })
 
+/** How fan-out serialises `events` batches: once per room broadcast, or once per socket that is behind. */
+export const fanoutBatches = new Counter({
+  name: 'situation_fanout_batches_total',
+  help: 'events batches serialised for sockets: path="room" once per room broadcast (any number of sockets), path="socket" once per socket catching up',
+  labelNames: ['path'] as const,
+  registers,
+})
+
+export const fanoutDeliveries = new Counter({
+  name: 'situation_fanout_deliveries_total',
+  help: 'Events handed to sockets (an event sent to 100 sockets counts 100), by path as above',
+  labelNames: ['path'] as const,
+  registers,
+})
+
 export const redisErrors = new Counter({
   name: 'situation_redis_errors_total',
   help: 'Redis connection errors (source="connection") and failed probe PINGs (source="ping")',

@@ -19,14 +19,14 @@ import { keys } from '../store/keys.ts'
 import { blockingConnection, type Store } from '../store/redis-client.ts'
 import { RegionPusher } from './region-pusher.ts'
 import { LogTailer } from './log-tailer.ts'
-import { Subscriptions, type Outlet } from './subscriptions.ts'
+import { Subscriptions, type Broadcaster, type Outlet } from './subscriptions.ts'
 import { withAck } from './with-ack.ts'
 import { ConnectionLimits, clientAddress } from './connection-limits.ts'
 import { REALTIME_LIMITS, type RealtimeLimits } from './realtime-limits.ts'
 import { SocketSubscriber } from './socket-subscriber.ts'
 import { TokenBucket } from './token-bucket.ts'
 import { DeliveryPacer } from './delivery-pacer.ts'
-import { observeFanoutLag, watchSockets } from '../metrics/metrics.ts'
+import { fanoutBatches, fanoutDeliveries, observeFanoutLag, watchSockets } from '../metrics/metrics.ts'
 
 export interface RealtimeDeps {
   store: Store
@@ -45,11 +45,22 @@ const ANSWERS_PER_TURN = 16
 const REFUSALS_PER_TURN = 200
 const REVALIDATE_MS = 10_000
 const room = (channel: string, region: string) => `${channel}|${region}`
+/** The sockets of a room that are caught up: they get its events batch, encoded once. */
+const liveRoom = (channel: string, region: string) => `${channel}|${region}#live`
 const bufferedOf = (socket: WallSocket) => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length
 
 export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   const io = new Server<ClientToServer, ServerToClient>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: socketOriginGuard(http) })
-  const subs = new Subscriptions(d.regions)
+  const broadcaster: Broadcaster = {
+    send: (channel, region, cursor, items, members) => {
+      io.to(liveRoom(channel, region)).emit('events', { cursor, items })
+      fanoutBatches.inc({ path: 'room' })
+      fanoutDeliveries.inc({ path: 'room' }, items.length * members.size)
+    },
+    join: (sub) => void io.sockets.sockets.get(sub.outlet.id)?.join(liveRoom(sub.channel, sub.region)),
+    leave: (sub) => void io.sockets.sockets.get(sub.outlet.id)?.leave(liveRoom(sub.channel, sub.region)),
+  }
+  const subs = new Subscriptions(d.regions, broadcaster)
   const limits = d.limits ?? REALTIME_LIMITS
   const connections = new ConnectionLimits(limits)
   const subscribers = new Map<string, SocketSubscriber>()
@@ -72,7 +83,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     sockets: () => io.engine.clientsCount,
     rooms: () => {
       let n = 0 // region rooms only: every socket also sits in a room of its own id
-      for (const name of io.of('/').adapter.rooms.keys()) if (name.includes('|')) n++
+      for (const name of io.of('/').adapter.rooms.keys()) if (name.includes('|') && !name.endsWith('#live')) n++
       return n
     },
   })
@@ -92,6 +103,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     })
     tailers.set(ch.id, t)
     await t.start()
+    subs.position(ch.id, t.lastId)
   }
   const unfollow = async (ch: Channel) => {
     for (const outlet of subs.closeChannel(ch.id)) io.sockets.sockets.get(outlet.id)?.disconnect(true)
@@ -151,7 +163,11 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     let refusing = 0 // refusals waiting to be sent
     const outlet: Outlet = {
       id: socket.id,
-      send: (cursor, items) => void socket.emit('events', { cursor, items }),
+      send: (cursor, items) => {
+        socket.emit('events', { cursor, items })
+        fanoutBatches.inc({ path: 'socket' })
+        fanoutDeliveries.inc({ path: 'socket' }, items.length)
+      },
       alert: (update) => void socket.emit('alert', update),
       overloaded: () => bufferedOf(socket) > MAX_WRITE_BUFFER,
       resync: () => {

@@ -1,9 +1,13 @@
 /**
  * Who watches what: each socket's subscription (channel, region, cursor) and
- * the per-subscription outbox flushed every 100 ms. An item is sent only if it
- * is newer than what the socket already has, so snapshot and live stream
- * never overlap or leave a hole. An outbox is capped: past it the items are
- * dropped and the socket gets a fresh snapshot instead.
+ * the rooms they form. Fan-out encodes once per room (DESIGN §7): a socket
+ * that is caught up sits in its room's live set and gets the room's batch,
+ * serialised once and broadcast every 100 ms; a socket that is behind (a fresh
+ * or resumed snapshot, a slow reader) has an outbox of its own, flushed with
+ * only what is newer than its cursor, until it has caught up and joins the
+ * live set. So snapshot and live stream never overlap or leave a hole. Every
+ * buffer is capped: past it the items are dropped and the socket gets a fresh
+ * snapshot instead.
  */
 import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
@@ -26,26 +30,57 @@ export interface Subscription {
   outbox: LiveEvent[]
   /** The newest entry dispatched before items were held (or last dropped): a snapshot must reach at least this far. */
   heldFrom: string | undefined
+  /** Caught up: gets the room's broadcast, holds no outbox of its own. */
+  live: boolean
+}
+
+/** Sends a room's batch to its live members, encoded once; join/leave keep its member list. */
+export interface Broadcaster {
+  send(channel: string, region: string, cursor: string, items: LiveEvent[], members: ReadonlySet<Subscription>): void
+  join(sub: Subscription): void
+  leave(sub: Subscription): void
+}
+
+interface Room {
+  live: Set<Subscription>
+  behind: Set<Subscription>
+  pending: LiveEvent[] // dispatched since the last flush, for the live set
+  cursor: string | undefined // the last batch broadcast
 }
 
 export const OUTBOX_CAP = 2_000
 
+/** Without a socket.io server (unit tests): each live member is sent the same batch. */
+const sendEach: Broadcaster = {
+  send: (_c, _r, cursor, items, members) => { for (const sub of members) sub.outlet.send(cursor, items) },
+  join: () => {},
+  leave: () => {},
+}
+
+const maxSid = (a: string | null, b: string | undefined) => (a === null ? b ?? null : b === undefined || compareSid(a, b) >= 0 ? a : b)
+
 export class Subscriptions {
   private readonly bySocket = new Map<string, Subscription>()
-  private readonly byRoom = new Map<string, Set<Subscription>>()
+  private readonly byRoom = new Map<string, Room>()
   private readonly lastDispatched = new Map<string, string>()
 
-  constructor(private readonly regions: RegionIndex) {}
+  constructor(private readonly regions: RegionIndex, private readonly broadcaster: Broadcaster = sendEach) {}
 
   /** Start holding events for a socket before its snapshot is read. */
   open(outlet: Outlet, channel: string, region: string): Subscription {
     this.close(outlet.id)
-    const sub: Subscription = { outlet, channel, region, cursor: null, outbox: [], heldFrom: this.lastDispatched.get(channel) }
+    const sub: Subscription = { outlet, channel, region, cursor: null, outbox: [], heldFrom: this.lastDispatched.get(channel), live: false }
     this.bySocket.set(outlet.id, sub)
-    const room = `${channel}|${region}`
-    if (!this.byRoom.has(room)) this.byRoom.set(room, new Set())
-    this.byRoom.get(room)!.add(sub)
+    const key = `${channel}|${region}`
+    let room = this.byRoom.get(key)
+    if (!room) this.byRoom.set(key, (room = { live: new Set(), behind: new Set(), pending: [], cursor: undefined }))
+    room.behind.add(sub)
     return sub
+  }
+
+  /** The channel's tail starts (or restarts) after `sid`: nothing up to it will be dispatched. */
+  position(channel: string, sid: string): void {
+    this.lastDispatched.set(channel, sid)
   }
 
   /**
@@ -66,9 +101,14 @@ export class Subscriptions {
     const sub = this.bySocket.get(socketId)
     if (!sub) return
     this.bySocket.delete(socketId)
-    const room = `${sub.channel}|${sub.region}`
-    this.byRoom.get(room)?.delete(sub)
-    if (this.byRoom.get(room)?.size === 0) this.byRoom.delete(room)
+    const key = `${sub.channel}|${sub.region}`
+    const room = this.byRoom.get(key)
+    if (!room) return
+    if (sub.live) this.broadcaster.leave(sub)
+    sub.live = false
+    room.live.delete(sub)
+    room.behind.delete(sub)
+    if (room.live.size + room.behind.size === 0) this.byRoom.delete(key)
   }
 
   /** Regions with at least one subscriber on a channel. */
@@ -76,7 +116,7 @@ export class Subscriptions {
     return [...this.byRoom.keys()].filter((r) => r.startsWith(`${channel}|`)).map((r) => r.slice(channel.length + 1))
   }
 
-  /** Put new log entries in the outbox of every subscription whose region contains them. */
+  /** Put new log entries in the batch of every room whose region contains them, and in the outbox of every socket behind. */
   dispatch(channel: string, events: LiveEvent[]): Set<string> {
     const touched = new Set<string>()
     const last = events[events.length - 1]
@@ -87,7 +127,11 @@ export class Subscriptions {
         const room = this.byRoom.get(`${channel}|${code}`)
         if (!room) continue
         if (e.applied) touched.add(code)
-        for (const sub of room) {
+        if (room.live.size > 0) {
+          if (room.pending.length >= OUTBOX_CAP) this.dropRoom(room, last!.sid)
+          else room.pending.push(e)
+        }
+        for (const sub of room.behind) {
           if (sub.outbox.length >= OUTBOX_CAP) this.drop(sub, last!.sid)
           else sub.outbox.push(e)
         }
@@ -105,11 +149,33 @@ export class Subscriptions {
     sub.outlet.resync()
   }
 
+  /** A room's batch past the cap: every live member falls behind and gets a fresh snapshot. */
+  private dropRoom(room: Room, upTo: string): void {
+    room.pending = []
+    for (const sub of room.live) {
+      this.demote(room, sub, [])
+      this.drop(sub, upTo)
+    }
+  }
+
+  /** A live member that cannot take the broadcast now keeps `items` in an outbox of its own. */
+  private demote(room: Room, sub: Subscription, items: LiveEvent[]): void {
+    room.live.delete(sub)
+    room.behind.add(sub)
+    sub.live = false
+    this.broadcaster.leave(sub)
+    sub.cursor = maxSid(sub.cursor, room.cursor)
+    sub.outbox = items.slice()
+  }
+
   /** Alerts go out at once to every subscription whose region contains them. */
   dispatchAlerts(channel: string, updates: AlertUpdate[]): void {
     for (const u of updates) {
       for (const code of this.regions.chain(u.alert.region)) {
-        for (const sub of this.byRoom.get(`${channel}|${code}`) ?? []) sub.outlet.alert(u)
+        const room = this.byRoom.get(`${channel}|${code}`)
+        if (!room) continue
+        for (const sub of room.live) sub.outlet.alert(u)
+        for (const sub of room.behind) sub.outlet.alert(u)
       }
     }
   }
@@ -127,16 +193,43 @@ export class Subscriptions {
     return gone.map((s) => s.outlet)
   }
 
-  /** Send every ready outbox as one batch (called every ≤100 ms). */
+  /**
+   * Every ≤100 ms: each room's batch goes out once to its live set; then each socket
+   * behind is sent what it lacks and, once it holds everything dispatched, joins the live set.
+   */
   flush(): void {
-    for (const sub of this.bySocket.values()) {
-      if (sub.cursor === null || sub.outbox.length === 0 || sub.outlet.overloaded()) continue
+    for (const [key, room] of this.byRoom) {
+      if (room.pending.length > 0) {
+        const items = room.pending
+        room.pending = []
+        for (const sub of room.live) if (sub.outlet.overloaded()) this.demote(room, sub, items)
+        if (room.live.size > 0) {
+          room.cursor = items[items.length - 1]!.sid
+          const channel = key.slice(0, key.indexOf('|'))
+          this.broadcaster.send(channel, key.slice(channel.length + 1), room.cursor, items, room.live)
+        }
+      }
+      for (const sub of room.behind) this.catchUp(room, sub)
+    }
+  }
+
+  private catchUp(room: Room, sub: Subscription): void {
+    if (sub.cursor === null || sub.outlet.overloaded()) return
+    if (sub.outbox.length > 0) {
       const items = sub.outbox.filter((e) => compareSid(e.sid, sub.cursor!) > 0)
       sub.outbox = []
-      if (items.length === 0) continue
-      sub.cursor = items[items.length - 1]!.sid
-      sub.outlet.send(sub.cursor, items)
+      if (items.length > 0) {
+        sub.cursor = items[items.length - 1]!.sid
+        sub.outlet.send(sub.cursor, items)
+      }
     }
+    // a snapshot newer than what the tail has handed over yet stays behind: the broadcast would repeat what it holds
+    const dispatched = this.lastDispatched.get(sub.channel)
+    if (dispatched === undefined || compareSid(sub.cursor, dispatched) > 0) return
+    room.behind.delete(sub)
+    room.live.add(sub)
+    sub.live = true
+    this.broadcaster.join(sub)
   }
 
   get size(): number {

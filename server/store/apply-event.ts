@@ -2,7 +2,7 @@
 import type { ValidEvent } from '../domain/events.ts'
 import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from '../domain/lifecycles.ts'
 import { bucketOfDay, dayKey } from '../domain/clock.ts'
-import { keys } from './keys.ts'
+import { keys, type ChannelKeys } from './keys.ts'
 import type { Store } from './redis-client.ts'
 
 export type ApplyStatus = 'applied' | 'outOfOrder' | 'duplicate' | 'invalid'
@@ -22,9 +22,20 @@ export interface ApplyInput {
 
 export interface ApplyOptions { channel: string; zone: string; logMaxLen: number; seenTtlSec: number }
 
+// built once per channel, not once per event: a batch of 1,000 would build 1,000 sets of key closures
+const channelKeys = new Map<string, ChannelKeys>()
+function keysOf(channel: string): ChannelKeys {
+  let k = channelKeys.get(channel)
+  if (!k) {
+    if (channelKeys.size >= 256) channelKeys.clear() // drills come and go: bounded
+    channelKeys.set(channel, (k = keys(channel)))
+  }
+  return k
+}
+
 /** Queue one apply on a pipeline (or run it on the store); results come back in order. */
 export function applyEvent(target: Pick<Store, 'applyEvent'>, input: ApplyInput, o: ApplyOptions) {
-  const k = keys(o.channel)
+  const k = keysOf(o.channel)
   const e = input.event
   const deadline = typeof e.attrs.deadline === 'string' ? String(Date.parse(e.attrs.deadline)) : ''
   return target.applyEvent(

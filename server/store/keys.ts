@@ -23,6 +23,10 @@ export function keys(channel: string) {
     onDuty: (region: string) => `${p}w:${region}`,
     /** Grids patrolled in a period: key yyyymmdd, yyyymm or yyyy. */
     patrolled: (region: string, period: string) => `${p}pc:${region}:${period}`,
+    /** Newest stream ids (≤ 120) of log entries in a region's subtree, newest first: a quiet region's recent events. */
+    recent: (region: string) => `${p}rl:${region}`,
+    /** The first log entry the recent lists hold: older entries are found by scanning the log. */
+    recentFrom: `${p}rl:from`,
     workerGeo: `${p}geo`,
     alertSeen: (id: string) => `${p}al:seen:${id}`,
     alertsActive: `${p}al:active`,

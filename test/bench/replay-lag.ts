@@ -19,6 +19,7 @@ import { startRedis, type RedisProcess } from '../../server/store/redis-process.
 import { createSimulation } from '../../simulators/generators/stream.ts'
 import { loadSimConfig } from '../../simulators/load-config.ts'
 import { benchLifecycle } from '../support/bench-lifecycle.ts'
+import { emitRow } from './bench-table.ts'
 
 const { values: flags } = parseArgs({ options: { hours: { type: 'string' }, speed: { type: 'string' }, rate: { type: 'string' }, seed: { type: 'string' } } })
 const HOURS = Number(flags.hours ?? 2)
@@ -46,8 +47,11 @@ const { dataDir, shutdown } = benchLifecycle({
 const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+const ADMIN = { username: 'admin', password: 'bench-admin-password' }
+let token = '' // channels are a trainer's or admin's: every call carries the admin's session
+
 async function api<T>(method: string, path: string, body?: string, type = 'application/json'): Promise<T> {
-  const res = await fetch(`${server!.url}${path}`, { method, headers: { 'content-type': type }, ...(body === undefined ? {} : { body }) })
+  const res = await fetch(`${server!.url}${path}`, { method, headers: { 'content-type': type, authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { body }) })
   const json = (await res.json()) as T
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`)
   return json
@@ -63,7 +67,8 @@ try {
 
   redis = await startRedis()
   admin = new Redis(redis.url)
-  server = await start(loadConfig({ PORT: '0', REDIS_URL: redis.url, INGEST_KEYS: 'bench', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }))
+  server = await start(loadConfig({ PORT: '0', REDIS_URL: redis.url, INGEST_KEYS: 'bench', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }))
+  token = (await api<{ token: string }>('POST', '/api/v1/auth/login', JSON.stringify(ADMIN))).token
   console.log(`redis-server pid ${redis.pid}; server on ${server.url} (this process, pid ${process.pid}); node ${process.version}`)
 
   let t = performance.now()
@@ -105,6 +110,8 @@ try {
   console.log(`load:                  ${(loadMs / 1000).toFixed(1)} s for ${created.events.total} events (${Math.round(created.events.total / (loadMs / 1000))} events/s)`)
   console.log(`seek back to ${HOURS / 2} h:     ${(seekMs / 1000).toFixed(2)} s to rebuild ${seek.events.fed} events (${Math.round(seek.events.fed / (seekMs / 1000))} events/s)`)
   console.log('(lag: ms of the log entry id — Redis clock when apply.lua ran — minus the due wall time; same machine, same clock)')
+  emitRow({ bench: 'replay-lag', figure: `replay lag p50/p99 at ${SPEED}× (${inWindow.length} events)`, value: `${percentile(lags, 0.5).toFixed(0)} / ${percentile(lags, 0.99).toFixed(0)} ms`, target: orderKept ? 'order kept' : 'ORDER BROKEN' })
+  emitRow({ bench: 'replay-lag', figure: `seek back ${HOURS / 2} h`, value: `${(seekMs / 1000).toFixed(2)} s for ${seek.events.fed} events` })
   await shutdown(orderKept ? 0 : 1)
 } catch (err) {
   console.error(err)

@@ -10,7 +10,7 @@
   KEYS[4] channel stats hash
   Per-region keys are derived from ARGV[7] (the channel prefix, which carries
   the {channel} hash tag, so every key is in the same slot) with the suffixes
-  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc: h:<feed>:
+  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc: h:<feed>: rl: rl:from
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
@@ -78,11 +78,36 @@ local function intakeMarks(chain, category)
   end
 end
 
+-- >>> per-region recent events (issue 11): the newest stream ids of every region along the
+-- chain of the entry's region, so a quiet region's snapshot reads its own list instead of
+-- scanning the log (server/store/read-snapshot.ts). rl:from is the first entry listed:
+-- older entries (written before the lists existed) are found by scanning.
+local RECENT_MAX, RECENT_SLACK = 100, 20
+local function recentChain(region)
+  local c = split(ARGV[2])
+  if c[1] == region then return c end
+  c = split(redis.call('HGET', subj, 'chain') or '')
+  if c[1] == region then return c end
+  return { region }
+end
+local function recent(region, sid)
+  if region == '' then return end
+  for _, r in ipairs(recentChain(region)) do
+    local key = P .. 'rl:' .. r
+    local n = redis.call('LPUSH', key, sid)
+    if n == 1 then redis.call('SET', P .. 'rl:from', sid, 'NX') end -- a first list: lists begin here unless they began before
+    if n > RECENT_MAX + RECENT_SLACK then redis.call('LTRIM', key, 0, RECENT_MAX - 1) end
+  end
+end
+-- <<< per-region recent events
+
 -- the log entry: the event, the region it counts in, applied or refused, and
 -- the subject's category so every step of a case shows what it is about
 local function log(region, applied, category)
-  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[1], 'r', region, 'a', applied,
+  local sid = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[1], 'r', region, 'a', applied,
     'c', category or '')
+  recent(region, sid)
+  return sid
 end
 local function refuse(region, category)
   markSeen()
