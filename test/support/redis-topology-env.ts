@@ -10,7 +10,7 @@ const served = new Set<string>() // URLs handed to tests that stand for the topo
 
 /** REDIS_CLUSTER_NODES or REDIS_SENTINELS + NAME of this run, or undefined for one redis-server. */
 export function runTopology(): Record<string, string> | undefined {
-  let env: Record<string, string> = {}
+  let env: Record<string, string>
   try {
     env = inject('redisTopology') ?? {}
   } catch {
