@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
-import { freePort, startRedis, type RedisProcess } from './redis-process.ts'
+import { freePort, startRedis, type RedisOptions, type RedisProcess } from './redis-process.ts'
 
 const run = promisify(execFile)
 
@@ -19,8 +19,35 @@ export interface LocalTopology {
   kind: 'cluster' | 'sentinel'
   /** The server settings that reach it (REDIS_CLUSTER_NODES, or REDIS_SENTINELS + REDIS_SENTINEL_NAME). */
   env: Record<string, string>
+  /** The processes as started (roles change with a failover: ask Redis for the current ones). */
   nodes: LocalNode[]
+  /** Start the process of a port again with its settings and data, as a supervisor would after a crash; resolves when it accepts connections. */
+  restart(port: number): Promise<RedisProcess>
   stop(): Promise<void>
+}
+
+/** The processes of a topology and how each was started, so one can be started again. */
+class Processes {
+  readonly running = new Map<number, RedisProcess>()
+  private readonly how = new Map<number, RedisOptions & { port: number }>()
+
+  async start(o: RedisOptions & { port: number }): Promise<RedisProcess> {
+    const p = await startRedis(o)
+    this.how.set(o.port, o)
+    this.running.set(o.port, p)
+    return p
+  }
+
+  restart = async (port: number): Promise<RedisProcess> => {
+    const o = this.how.get(port)
+    if (!o) throw new Error(`no redis-server of this topology on port ${port}`)
+    await this.running.get(port)?.stop()
+    return this.start(o)
+  }
+
+  stop = async (): Promise<void> => {
+    await Promise.all([...this.running.values()].map((n) => n.stop()))
+  }
 }
 
 export interface LocalClusterOptions {
@@ -70,10 +97,6 @@ async function ask<T>(port: number, f: (r: Redis) => Promise<T>): Promise<T> {
 
 const field = (text: string, name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(text)?.[1]?.trim()
 
-async function stopAll(nodes: RedisProcess[]): Promise<void> {
-  await Promise.all(nodes.map((n) => n.stop()))
-}
-
 /** A Redis Cluster of `masters` masters with `replicasPerMaster` replicas each, every slot covered, replicas in sync. */
 export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalTopology> {
   const masters = o.masters ?? 3
@@ -83,10 +106,11 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalTo
   if (ports.length !== count) throw new Error(`a cluster of ${masters} masters and ${o.replicasPerMaster ?? 1} replica(s) each needs ${count} ports, got ${ports.length}`)
   const say = o.progress ?? (() => {})
   const formed = ports.every((p) => existsSync(join(o.dir, String(p), 'nodes.conf')))
+  const procs = new Processes()
   const started: RedisProcess[] = []
   try {
     for (const [i, port] of ports.entries()) {
-      started.push(await startRedis({
+      started.push(await procs.start({
         port, dir: join(o.dir, String(port)), appendonly: o.appendonly ?? true,
         args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPorts[i]),
           '--cluster-node-timeout', String(o.nodeTimeoutMs ?? 2000), '--cluster-require-full-coverage', 'no'],
@@ -120,10 +144,11 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalTo
       kind: 'cluster',
       env: { REDIS_CLUSTER_NODES: ports.map((p) => `127.0.0.1:${p}`).join(',') },
       nodes,
-      stop: () => stopAll(started),
+      restart: procs.restart,
+      stop: procs.stop,
     }
   } catch (err) {
-    await stopAll(started)
+    await procs.stop()
     throw err
   }
 }
@@ -148,17 +173,15 @@ export async function startLocalSentinel(o: LocalSentinelOptions): Promise<Local
   const sentinelCount = o.sentinels ?? 3
   const ports = o.ports ?? (await freePorts(1 + replicaCount + sentinelCount))
   const say = o.progress ?? (() => {})
-  const started: RedisProcess[] = []
+  const procs = new Processes()
   const nodes: LocalNode[] = []
   try {
     const [masterPort, ...rest] = ports
-    const master = await startRedis({ port: masterPort, dir: join(o.dir, String(masterPort)), appendonly: o.appendonly ?? true })
-    started.push(master)
+    const master = await procs.start({ port: masterPort!, dir: join(o.dir, String(masterPort)), appendonly: o.appendonly ?? true })
     nodes.push({ ...master, role: 'master' })
     say(`master ${master.port} (pid ${master.pid}) started`)
     for (const port of rest.slice(0, replicaCount)) {
-      const replica = await startRedis({ port, dir: join(o.dir, String(port)), appendonly: o.appendonly ?? true, args: ['--replicaof', '127.0.0.1', String(master.port)] })
-      started.push(replica)
+      const replica = await procs.start({ port, dir: join(o.dir, String(port)), appendonly: o.appendonly ?? true, args: ['--replicaof', '127.0.0.1', String(master.port)] })
       nodes.push({ ...replica, role: 'replica' })
       say(`replica ${port} (pid ${replica.pid}) started`)
     }
@@ -179,8 +202,7 @@ export async function startLocalSentinel(o: LocalSentinelOptions): Promise<Local
         `sentinel failover-timeout ${name} ${Math.max(3000, 3 * (o.downAfterMs ?? 1000))}`,
         `sentinel parallel-syncs ${name} 1`, '',
       ].join('\n'))
-      const s = await startRedis({ port, dir, configFile: conf, args: ['--sentinel'], ready: /\+monitor master|Sentinel ID is/ })
-      started.push(s)
+      const s = await procs.start({ port, dir, configFile: conf, args: ['--sentinel'], ready: /\+monitor master|Sentinel ID is/ })
       nodes.push({ ...s, role: 'sentinel' })
       say(`sentinel ${port} (pid ${s.pid}) started`)
     }
@@ -197,10 +219,11 @@ export async function startLocalSentinel(o: LocalSentinelOptions): Promise<Local
       kind: 'sentinel',
       env: { REDIS_SENTINELS: nodes.filter((n) => n.role === 'sentinel').map((n) => `127.0.0.1:${n.port}`).join(','), REDIS_SENTINEL_NAME: name },
       nodes,
-      stop: () => stopAll(started),
+      restart: procs.restart,
+      stop: procs.stop,
     }
   } catch (err) {
-    await stopAll(started)
+    await procs.stop()
     throw err
   }
 }
