@@ -109,6 +109,7 @@ async function runFailover(kind: 'cluster' | 'sentinel'): Promise<Figures> {
   let recoveredAt = 0
   let promotedAt = 0
   let answers503 = 0
+  let last503 = ''
   let okAfterRecovery = 0
   let n = 0
   let restarted: Promise<void> | undefined
@@ -118,7 +119,7 @@ async function runFailover(kind: 'cluster' | 'sentinel'): Promise<Figures> {
     const batch = Array.from({ length: BATCH }, (_, i) => caseReported(`FO-${kind}-${n * BATCH + i}`))
     n++
     for (;;) { // the sender: the same batch again until it is acknowledged
-      if (Date.now() > deadline) throw new Error(`${kind}: ingest did not recover within 40 s (${answers503} answers 503 since the kill)`)
+      if (Date.now() > deadline) throw new Error(`${kind}: ingest did not recover within 40 s (${answers503} answers 503 since the kill; the last: ${last503}; store status ${instances.map((i) => i.store.status).join('/')})`)
       if (n === 15 && !killedAt) {
         process.kill(topology.nodes.find((x) => x.port === victim)!.pid, 'SIGKILL')
         killedAt = Date.now()
@@ -139,6 +140,7 @@ async function runFailover(kind: 'cluster' | 'sentinel'): Promise<Figures> {
       }
       expect(res.status, JSON.stringify(res.body)).toBe(503) // never a 500, never a wrong 200
       answers503++
+      last503 = JSON.stringify(res.body).slice(0, 300)
       if (!firstFailure) firstFailure = Date.now()
       lastFailure = Date.now()
       await new Promise((r) => setTimeout(r, 100))
