@@ -78,7 +78,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
     sessions: auth.sessions,
     async stop() {
       await replays.stop()
-      alerting.stop()
+      await alerting.stop()
       await realtime.stop()
       await new Promise<void>((resolve) => http.close(() => resolve()))
       stopProbe()
