@@ -69,7 +69,13 @@ export function redisSettingsFromEnv(env: NodeJS.ProcessEnv): RedisSettings {
   if (env.REDIS_DB && topology?.kind !== 'sentinel') throw new Error('REDIS_DB is for REDIS_SENTINELS (with REDIS_URL put the database in the URL; a Cluster has only database 0)')
   const waitReplicas = wholeNumber(env, 'REDIS_WAIT_REPLICAS', 0, 0)
   if (waitReplicas > 0 && !topology) throw new Error('REDIS_WAIT_REPLICAS needs a Redis with replicas (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS); the embedded redis-server has none')
-  return { topology, waitReplicas, waitTimeoutMs: wholeNumber(env, 'REDIS_WAIT_TIMEOUT_MS', 1000, 1) }
+  const waitTimeoutMs = wholeNumber(env, 'REDIS_WAIT_TIMEOUT_MS', 1000, 1)
+  // WAIT blocks the shared connection: nothing answers meanwhile, so the command timeout (server/store/hang-timeout.ts) would cut it first
+  const commandTimeoutMs = wholeNumber(env, 'REDIS_COMMAND_TIMEOUT_MS', 1500, 1)
+  if (waitReplicas > 0 && waitTimeoutMs >= commandTimeoutMs) {
+    throw new Error(`REDIS_WAIT_TIMEOUT_MS (${waitTimeoutMs}) must be below REDIS_COMMAND_TIMEOUT_MS (${commandTimeoutMs}): the connection answers nothing while it waits`)
+  }
+  return { topology, waitReplicas, waitTimeoutMs }
 }
 
 /** One line for logs and banners: which Redis, without passwords. */
