@@ -94,12 +94,12 @@ export function blockingConnection(store: Store): Redis {
 
 export const isReady = (r: Redis) => r.status === 'ready'
 
-const DOWN = /^(Command timed out|Connection is closed|Stream isn't writeable|Reached the max retries per request|LOADING|MASTERDOWN|READONLY|BUSY |CLUSTERDOWN|TRYAGAIN)/
+const DOWN = /^(Command timed out|Connection is closed|Stream isn't writeable|Reached the max retries per request|LOADING|MASTERDOWN|READONLY|BUSY |CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|All sentinels are unreachable)/
 
 /** True when an error means Redis cannot answer now (down, hung, loading), not that a command was wrong. */
 export function isStoreDown(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e.name === 'MaxRetriesPerRequestError' || DOWN.test(e.message) || (e as { code?: string }).code === 'ECONNREFUSED') return true
+    if (e.name === 'MaxRetriesPerRequestError' || e.name === 'ClusterAllFailedError' || DOWN.test(e.message) || (e as { code?: string }).code === 'ECONNREFUSED') return true
   }
   return false
 }
