@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
+import { checkConsistency } from '../../server/cli/check-consistency.ts'
+import { loadCategories, loadRegions } from '../../server/config.ts'
 import type { Running } from '../../server/main.ts'
 import { createRedis } from '../../server/store/redis-client.ts'
 import { keys } from '../../server/store/keys.ts'
@@ -25,7 +27,7 @@ const BATCH = 10
 const WAIT_REPLICAS = process.env.FAILOVER_WAIT_REPLICAS ?? '1'
 const AFTER_RECOVERY = 20 // batches acknowledged after the first 200 that follows the kill
 
-interface Figures { batches: number; acked: number; lost: number; holes: number[]; duplicates: number[]; unavailableMs: number; recoverMs: number; promotedMs: number; answers503: number }
+interface Figures { differences: number; batches: number; acked: number; lost: number; holes: number[]; duplicates: number[]; unavailableMs: number; recoverMs: number; promotedMs: number; answers503: number }
 
 const cleanups: (() => Promise<void>)[] = []
 afterAll(async () => { // each step bounded, so the redis-servers are stopped even when a server hangs in its stop
@@ -149,11 +151,20 @@ async function runFailover(kind: 'cluster' | 'sentinel'): Promise<Figures> {
   await restarted
   const logged = await loggedIds(topology)
   const lost = [...acked].filter((id) => !logged.has(id)).length
+  const check = createRedis(redisSettingsFromEnv(topology.env).topology!) // the recount of the new master's log equals its aggregates: nothing applied twice or half
+  let differences: number
+  try {
+    await check.connect()
+    const report = await checkConsistency(check, { channel: 'live', zone: 'Asia/Shanghai', regions: loadRegions(), categories: loadCategories() })
+    differences = report.differences.length + (report.entries === logged.size ? 0 : 1)
+  } finally {
+    check.disconnect()
+  }
   await eventually(() => { for (const w of walls) expect([...acked].filter((id) => !w.has(id))).toEqual([]) }, 20_000).catch(() => {})
   const holes = walls.map((w) => [...acked].filter((id) => !w.has(id)).length)
   const duplicates = walls.map((w) => [...w.values()].filter((c) => c > 1).length)
   return {
-    batches: n, acked: acked.size, lost, holes, duplicates, answers503,
+    batches: n, acked: acked.size, lost, holes, duplicates, answers503, differences,
     unavailableMs: firstFailure ? lastFailure - firstFailure : 0,
     recoverMs: recoveredAt ? recoveredAt - killedAt : 0,
     promotedMs: promotedAt ? promotedAt - killedAt : 0,
@@ -165,11 +176,12 @@ describe.each(['cluster', 'sentinel'] as const)('kill -9 of the live master on %
     const t0 = Date.now()
     const f = await runFailover(kind)
     console.log(`failover (${kind}, REDIS_WAIT_REPLICAS=${WAIT_REPLICAS}): ${f.acked} events acknowledged in ${f.batches} batches of ${BATCH}; lost ${f.lost}; ` +
-      `holes on the walls ${f.holes.join('/')}, duplicates ${f.duplicates.join('/')}; ingest answered 503 ${f.answers503} times over ${f.unavailableMs} ms; ` +
+      `holes on the walls ${f.holes.join('/')}, duplicates ${f.duplicates.join("/")}, check:consistency differences ${f.differences}; ingest answered 503 ${f.answers503} times over ${f.unavailableMs} ms; ` +
       `replica promoted ${f.promotedMs} ms and ingest acknowledged again ${f.recoverMs} ms after the kill (the killed node restarted once promoted); test ${Date.now() - t0} ms`)
     if (WAIT_REPLICAS !== '0') expect(f.lost).toBe(0)
     expect(f.holes).toEqual([0, 0])
     expect(f.duplicates).toEqual([0, 0])
+    expect(f.differences).toBe(0) // check:consistency through the Cluster / Sentinel client
     expect(f.promotedMs).toBeGreaterThan(0) // the failover did happen
   }, 90_000)
 })
