@@ -176,7 +176,7 @@ describe.each(['cluster', 'sentinel'] as const)('kill -9 of the live master on %
     const t0 = Date.now()
     const f = await runFailover(kind)
     console.log(`failover (${kind}, REDIS_WAIT_REPLICAS=${WAIT_REPLICAS}): ${f.acked} events acknowledged in ${f.batches} batches of ${BATCH}; lost ${f.lost}; ` +
-      `holes on the walls ${f.holes.join('/')}, duplicates ${f.duplicates.join("/")}, check:consistency differences ${f.differences}; ingest answered 503 ${f.answers503} times over ${f.unavailableMs} ms; ` +
+      `holes on the walls ${f.holes.join('/')}, duplicates ${f.duplicates.join('/')}, check:consistency differences ${f.differences}; ingest answered 503 ${f.answers503} times over ${f.unavailableMs} ms; ` +
       `replica promoted ${f.promotedMs} ms and ingest acknowledged again ${f.recoverMs} ms after the kill (the killed node restarted once promoted); test ${Date.now() - t0} ms`)
     if (WAIT_REPLICAS !== '0') expect(f.lost).toBe(0)
     expect(f.holes).toEqual([0, 0])
