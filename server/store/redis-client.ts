@@ -72,7 +72,12 @@ export async function connectStore(target: string | RedisTopology, o: StoreOptio
   for (const [name, [numberOfKeys, source]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys, lua: source })
   redis.on('error', () => {}) // reported through healthz and 503s, not as unhandled errors
   redis.on('node error', () => {}) // Cluster: one node's connection failed (a failover)
-  if (o.commandTimeoutMs) redis.once('end', failCommandsWhenHung(redis, o.commandTimeoutMs))
+  if (o.commandTimeoutMs) {
+    const ms = o.commandTimeoutMs
+    redis.once('end', failCommandsWhenHung(redis, ms))
+    // a Cluster's other masters keep answering while one hangs: watch each node's connection on its own
+    if (isCluster(redis)) redis.on('+node', (node: Redis) => node.once('end', failCommandsWhenHung(node, ms)))
+  }
   await redis.connect()
   return redis
 }

@@ -6,7 +6,8 @@
 // and the killed process is started again by a supervisor (here: the test)
 // once it has been, so the new master has a replica again for WAIT. Nothing
 // acknowledged is lost, each wall shows every acknowledged event exactly once;
-// the time ingest answered 503 and the time to recover are printed.
+// the time ingest answered 503 and the time to recover are printed. And a
+// hung (SIGSTOPped) Cluster master answers 503 within the command timeout.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -185,3 +186,27 @@ describe.each(['cluster', 'sentinel'] as const)('kill -9 of the live master on %
     expect(f.promotedMs).toBeGreaterThan(0) // the failover did happen
   }, 90_000)
 })
+
+it('answers 503 within 2 s while the live master of a Cluster hangs (SIGSTOP), then lands the resend', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sr-hang-cluster-'))
+  const topology = await startLocalCluster({ dir, appendonly: false, nodeTimeoutMs: 60_000 }) // no failover: the hang itself is what is measured
+  cleanups.push(async () => {
+    for (const n of topology.nodes) try { process.kill(n.pid, 'SIGCONT') } catch { /* gone */ }
+    await topology.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const server = await startTestServer('redis://unused', { REDIS_URL: '', ...topology.env, LOG_LEVEL: 'error' })
+  cleanups.push(() => server.stop())
+  expect((await post(server.url, [caseReported('HANG-0')])).status).toBe(200)
+  const port = await liveMaster(topology)
+  const pid = topology.nodes.find((x) => x.port === port)!.pid
+  process.kill(pid, 'SIGSTOP')
+  const t0 = Date.now()
+  const hung = await post(server.url, [caseReported('HANG-1')])
+  const ms = Date.now() - t0
+  process.kill(pid, 'SIGCONT')
+  console.log(`hung Cluster master: ingest answered ${hung.status} after ${ms} ms`)
+  expect(hung.status).toBe(503)
+  expect(ms).toBeLessThan(2500)
+  await eventually(async () => expect((await post(server.url, [caseReported('HANG-1')])).status).toBe(200), 10_000)
+}, 60_000)
