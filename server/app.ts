@@ -70,7 +70,8 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   app.use(healthRouter(store))
   app.use(metricsRouter(config.ops.metricsToken))
   const onApplied = (channel: string, applied: ApplyInput[]) => alerting.onApplied(channel, applied)
-  app.use(eventsRouter({ store, regions, categories, onApplied, bounds: config.ingestBounds }, {
+  app.use(eventsRouter({ store, regions, categories, onApplied, bounds: config.ingestBounds,
+    waitReplicas: { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs } }, {
     keys: config.ingestKeys,
     bodyLimit: config.bodyLimit,
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
@@ -79,7 +80,8 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   const audit = new AuditLog(store, config.auditRetentionDays, wallClock(config.zone).now)
   app.use(requestAudit(audit))
   app.use(openApiRouter())
-  app.use(open311Router({ store, regions, categories, onApplied, bounds: config.ingestBounds }, {
+  app.use(open311Router({ store, regions, categories, onApplied, bounds: config.ingestBounds,
+    waitReplicas: { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs } }, {
     keys: config.ingestKeys,
     apply: { channel: 'live', zone: config.zone, logMaxLen: config.logMaxLen, seenTtlSec: config.seenTtlSec },
     now: wallClock(config.zone).now,

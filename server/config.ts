@@ -12,6 +12,7 @@ import { securityConfigFromEnv, type SecurityConfig } from './http/security-conf
 import { realtimeLimitsFromEnv, type RealtimeLimits } from './realtime/realtime-limits.ts'
 import { ingestBoundsFromEnv } from './ingest/ingest-limits.ts'
 import { opsConfigFromEnv, type OpsConfig } from './ops/ops-config.ts'
+import { redisSettingsFromEnv, type RedisSettings } from './store/redis-topology.ts'
 import type { EventBounds } from './domain/event-bounds.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
@@ -22,6 +23,8 @@ export interface ServerConfig {
   /** Listen address; unset: every interface (a wall on another machine can reach it). */
   host: string | undefined
   redisUrl: string | undefined
+  /** REDIS_URL / REDIS_CLUSTER_NODES / REDIS_SENTINELS, REDIS_WAIT_REPLICAS (server/store/redis-topology.ts). */
+  redis: RedisSettings
   ingestKeys: string[]
   bodyLimit: string
   zone: string
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port,
     host: env.HOST || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redis: redisSettingsFromEnv(env),
     ingestKeys: (env.INGEST_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     bodyLimit: env.BODY_LIMIT || '5mb',
     zone: env.TIME_ZONE || 'Asia/Shanghai',

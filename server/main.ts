@@ -19,6 +19,7 @@ import { startRealtime } from './realtime/gateway.ts'
 import { connectStore, type Store } from './store/redis-client.ts'
 import { allowSocketOrigins } from './http/origin-check.ts'
 import { startRedis, type RedisProcess } from './store/redis-process.ts'
+import { describeTopology } from './store/redis-topology.ts'
 import { probeRedis } from './metrics/redis-probe.ts'
 import { configureLogging, logger } from './ops/logger.ts'
 
@@ -36,13 +37,13 @@ export interface Running {
 export async function start(config: ServerConfig, extraUsers: UserRecord[] = []): Promise<Running> {
   configureLogging({ level: config.ops.logLevel, format: config.ops.logFormat })
   let embedded: RedisProcess | undefined
-  let redisUrl = config.redisUrl
-  if (!redisUrl) {
+  let topology = config.redis.topology
+  if (!topology) {
     embedded = await startRedis({ dir: config.dataDir, appendonly: true })
-    redisUrl = embedded.url
+    topology = { kind: 'single', url: embedded.url }
     logger.info(`REDIS_URL not set: started embedded redis-server (pid ${embedded.pid}) with AOF in ${config.dataDir}`)
-  }
-  const store = await connectStore(redisUrl, { commandTimeoutMs: config.security.redisCommandTimeoutMs })
+  } else if (topology.kind !== 'single') logger.info(`using ${describeTopology(topology)}`)
+  const store = await connectStore(topology, { commandTimeoutMs: config.security.redisCommandTimeoutMs })
   const stopProbe = probeRedis(store)
   const channels = new Channels(config.zone)
   const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots)
@@ -77,7 +78,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
     sessions: auth.sessions,
     async stop() {
       await replays.stop()
-      alerting.stop()
+      await alerting.stop()
       await realtime.stop()
       await new Promise<void>((resolve) => http.close(() => resolve()))
       stopProbe()

@@ -1,8 +1,9 @@
 /**
  * Runs the alert rules of every channel: the SLA scanner and the surge check
- * on their timers, the intake rules after each applied batch. Raising goes
- * through raise-alert.lua, so every instance may run this and each alert is
- * raised once; the alert stream carries it to every instance's sockets.
+ * on their timers (on the one instance that holds the channel's scanner
+ * lease), the intake rules after each applied batch. Raising goes through
+ * raise-alert.lua, so each alert is raised once even when two instances race;
+ * the alert stream carries it to every instance's sockets.
  */
 import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
@@ -16,6 +17,11 @@ import type { Store } from '../store/redis-client.ts'
 import { DEFAULT_INTAKE_MAX_AGE_HOURS, type AlertConfig } from './alert-config.ts'
 import { hotspotCheck, immediateAlerts } from './intake-rules.ts'
 import { OverdueScanner } from './overdue-scanner.ts'
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import { DriverLease } from '../channels/driver-lease.ts'
+import { replayScripts, type ReplayScripts } from '../channels/replay-scripts.ts'
+import { leaseKeys } from '../store/keys.ts'
 import { surgeAlerts } from './surge-rule.ts'
 
 /** Raise, and count it when it is new (another instance may have raised it first). */
@@ -26,12 +32,16 @@ async function raise(store: Store, channel: string, alert: Alert): Promise<void>
 export interface AlertingDeps { store: Store; channels: Channels; regions: RegionIndex; categories: Categories; config: AlertConfig }
 
 export class Alerting {
-  private readonly running = new Map<string, { scanner: OverdueScanner; surge: NodeJS.Timeout }>()
+  private readonly running = new Map<string, DriverLease>()
+  /** This instance in the scanner leases. */
+  readonly holder = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
+  private readonly scripts: ReplayScripts
 
   constructor(private readonly d: AlertingDeps) {
+    this.scripts = replayScripts(d.store)
     for (const id of d.channels.ids()) this.follow(d.channels.get(id))
     d.channels.onAdded((ch) => this.follow(ch))
-    d.channels.onRemoved((ch) => this.unfollow(ch.id))
+    d.channels.onRemoved((ch) => void this.unfollow(ch.id))
   }
 
   /** Intake rules for the events a batch applied; failures are logged, never lose the batch. */
@@ -55,22 +65,32 @@ export class Alerting {
     }
   }
 
-  stop(): void {
-    for (const id of [...this.running.keys()]) this.unfollow(id)
+  /** Stop every scanner and hand the leases back. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.unfollow(id)))
   }
 
+  /** Whether this instance runs the channel's overdue scanner and surge check now (it holds the lease). */
+  scanning(channel: string): boolean {
+    return this.running.get(channel)?.driving ?? false
+  }
+
+  // with several instances, one runs the scanner and the surge check: it holds the lease; when it dies, another takes over within LEASE_TTL_MS
   private follow(ch: Channel): void {
-    const scanner = new OverdueScanner({ store: this.d.store, channel: ch, regions: this.d.regions, categories: this.d.categories })
-    scanner.start()
-    const surge = setInterval(() => void this.checkSurge(ch), this.d.config.surge.everySec * 1000)
-    this.running.set(ch.id, { scanner, surge })
+    const lease = new DriverLease(ch.id, this.holder, this.scripts, () => {
+      const scanner = new OverdueScanner({ store: this.d.store, channel: ch, regions: this.d.regions, categories: this.d.categories })
+      scanner.start()
+      const surge = setInterval(() => void this.checkSurge(ch), this.d.config.surge.everySec * 1000)
+      return { stop: async () => { scanner.stop(); clearInterval(surge) } }
+    }, leaseKeys.scanner(ch.id))
+    this.running.set(ch.id, lease)
+    void lease.start()
   }
 
-  private unfollow(id: string): void {
-    const r = this.running.get(id)
-    r?.scanner.stop()
-    clearInterval(r?.surge)
+  private async unfollow(id: string): Promise<void> {
+    const lease = this.running.get(id)
     this.running.delete(id)
+    await lease?.stop() // hands the lease back: another instance takes over at once
   }
 
   private async checkSurge(ch: Channel): Promise<void> {

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import type { LoginLimits } from '../http/security-config.ts'
 
-const P = 'sr:auth:login:'
+// one hash tag for every login counter: the script and the MULTIs below touch several at once, which a Redis Cluster allows in one slot only
+const P = 'sr:auth:{login}:'
 const digest = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22) // usernames and addresses of any shape make safe key names
 const SCRIPT = readFileSync(new URL('./scripts/login-attempt.lua', import.meta.url), 'utf8')
 

@@ -29,10 +29,9 @@ export class Sessions {
     const id = digest(token).slice(0, 16)
     const principal: Principal = { kind: 'display', id, username: `display:${id}`, name: p.name, role: 'display', region: p.region }
     if (p.channel) principal.channel = p.channel
-    await this.redis.multi()
-      .set(`${P}s:${digest(token)}`, JSON.stringify(principal))
-      .hset(`${P}displays`, id, JSON.stringify({ ...principal, createdBy: p.createdBy, createdAt: Date.now(), key: digest(token) }))
-      .exec()
+    // two keys in two cluster slots, so no MULTI: listed first, then made valid, so a token that works can always be revoked
+    await this.redis.hset(`${P}displays`, id, JSON.stringify({ ...principal, createdBy: p.createdBy, createdAt: Date.now(), key: digest(token) }))
+    await this.redis.set(`${P}s:${digest(token)}`, JSON.stringify(principal))
     return { token, id }
   }
 
@@ -48,7 +47,8 @@ export class Sessions {
     const json = await this.redis.hget(`${P}displays`, id)
     if (!json) return false
     const { key } = JSON.parse(json) as { key: string }
-    await this.redis.multi().del(`${P}s:${key}`).hdel(`${P}displays`, id).exec()
+    await this.redis.del(`${P}s:${key}`) // invalid first, unlisted second: a failure in between leaves it listed, and revoking again finishes
+    await this.redis.hdel(`${P}displays`, id)
     return true
   }
 

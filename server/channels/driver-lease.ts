@@ -1,18 +1,21 @@
 /**
- * Runs a replay's driver on exactly one instance. Every instance serving the
+ * Runs a replay's driver (or any timer that must run once, like the overdue
+ * scanner) on exactly one instance. Every instance serving the
  * channel tries to take or renew its lease every RENEW_MS; the holder runs the
  * driver, a failed renewal stops it, and when the holder dies the lease
  * expires and another instance takes over within LEASE_TTL_MS.
  */
 import { replayKeys } from './channel-keys.ts'
-import type { ReplayDriver } from './replay-driver.ts'
 import type { ReplayScripts } from './replay-scripts.ts'
+
+/** What a lease runs: a replay driver, the overdue scanner… */
+export interface Leased { stop(): Promise<void>; poke?(): void }
 
 export const LEASE_TTL_MS = 5_000
 const RENEW_MS = 1_500
 
 export class DriverLease {
-  private driver: ReplayDriver | undefined
+  private driver: Leased | undefined
   private timer: NodeJS.Timeout | undefined
   private turn: Promise<void> = Promise.resolve()
   private stopped = false
@@ -22,9 +25,10 @@ export class DriverLease {
     readonly id: string,
     private readonly holder: string,
     private readonly scripts: ReplayScripts,
-    private readonly makeDriver: () => ReplayDriver,
+    private readonly makeDriver: () => Leased,
+    key?: string,
   ) {
-    this.key = replayKeys(id).driver
+    this.key = key ?? replayKeys(id).driver
   }
 
   /** Try at once (the instance that made the channel usually drives it), then every RENEW_MS. */
@@ -38,7 +42,7 @@ export class DriverLease {
   }
 
   poke(): void {
-    this.driver?.poke()
+    this.driver?.poke?.()
   }
 
   /** Stop driving and hand the lease back, so another instance can take over at once. */
@@ -60,7 +64,7 @@ export class DriverLease {
         await this.driver.stop()
         this.driver = undefined
       }
-    }).catch((err: unknown) => console.error(`replay ${this.id}: lease: ${(err as Error).message}`))
+    }).catch((err: unknown) => console.error(`${this.id}: lease ${this.key}: ${(err as Error).message}`))
     return this.turn
   }
 }

@@ -75,10 +75,11 @@ export class ReplayChannels {
 
   async list(): Promise<ChannelSummary[]> {
     const ids = await this.d.store.hkeys(CHANNEL_REGISTRY)
-    const hashes = await this.d.store.pipeline(ids.map((id) => ['hgetall', replayKeys(id).meta])).exec()
+    // one command each, not a pipeline: each channel's meta sits in the slot of its own {id} on a Redis Cluster
+    const hashes = await Promise.all(ids.map((id) => this.d.store.hgetall(replayKeys(id).meta)))
     const wall = systemTime()
     return ids
-      .map((id, i) => parseMeta(id, (hashes?.[i]?.[1] ?? {}) as Record<string, string>))
+      .map((id, i) => parseMeta(id, hashes[i] ?? {}))
       .filter((m): m is ReplayMeta => m !== null)
       .map((m) => summarize(m, wall))
       .sort((a, b) => a.created - b.created)

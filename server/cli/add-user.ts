@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util'
 import { hostname, userInfo } from 'node:os'
 import { Redis } from 'ioredis'
 import { AuditLog } from '../audit/audit-log.ts'
+import { createRedis } from '../store/redis-client.ts'
+import { redisSettingsFromEnv } from '../store/redis-topology.ts'
 import { systemTime } from '../domain/clock.ts'
 import { hashPassword } from '../auth/password.ts'
 import { loadRegions } from '../config.ts'
@@ -38,10 +40,11 @@ async function main(): Promise<number> {
   return 0
 }
 
-// a user change is audited (DESIGN §12) in the server's Redis when REDIS_URL names it; the embedded Redis runs only with the server
+// a user change is audited (DESIGN §12) in the server's Redis when REDIS_URL (or REDIS_CLUSTER_NODES, REDIS_SENTINELS) names it; the embedded Redis runs only with the server
 async function auditUserChange(action: string, target: string) {
-  if (!process.env.REDIS_URL) return console.error('not audited: set REDIS_URL to the server\'s Redis to record this change in the audit trail')
-  const redis = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
+  const { topology } = redisSettingsFromEnv(process.env)
+  if (!topology) return console.error('not audited: set REDIS_URL (or REDIS_CLUSTER_NODES, REDIS_SENTINELS) to the server\'s Redis to record this change in the audit trail')
+  const redis = topology.kind === 'single' ? new Redis(topology.url, { maxRetriesPerRequest: 1 }) : createRedis(topology)
   try {
     const days = Number(process.env.AUDIT_RETENTION_DAYS) || 180
     await new AuditLog(redis, days, systemTime).record({ who: `cli:${userInfo().username}`, role: 'cli', address: hostname(), action, target })

@@ -18,6 +18,8 @@ import { loadCategories, loadRegions } from '../config.ts'
 import { keys } from '../store/keys.ts'
 import type { RawEntry } from '../store/log-entry.ts'
 import { readAggregates } from '../store/read-aggregates.ts'
+import { createRedis } from '../store/redis-client.ts'
+import { describeTopology, redisSettingsFromEnv, type RedisTopology } from '../store/redis-topology.ts'
 import { intakeArg } from '../ingest/ingest.ts'
 
 export type { Difference }
@@ -117,7 +119,7 @@ const HELP = `用法 usage: npx tsx server/cli/check-consistency.ts --redis redi
 按日志重放频道的全部事件（纯函数模型，与 apply.lua 同一语义），逐键比对 Redis 中的聚合数据。
 退出码：0 一致 · 1 有差异 · 2 日志已裁剪（无法重算）或连接失败
 
-  --redis <地址>     Redis 地址，默认取环境变量 REDIS_URL
+  --redis <地址>     Redis 地址，默认取环境变量 REDIS_URL（或 REDIS_CLUSTER_NODES、REDIS_SENTINELS + REDIS_SENTINEL_NAME）
   --channel <频道>   频道，默认 live
   --no-subjects      不比对事项哈希（s:*），只比对聚合
   --help             显示本帮助
@@ -142,13 +144,22 @@ async function main(): Promise<number> {
     process.stdout.write(HELP)
     return 0
   }
-  const url = flags.redis ?? process.env.REDIS_URL
-  if (!url) {
-    process.stderr.write(`错误：缺少 Redis 地址：使用 --redis 或设置环境变量 REDIS_URL\n`)
+  let topology: RedisTopology | undefined
+  try {
+    topology = flags.redis ? { kind: 'single', url: flags.redis } : redisSettingsFromEnv(process.env).topology
+  } catch (err) {
+    process.stderr.write(`错误：${(err as Error).message}\n`)
     return 2
   }
+  if (!topology) {
+    process.stderr.write(`错误：缺少 Redis 地址：使用 --redis 或设置环境变量 REDIS_URL（或 REDIS_CLUSTER_NODES、REDIS_SENTINELS）\n`)
+    return 2
+  }
+  const url = describeTopology(topology)
   const channel = flags.channel ?? 'live'
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null })
+  const redis = topology.kind === 'single'
+    ? new Redis(topology.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null })
+    : createRedis(topology)
   let cause = ''
   redis.on('error', (err: Error) => { cause = err.message }) // ioredis rejects with "Connection is closed"; this says why
   try {

@@ -14,7 +14,7 @@ import { applySeconds, channelKind, ingestTally } from '../metrics/metrics.ts'
 import { logger } from '../ops/logger.ts'
 import type { IngestResult } from './ingest-result.ts'
 import type { RawItem } from './parse-body.ts'
-import { PartialBatchError, type Unconfirmed } from './partial-batch-error.ts'
+import { PartialBatchError, ReplicaWaitError, type Unconfirmed } from './partial-batch-error.ts'
 import { resolveRegion } from './resolve-region.ts'
 
 export type { IngestResult, Rejection } from './ingest-result.ts'
@@ -27,6 +27,8 @@ export interface IngestDeps {
   onApplied?: (channel: string, applied: ApplyInput[]) => Promise<void>
   /** Bounds of DESIGN §4 (defaults: DEFAULT_EVENT_BOUNDS). */
   bounds?: EventBounds
+  /** REDIS_WAIT_REPLICAS: acknowledge only once this many replicas hold the batch (WAIT), else 503. */
+  waitReplicas?: { replicas: number; timeoutMs: number }
 }
 
 /** Where and when a batch lands: the apply options, and the channel clock for the `at` window when there is one. */
@@ -96,6 +98,9 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   if (!isReady(deps.store)) throw new StoreUnavailableError()
   const pipe = deps.store.pipeline() as unknown as Store
   for (const input of ready) void applyEvent(pipe, input, options)
+  const wait = deps.waitReplicas?.replicas ? deps.waitReplicas : undefined
+  // WAIT has no key: in the same pipeline it goes to the master that applied the batch (on a Cluster too)
+  if (wait) void (pipe as unknown as { wait(n: number, ms: number): unknown }).wait(wait.replicas, wait.timeoutMs)
   let replies: [Error | null, unknown][]
   const timer = applySeconds.startTimer({ channel: channelKind(options.channel) })
   try {
@@ -132,6 +137,13 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   }
   result.rejected.sort((a, b) => a.index - b.index)
   tally.flush() // unconfirmed events are not counted: the sender resends them
+  if (wait && unconfirmed.length === 0) {
+    const [err, reached] = replies[ready.length] ?? [new Error('no reply'), 0]
+    if (err || Number(reached) < wait.replicas) {
+      if (applied.length > 0) await deps.onApplied?.(options.channel, applied).catch(() => {})
+      throw new ReplicaWaitError(result, ready.map(({ index, event }) => ({ index, id: event.id, applied: null })), wait.replicas, err ? err.message : Number(reached))
+    }
+  }
   if (unconfirmed.length > 0) {
     // the alerts of what did land are still raised, if Redis lets us; the resend answers those as duplicates
     if (applied.length > 0) await deps.onApplied?.(options.channel, applied).catch(() => {})

@@ -25,3 +25,17 @@ export class PartialBatchError extends StoreUnavailableError {
     return { error: { code: this.code, message: this.message }, ...this.result, unconfirmed: this.unconfirmed }
   }
 }
+
+/**
+ * The master applied the batch but fewer replicas than REDIS_WAIT_REPLICAS
+ * confirmed it in time: a failover now could lose it, so nothing is claimed
+ * (a 503); the resend is safe and is acknowledged once replicas hold it.
+ */
+export class ReplicaWaitError extends PartialBatchError {
+  constructor(result: IngestResult, unconfirmed: Unconfirmed[], wanted: number, reached: number | string) {
+    super({ ...result, accepted: 0, duplicates: 0, outOfOrder: 0 }, unconfirmed)
+    this.message = `the batch reached the Redis master but ${typeof reached === 'number' ? `only ${reached} of` : `WAIT failed (${reached}) for`} ` +
+      `the ${wanted} replica(s) REDIS_WAIT_REPLICAS asks for, so it is not acknowledged; ` +
+      'resend the whole batch: ids make a resend safe (what landed comes back as a duplicate)'
+  }
+}

@@ -48,3 +48,13 @@ export const globalKeys = {
   audit: 'sr:audit',
 }
 export type ChannelKeys = ReturnType<typeof keys>
+
+/**
+ * Leases of timers that must run on one instance only. Tagged with the
+ * channel (same slot) but outside its `sr:{c}:` prefix, so channel scans,
+ * seeks and key comparisons never see them; they expire on their own.
+ */
+export const leaseKeys = {
+  /** The overdue scanner (and surge check) of a channel: holder id, PX. */
+  scanner: (channel: string) => `sr:lease:{${channel}}:scanner`,
+}

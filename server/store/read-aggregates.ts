@@ -1,11 +1,12 @@
 /**
  * Every aggregate key apply.lua writes in a channel, read back from Redis in
  * the shape of the apply model (keys without the channel prefix), for the
- * consistency check. Scans in pages; never a KEYS.
+ * consistency check. Scans in pages (every master of a Cluster); never a KEYS.
  */
 import type { Redis } from 'ioredis'
 import type { Aggregates } from '../domain/apply-model.ts'
 import { keys } from './keys.ts'
+import { scanKeys } from './scan-keys.ts'
 
 // first segment of the key names apply.lua writes per region, plus the channel stats
 const AGGREGATES = new Set(['d', 'm', 'y', 't', 'k', 'o', 'p', 'w', 'pc', 'stats'])
@@ -31,12 +32,9 @@ const globLiteral = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&')
 export async function readAggregates(redis: Redis, channel: string, o: ReadAggregatesOptions = {}): Promise<StoredChannel> {
   const { prefix } = keys(channel)
   const out: StoredChannel = { aggregates: { hashes: new Map(), zsets: new Map(), sets: new Map() }, subjects: new Map(), ignored: [] }
-  let cursor = '0'
-  do {
-    const [next, page] = await redis.scan(cursor, 'MATCH', `${globLiteral(prefix)}*`, 'COUNT', o.pageSize ?? 1000)
-    cursor = next
-    await readPage(redis, prefix, page, o.subjects ?? false, out)
-  } while (cursor !== '0')
+  for await (const page of scanKeys(redis, `${globLiteral(prefix)}*`, o.pageSize ?? 1000)) {
+    await readPage(page.node, prefix, page.keys, o.subjects ?? false, out) // on a Cluster: the node that holds these keys
+  }
   out.ignored.sort()
   return out
 }

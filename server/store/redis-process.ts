@@ -20,7 +20,17 @@ export function freePort(): Promise<number> {
   })
 }
 
-export interface RedisOptions { port?: number; dir?: string; appendonly?: boolean }
+export interface RedisOptions {
+  port?: number
+  dir?: string
+  appendonly?: boolean
+  /** Extra redis-server arguments (cluster or replica settings), after ours. */
+  args?: string[]
+  /** A config file to start from (a sentinel must have one it can rewrite). */
+  configFile?: string
+  /** The log line that says it is ready (default: "Ready to accept connections"). */
+  ready?: RegExp
+}
 
 /** Spawn redis-server bound to loopback and resolve once it accepts connections. */
 export async function startRedis(opts: RedisOptions = {}): Promise<RedisProcess> {
@@ -31,12 +41,15 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisProcess>
     args.push('--dir', opts.dir)
   }
   args.push('--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', 'everysec')
+  if (opts.configFile) args.unshift(opts.configFile)
+  args.push(...(opts.args ?? []))
+  const readyLine = opts.ready ?? /Ready to accept connections/
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const ready = new Promise<void>((resolve, reject) => {
     let log = ''
     const onData = (b: Buffer) => {
       log += b.toString()
-      if (log.includes('Ready to accept connections')) resolve()
+      if (readyLine.test(log)) resolve()
     }
     child.stdout!.on('data', onData)
     child.stderr!.on('data', onData)
@@ -59,7 +72,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisProcess>
     pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
+        if (child.exitCode !== null || child.signalCode !== null) return resolve() // already gone (a test killed it)
         child.once('exit', () => resolve())
         child.kill('SIGTERM')
       }),

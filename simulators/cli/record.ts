@@ -4,6 +4,8 @@
  * ready for npm run post-file or a replay channel.
  */
 import { Redis } from 'ioredis'
+import { createRedis } from '../../server/store/redis-client.ts'
+import { describeTopology, redisSettingsFromEnv, type RedisTopology } from '../../server/store/redis-topology.ts'
 import { openOutput, writeNdjson } from '../ndjson.ts'
 import { readChannelLog, type RecordStats } from '../record-log.ts'
 import { count, die, fail, parseFlags, say, shortTime, timeFlag } from './cli-flags.ts'
@@ -13,7 +15,7 @@ const HELP = `用法 usage: npm run record -- --from <ISO时间> --to <ISO时间
 把一个频道在两个时刻之间到达的事件（按日志流 sr:{频道}:log 的到达时间）导出为 NDJSON。
 被拒绝（顺序不符）的事件同样导出：录制的就是到达的内容。
 
-  --redis <地址>     Redis 地址，默认 redis://127.0.0.1:6379（可带库号，如 redis://host:6379/2）
+  --redis <地址>     Redis 地址；未给出时取 REDIS_URL、REDIS_CLUSTER_NODES 或 REDIS_SENTINELS + REDIS_SENTINEL_NAME，都没有则 redis://127.0.0.1:6379（可带库号，如 redis://host:6379/2）
   --channel <频道>   频道，默认 live（或 replay-xxx / sim-xxx）
   --from <ISO时间>   起始时刻（含），例如 2026-11-20T00:00:00+08:00
   --to <ISO时间>     结束时刻（含）
@@ -30,11 +32,18 @@ if (!/^[\w-]{1,64}$/.test(channel)) fail(`--channel "${channel}" 无效，应为
 const from = timeFlag('from', flags.from)
 const to = timeFlag('to', flags.to)
 if (to < from) fail('--to 早于 --from')
-const url = flags.redis ?? 'redis://127.0.0.1:6379'
-if (!/^rediss?:\/\//.test(url)) fail(`--redis "${url}" 不是 redis:// 地址`)
+// without --redis: the server's settings (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS), else the local default
+let topology: RedisTopology | undefined
+try {
+  topology = flags.redis ? undefined : redisSettingsFromEnv(process.env).topology
+} catch (err) {
+  fail((err as Error).message)
+}
+const url = topology ? describeTopology(topology) : flags.redis ?? 'redis://127.0.0.1:6379'
+if (!topology && !/^rediss?:\/\//.test(url)) fail(`--redis "${url}" 不是 redis:// 地址`)
 const outPath = flags.out ?? '-'
 
-const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null })
+const redis = topology && topology.kind !== 'single' ? createRedis(topology) : new Redis(topology?.url ?? url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null })
 redis.on('error', () => {}) // reported below, from the failing command
 try {
   await redis.connect()

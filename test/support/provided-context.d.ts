@@ -1,5 +1,6 @@
 import 'vitest'
 
 declare module 'vitest' {
-  export interface ProvidedContext { redisUrl: string; redisPort: number }
+  /** redisTopology: REDIS_CLUSTER_NODES or REDIS_SENTINELS + NAME when the run uses one (TEST_REDIS_TOPOLOGY), else empty. */
+  export interface ProvidedContext { redisUrl: string; redisPort: number; redisTopology: Record<string, string> }
 }

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { redisEnvFor } from './redis-topology-env.ts'
 import { ADMIN, INGEST_KEY, rememberAdmin } from './test-server.ts'
 
 export interface ServerProcess { url: string; pid: number; output(): string; stop(): Promise<void> }
@@ -13,8 +14,8 @@ export function spawnServer(redisUrl?: string, dataDir = mkdtempSync(join(tmpdir
   const env: NodeJS.ProcessEnv = {
     ...process.env, PORT: '0', INGEST_KEYS: INGEST_KEY, DATA_DIR: dataDir, ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password,
   }
-  if (redisUrl) env.REDIS_URL = redisUrl
-  else delete env.REDIS_URL
+  delete env.REDIS_URL
+  if (redisUrl) Object.assign(env, redisEnvFor(redisUrl))
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { io, type Socket } from 'socket.io-client'
 import type { ClientToServer, ServerToClient } from '../../server/domain/protocol.ts'
 import { loadConfig } from '../../server/config.ts'
 import { start, type Running } from '../../server/main.ts'
+import { freshTopologyUrl, redisEnvFor, runTopology } from './redis-topology-env.ts'
 
 export const INGEST_KEY = 'test-ingest-key'
 export const ADMIN = { username: 'admin', password: 'test-admin-password' }
@@ -45,6 +46,8 @@ export function apiFetch(url: string, init: RequestInit = {}): Promise<Response>
 
 /** A redis URL on a database of its own, emptied. */
 export async function freshRedisUrl(baseUrl: string, db = 1 + Math.floor(Math.random() * 15)): Promise<string> {
+  const topology = runTopology()
+  if (topology) return freshTopologyUrl(topology) // a Cluster has database 0 only: every master emptied instead
   const url = `${baseUrl}/${db}`
   const r = new Redis(url)
   await r.flushdb()
@@ -54,7 +57,7 @@ export async function freshRedisUrl(baseUrl: string, db = 1 + Math.floor(Math.ra
 
 export async function startTestServer(redisUrl: string, env: Record<string, string> = {}): Promise<Running> {
   const running = await start(loadConfig({
-    PORT: '0', REDIS_URL: redisUrl, INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-data-')),
+    PORT: '0', ...redisEnvFor(redisUrl), INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-data-')),
     ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', // a request log line each would bury the test output
     ...(process.env.CLIENT_DIR ? { CLIENT_DIR: process.env.CLIENT_DIR } : {}), ...env,
   }))
