@@ -9,7 +9,7 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
-import { applyModelEntry, createModelState, type ModelInput } from '../domain/apply-model.ts'
+import { applyModelEntry, createModelState, refuseParked, type ModelInput } from '../domain/apply-model.ts'
 import { diffAggregates, diffSubjects, type Difference } from '../domain/apply-model-diff.ts'
 import type { Categories } from '../domain/categories.ts'
 import type { ValidEvent } from '../domain/events.ts'
@@ -83,8 +83,13 @@ export async function checkConsistency(redis: Redis, o: ConsistencyOptions): Pro
       for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!
       const e = JSON.parse(f.e ?? '{}') as ValidEvent
       const r = f.r ?? ''
-      const logged = f.a === '1' ? 'applied' : 'outOfOrder'
+      // a: 1 applied on arrival, p parked on arrival, 0 a parked event refused after the park window
+      const logged = f.a === '1' ? 'applied' : f.a === 'p' ? 'outOfOrder' : 'refused'
       if (r && !o.regions.get(r)) logDiff(`${sid} ${e.id} r`, r, 'not in the region file')
+      if (logged === 'refused') {
+        if (!refuseParked(model, e)) logDiff(`${sid} ${e.id}`, 'refused', 'not parked')
+        continue
+      }
       try {
         const out = applyModelEntry(model, inputOf(e, r, o), o.zone)
         if (out.status !== logged) logDiff(`${sid} ${e.id}`, logged, out.status)

@@ -36,8 +36,12 @@ export function kpisFromModel(
 
 /** A subject as its Redis hash holds it (field → string), for comparison with HGETALL. */
 export function subjectHash(sub: SubjectState): Record<string, string> {
-  const h: Record<string, string> = { state: sub.state, chain: sub.chain.join(',') }
+  const h: Record<string, string> = {}
   const put = (field: string, v: string | number | undefined) => { if (v !== undefined) h[field] = String(v) }
+  if (sub.state !== '') Object.assign(h, { state: sub.state, chain: sub.chain.join(',') })
+  put('dat', sub.dutyAt)
+  put('fon', sub.firstOn)
+  put('pat', sub.posAt)
   put('iday', sub.iday)
   put('cday', sub.cday)
   put('deadline', sub.deadline)

@@ -95,7 +95,8 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   }
   if (!isReady(deps.store)) throw new StoreUnavailableError()
   const pipe = deps.store.pipeline() as unknown as Store
-  for (const input of ready) void applyEvent(pipe, input, options)
+  const applyOptions = { ...options, parkedAt: ctx.now }
+  for (const input of ready) void applyEvent(pipe, input, applyOptions)
   let replies: [Error | null, unknown][]
   const timer = applySeconds.startTimer({ channel: channelKind(options.channel) })
   try {

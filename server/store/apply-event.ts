@@ -5,8 +5,9 @@ import { bucketOfDay, dayKey } from '../domain/clock.ts'
 import { keys } from './keys.ts'
 import type { Store } from './redis-client.ts'
 
+/** outOfOrder: parked with its subject until its predecessors arrive (DESIGN §5). */
 export type ApplyStatus = 'applied' | 'outOfOrder' | 'duplicate' | 'invalid'
-/** sid is the stream id when applied or refused, the reason when invalid. */
+/** sid is the stream id when applied or parked, the reason when invalid. */
 export interface ApplyResult { status: ApplyStatus; sid: string }
 
 const asLua = (t: Record<string, Transition>) =>
@@ -20,7 +21,11 @@ export interface ApplyInput {
   intake: string // case reported: SLA hours; hotline received: deadline ms; else ''
 }
 
-export interface ApplyOptions { channel: string; zone: string; logMaxLen: number; seenTtlSec: number }
+export interface ApplyOptions {
+  channel: string; zone: string; logMaxLen: number; seenTtlSec: number
+  /** Channel now, ms: when an event is parked (the park window counts from it); default the event's time. */
+  parkedAt?: number
+}
 
 /** Queue one apply on a pipeline (or run it on the store); results come back in order. */
 export function applyEvent(target: Pick<Store, 'applyEvent'>, input: ApplyInput, o: ApplyOptions) {
@@ -28,8 +33,9 @@ export function applyEvent(target: Pick<Store, 'applyEvent'>, input: ApplyInput,
   const e = input.event
   const deadline = typeof e.attrs.deadline === 'string' ? String(Date.parse(e.attrs.deadline)) : ''
   return target.applyEvent(
-    k.log, k.seen(e.id), k.subject(e.feed, e.subject), k.stats,
+    k.log, k.seen(e.id), k.subject(e.feed, e.subject), k.stats, k.events(e.feed, e.subject), k.parked,
     JSON.stringify(e), input.chain.join(','), dayKey(e.at, o.zone), String(bucketOfDay(e.at, o.zone)),
     TRANSITIONS[e.feed], input.intake, k.prefix, String(o.logMaxLen), String(o.seenTtlSec), deadline, input.grid,
+    String(o.parkedAt ?? e.at),
   )
 }

@@ -11,8 +11,12 @@ export function keys(channel: string) {
     stats: `${p}stats`,
     seen: (id: string) => `${p}seen:${id}`,
     subject: (feed: string, subject: string) => `${p}s:${feed}:${subject}`,
-    /** A case's or work order's last 100 steps, applied or refused. */
-    history: (feed: string, subject: string) => `${p}h:${feed}:${subject}`,
+    /** A subject's own events in event-time order (JSON), each marked when parked; a worker's parked offDuty only. */
+    events: (feed: string, subject: string) => `${p}ev:${feed}:${subject}`,
+    /** Parked events of the channel (JSON {feed, subject, id}) scored by when they were parked, channel time. */
+    parked: `${p}pk`,
+    /** Events refused after the park window, newest last, capped (JSON with the reason). */
+    refused: `${p}rf`,
     day: (region: string, day: string) => `${p}d:${region}:${day}`,
     month: (region: string, month: string) => `${p}m:${region}:${month}`,
     year: (region: string, year: string) => `${p}y:${region}:${year}`,

@@ -9,9 +9,9 @@ import { keys } from './keys.ts'
 
 // first segment of the key names apply.lua writes per region, plus the channel stats
 const AGGREGATES = new Set(['d', 'm', 'y', 't', 'k', 'o', 'p', 'w', 'pc', 'stats'])
-// not aggregates: the log, idempotency marks, worker positions, and each subject's
-// history (h:), a display copy of its log entries that the tablet reads
-const SKIPPED = new Set(['log', 'seen', 'geo', 'h'])
+// not aggregates: the log, idempotency marks, worker positions, each subject's
+// event list (ev:, and h: of older versions), the parked index and the refused list
+const SKIPPED = new Set(['log', 'seen', 'geo', 'h', 'ev', 'pk', 'rf'])
 
 export interface StoredChannel {
   aggregates: Aggregates
