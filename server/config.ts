@@ -26,6 +26,10 @@ export interface ServerConfig {
   zone: string
   logMaxLen: number
   seenTtlSec: number
+  /** PARK_WINDOW_HOURS (default 24, fractions allowed): how long an out-of-order event waits, channel time, before it is refused. */
+  parkWindowMs: number
+  /** PARK_SWEEP_SEC (default 60): how often parked events are checked against the window. */
+  parkSweepMs: number
   dataDir: string
   clientDir: string
   regions: RegionIndex
@@ -50,6 +54,14 @@ export interface ServerConfig {
 }
 
 const root = resolve(import.meta.dirname, '..')
+
+function positiveFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}="${raw}" must be a number > 0 (fractions allowed)`)
+  return n
+}
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
@@ -116,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     zone: env.TIME_ZONE || 'Asia/Shanghai',
     logMaxLen: intFrom(env, 'LOG_MAXLEN', 1_000_000),
     seenTtlSec: intFrom(env, 'SEEN_TTL_DAYS', 400) * 86_400,
+    parkWindowMs: Math.round(positiveFrom(env, 'PARK_WINDOW_HOURS', 24) * 3_600_000),
+    parkSweepMs: Math.round(positiveFrom(env, 'PARK_SWEEP_SEC', 60) * 1000),
     dataDir: resolve(env.DATA_DIR || join(root, 'data')),
     clientDir: resolve(env.CLIENT_DIR || join(root, 'dist/client')),
     regions: loadRegions(env.REGIONS_FILE || undefined),

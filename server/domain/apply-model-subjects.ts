@@ -66,6 +66,7 @@ export function dropParked(s: ModelState, feed: string, subject: string, id: str
   if (!list || i < 0) return false
   list.splice(i, 1)
   if (list.length === 0) s.lists.delete(key)
+  hincrby(s, 'stats', 'refused', 1)
   return true
 }
 
