@@ -1,17 +1,21 @@
 /**
  * An independent recount of the KPIs of DESIGN §6 from the events exactly as
- * they were sent (arrival order), for tests that compare it with what the
- * server serves. Written from the DESIGN text, not from the server: it does
- * not use apply.lua, the apply model, the store or server/domain/kpis.ts.
- * Only the lifecycle tables of §5 (server/domain/lifecycles.ts), the region
- * tree (RegionIndex: chains and point lookup) and config/categories.json (SLAs,
- * the weight of a 'basic' rating) are shared with the server, as contracts.
+ * they were sent, for tests that compare it with what the server serves.
+ * Written from the DESIGN text, not from the server: it does not use
+ * apply.lua, the apply model, the store, server/domain/kpis.ts or the server's
+ * lifecycle tables (§5 is written out again below). Only the region tree
+ * (RegionIndex: chains and point lookup, passed in) and config/categories.json
+ * (SLAs, the weight of a 'basic' rating) are shared with the server, as contracts.
  *
- * Style: first the facts of each subject — walk its own events in arrival
- * order through the lifecycle table, keep the first occurrence of an id,
- * refuse what does not fit the current state, note when each milestone was
- * first reached and whether that was by the deadline in force at that moment.
- * Then each KPI of a region and period is a filter-and-count over those facts.
+ * Style: first the facts of each subject — its own events (first occurrence of
+ * an id) walked in event-time order through the lifecycle table; a step that
+ * does not fit the state reached so far waits (parked) and is tried again after
+ * every later step (DESIGN §5); note when each milestone was first reached and
+ * whether that was by the deadline in force at that moment. So the facts do not
+ * depend on arrival order. Arrival order only decides which events the server
+ * answers as `outOfOrder` (parked when they arrived): the walk is repeated over
+ * what had arrived so far. Then each KPI of a region and period is a
+ * filter-and-count over the facts.
  *
  * Where DESIGN leaves a choice open, the behaviour of
  * server/store/scripts/apply.lua was read and is followed here; each such
@@ -20,8 +24,49 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { EventEnvelope } from '../../server/domain/events.ts'
-import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from '../../server/domain/lifecycles.ts'
 import type { RegionIndex } from '../../server/domain/regions.ts'
+
+/** DESIGN §5, written out: type → [states it may follow, state it leads to ('=' keeps the state)]. */
+type Table = Record<string, [from: string[], to: string]>
+const CASE_OPEN = ['REGISTERED', 'DISPATCHED', 'DISPOSED']
+const CASE_STEPS: Table = {
+  reported: [[''], 'REPORTED'], registered: [['REPORTED'], 'REGISTERED'], cancelled: [['REPORTED'], 'CANCELLED'],
+  dispatched: [['REGISTERED'], 'DISPATCHED'], returned: [['DISPATCHED'], 'REGISTERED'], extended: [CASE_OPEN, '='],
+  disposed: [['DISPATCHED'], 'DISPOSED'], rework: [['DISPOSED'], 'DISPATCHED'], closed: [['DISPOSED', 'REPORTED'], 'CLOSED'],
+  urged: [['REPORTED', ...CASE_OPEN], '='],
+}
+const ORDER_OPEN = ['RECEIVED', 'DISPATCHED', 'REPLIED']
+const ORDER_STEPS: Table = {
+  received: [[''], 'RECEIVED'], directClosed: [['RECEIVED'], 'CLOSED'], dispatched: [['RECEIVED'], 'DISPATCHED'],
+  returned: [['DISPATCHED'], 'RECEIVED'], extended: [ORDER_OPEN, '='], urged: [ORDER_OPEN, '='],
+  replied: [['DISPATCHED'], 'REPLIED'], reopened: [['REPLIED', 'CLOSED'], 'DISPATCHED'], closed: [['REPLIED'], 'CLOSED'],
+  rated: [[...ORDER_OPEN, 'CLOSED'], '='], voided: [['RECEIVED'], 'VOID'],
+}
+
+/**
+ * Walk one subject's events in event-time order (equal times: as given), parking a step that does
+ * not fit and trying the parked ones again after each step that did; `apply` sees each step taken,
+ * with the state before it. Returns the events left parked.
+ */
+function walk<E extends { at: string; type: string }>(events: readonly E[], table: Table, apply: (e: E, from: string) => void): E[] {
+  const byTime = events.map((e, i) => ({ e, i, t: Date.parse(e.at) })).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.e)
+  let state = ''
+  const take = (e: E): boolean => {
+    const rule = Object.hasOwn(table, e.type) ? table[e.type] : undefined
+    if (!rule || !rule[0].includes(state)) return false
+    apply(e, state)
+    if (rule[1] !== '=') state = rule[1]
+    return true
+  }
+  const waiting: E[] = []
+  for (const e of byTime) {
+    if (!take(e)) { waiting.push(e); continue }
+    for (let k = 0; k < waiting.length;) {
+      if (take(waiting[k]!)) { waiting.splice(k, 1); k = 0 } else k++
+    }
+  }
+  return waiting
+}
 
 export type RecountPeriod = 'today' | '7d' | 'month' | 'year'
 export type KpiRow = Record<string, number | null>
@@ -84,11 +129,14 @@ interface CallFact { chain: readonly string[]; at: number; answered: boolean }
 interface GridFlow { chain: readonly string[]; at: number; type: 'patrol' | 'visit' | 'alert'; households: number; critical: boolean; grid: string | null }
 
 export interface RecountTotals {
-  /** Items that are not a replayed id: the server's `accepted` (refused ones included). */
+  /** Items that are not a replayed id: the server's `accepted` (parked ones included). */
   accepted: number
   duplicates: number
+  /** Events parked when they arrived (the server's `outOfOrder`), whether or not they took effect later. */
   outOfOrder: number
-  refusedByType: Record<string, number>
+  /** Events still parked after everything arrived: refused once the park window passes. */
+  parked: EventEnvelope[]
+  parkedByType: Record<string, number>
 }
 
 export interface Recount {
@@ -138,12 +186,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     seen.add(e.id)
     unique.push(e)
   }
-  const totals: RecountTotals = { accepted: unique.length, duplicates: arrival.length - unique.length, outOfOrder: 0, refusedByType: {} }
-  const refuse = (e: EventEnvelope) => {
-    totals.outOfOrder++
-    const k = `${e.feed}.${e.type}`
-    totals.refusedByType[k] = (totals.refusedByType[k] ?? 0) + 1
-  }
+  const totals: RecountTotals = { accepted: unique.length, duplicates: arrival.length - unique.length, outOfOrder: 0, parked: [], parkedByType: {} }
 
   // 2. Each subject's own events, in arrival order.
   const calls: CallFact[] = []
@@ -162,126 +205,153 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   }
 
   const cases: CaseFacts[] = []
-  const slaHoursOf = new Map<CaseFacts, number>() // SLA of a case: category and priority of its report
   const orders: OrderFacts[] = []
   const workers: WorkerFacts[] = []
   const flows: GridFlow[] = []
-  const fits = (table: Record<string, Transition>, type: string, state: string) =>
-    Object.hasOwn(table, type) && table[type]!.from.includes(state)
-  const after = (t: Transition, state: string) => (t.to === '=' ? state : t.to)
+
+  /** The facts of a case from all its events; `left` gets the events still parked. */
+  const caseFacts = (events: readonly EventEnvelope[]): { facts?: CaseFacts; left: EventEnvelope[] } => {
+    let c: CaseFacts | undefined
+    let slaHours = 0
+    const left = walk(events, CASE_STEPS, (e, from) => {
+      const at = Date.parse(e.at)
+      const attrs = e.attrs ?? {}
+      if (e.type === 'reported') {
+        c = {
+          subject: e.subject, chain: chainOf(placeOf(e)), dispute: (e.category ?? '').startsWith('dispute.'),
+          reportedAt: at, disposedByDeadline: false, reworked: false, closedByDeadline: false, state: '',
+        }
+        const sla = caseSla.get(e.category ?? '')
+        if (!sla) throw new Error(`recount: no SLA for case category ${e.category}`)
+        slaHours = attrs.priority === 'urgent' ? sla.urgent : sla.normal
+      }
+      const f = c!
+      switch (e.type) {
+        case 'registered':
+          f.registeredAt = at
+          f.deadline = parseTime(attrs.deadline) ?? at + slaHours * HOUR
+          break
+        case 'extended':
+          f.deadline = parseTime(attrs.deadline)
+          break
+        case 'disposed':
+          if (f.disposedAt === undefined) {
+            f.disposedAt = at
+            f.disposedByDeadline = f.deadline !== undefined && at <= f.deadline
+          }
+          break
+        case 'rework':
+          f.reworked = true
+          break
+        case 'closed':
+          // CLOSED is terminal for a case, so this happens at most once per subject
+          f.closedAt = at
+          f.closedFrom = from === 'REPORTED' ? 'REPORTED' : 'DISPOSED'
+          f.closedByDeadline = from !== 'REPORTED' && f.deadline !== undefined && at <= f.deadline
+          f.outcome = attrs.outcome
+          break
+      }
+      const rule = CASE_STEPS[e.type]!
+      f.state = rule[1] === '=' ? from : rule[1]
+    })
+    return { facts: c, left }
+  }
+
+  /** The facts of a 12345 work order from all its events; `left` gets the events still parked. */
+  const orderFacts = (events: readonly EventEnvelope[]): { facts?: OrderFacts; left: EventEnvelope[] } => {
+    let h: OrderFacts | undefined
+    let slaMs = 0
+    let ratedAt = -Infinity
+    const left = walk(events, ORDER_STEPS, (e, from) => {
+      const at = Date.parse(e.at)
+      const attrs = e.attrs ?? {}
+      if (e.type === 'received') {
+        const sla = hotlineSla(attrs.kind)
+        slaMs = (attrs.urgency === 'urgent' ? sla.urgent : sla.normal) * HOUR
+        h = { subject: e.subject, chain: chainOf(placeOf(e)), receivedAt: at, deadline: parseTime(attrs.deadline) ?? at + slaMs, closeTimes: [], state: '' }
+      }
+      const f = h!
+      switch (e.type) {
+        case 'extended':
+          f.deadline = parseTime(attrs.deadline)!
+          break
+        case 'reopened':
+          // DESIGN §5: a reopened order takes a new deadline, its own or the SLA from the reopen time
+          f.deadline = parseTime(attrs.deadline) ?? at + slaMs
+          break
+        case 'directClosed':
+        case 'closed':
+          f.closeTimes.push(at)
+          // the closed milestone counts once: the first close. apply.lua: directCloseRate counts orders
+          // whose FIRST close was 直接办结 (a later directClosed after a reopen and a return does not count).
+          f.firstClose ??= { at, direct: e.type === 'directClosed', byDeadline: at <= f.deadline }
+          break
+        case 'rated':
+          // DESIGN: satisfaction is the latest rating, by event time
+          if (at >= ratedAt) {
+            ratedAt = at
+            f.rating = { satisfaction: attrs.satisfaction, solved: attrs.solved === true, contacted: attrs.contacted === true }
+          }
+          break
+      }
+      const rule = ORDER_STEPS[e.type]!
+      f.state = rule[1] === '=' ? from : rule[1]
+    })
+    return { facts: h, left }
+  }
+
+  /**
+   * A grid worker: DESIGN §6, on duty when the latest onDuty/offDuty (by event time) is onDuty, counted
+   * where that onDuty was. DESIGN §5: an offDuty with no onDuty before it waits (parked).
+   * apply.lua: equal times go to the later arrival; position changes no KPI; patrol, visit and alert
+   * count at the event's OWN place whatever the duty state; only a patrol whose place is a grid covers it.
+   */
+  const workerFacts = (events: readonly EventEnvelope[]): { facts?: WorkerFacts; left: EventEnvelope[] } => {
+    const duty = events.filter((e) => e.type === 'onDuty' || e.type === 'offDuty')
+    const firstOn = Math.min(...duty.filter((e) => e.type === 'onDuty').map((e) => Date.parse(e.at)))
+    const left = duty.filter((e) => e.type === 'offDuty' && !(Date.parse(e.at) >= firstOn))
+    const taking = duty.filter((e) => !left.includes(e))
+    let latest: EventEnvelope | undefined
+    for (const e of taking) if (!latest || Date.parse(e.at) >= Date.parse(latest.at)) latest = e
+    if (!duty.some((e) => e.type === 'onDuty')) return { left }
+    const lastOn = taking.filter((e) => e.type === 'onDuty').reduce((a, e) => (Date.parse(e.at) >= Date.parse(a.at) ? e : a))
+    return { facts: { subject: duty[0]!.subject, on: latest?.type === 'onDuty', chain: latest?.type === 'onDuty' ? chainOf(placeOf(lastOn)) : [] }, left }
+  }
+
+  const factsOf = (events: readonly EventEnvelope[]) => {
+    const feed = events[0]!.feed
+    return feed === 'case' ? caseFacts(events) : feed === 'hotline' ? orderFacts(events) : workerFacts(events)
+  }
 
   for (const events of bySubject.values()) {
+    // outOfOrder as the server answers it: the event was parked when it arrived
+    for (let k = 0; k < events.length; k++) {
+      const e = events[k]!
+      if (e.feed === 'grid' && e.type !== 'offDuty') continue
+      if (factsOf(events.slice(0, k + 1)).left.includes(e)) totals.outOfOrder++
+    }
+    const { facts, left } = factsOf(events)
+    for (const e of left) {
+      totals.parked.push(e)
+      const k = `${e.feed}.${e.type}`
+      totals.parkedByType[k] = (totals.parkedByType[k] ?? 0) + 1
+    }
     const feed = events[0]!.feed
-    if (feed === 'case') {
-      let c: CaseFacts | undefined
-      let state = ''
+    if (feed === 'case' && facts) cases.push(facts as CaseFacts)
+    else if (feed === 'hotline' && facts) orders.push(facts as OrderFacts)
+    else if (feed === 'grid') {
+      if (facts) workers.push(facts as WorkerFacts)
       for (const e of events) {
-        if (!fits(CASE_LIFECYCLE, e.type, state)) { refuse(e); continue }
-        const at = Date.parse(e.at)
-        const attrs = e.attrs ?? {}
-        if (e.type === 'reported') {
-          c = {
-            subject: e.subject, chain: chainOf(placeOf(e)), dispute: (e.category ?? '').startsWith('dispute.'),
-            reportedAt: at, disposedByDeadline: false, reworked: false, closedByDeadline: false, state: '',
-          }
-          cases.push(c)
-          const sla = caseSla.get(e.category ?? '')
-          if (!sla) throw new Error(`recount: no SLA for case category ${e.category}`)
-          slaHoursOf.set(c, attrs.priority === 'urgent' ? sla.urgent : sla.normal)
-        }
-        const f = c!
-        switch (e.type) {
-          case 'registered':
-            f.registeredAt = at
-            f.deadline = parseTime(attrs.deadline) ?? at + slaHoursOf.get(f)! * HOUR
-            break
-          case 'extended':
-            f.deadline = parseTime(attrs.deadline)
-            break
-          case 'disposed':
-            if (f.disposedAt === undefined) {
-              f.disposedAt = at
-              f.disposedByDeadline = f.deadline !== undefined && at <= f.deadline
-            }
-            break
-          case 'rework':
-            f.reworked = true
-            break
-          case 'closed':
-            // CLOSED is terminal for a case, so this happens at most once per subject
-            f.closedAt = at
-            f.closedFrom = state === 'REPORTED' ? 'REPORTED' : 'DISPOSED'
-            f.closedByDeadline = state !== 'REPORTED' && f.deadline !== undefined && at <= f.deadline
-            f.outcome = attrs.outcome
-            break
-        }
-        state = after(CASE_LIFECYCLE[e.type as keyof typeof CASE_LIFECYCLE], state)
-        f.state = state
+        if (e.type !== 'patrol' && e.type !== 'visit' && e.type !== 'alert') continue
+        const place = placeOf(e)
+        const households = Number(e.attrs?.households)
+        flows.push({
+          chain: chainOf(place), at: Date.parse(e.at), type: e.type,
+          households: e.type === 'visit' && Number.isFinite(households) ? households : 0,
+          critical: e.type === 'alert' && e.attrs?.severity === 'critical',
+          grid: place && regions.get(place)?.level === 'grid' ? place : null,
+        })
       }
-    } else if (feed === 'hotline') {
-      let h: OrderFacts | undefined
-      let state = ''
-      for (const e of events) {
-        if (!fits(HOTLINE_LIFECYCLE, e.type, state)) { refuse(e); continue }
-        const at = Date.parse(e.at)
-        const attrs = e.attrs ?? {}
-        if (e.type === 'received') {
-          const sla = hotlineSla(attrs.kind)
-          h = {
-            subject: e.subject, chain: chainOf(placeOf(e)), receivedAt: at,
-            deadline: parseTime(attrs.deadline) ?? at + (attrs.urgency === 'urgent' ? sla.urgent : sla.normal) * HOUR,
-            closeTimes: [], state: '',
-          }
-          orders.push(h)
-        }
-        const f = h!
-        switch (e.type) {
-          case 'extended':
-            f.deadline = parseTime(attrs.deadline)!
-            break
-          case 'directClosed':
-          case 'closed':
-            f.closeTimes.push(at)
-            // the closed milestone counts once: the first close. apply.lua: directCloseRate counts orders
-            // whose FIRST close was 直接办结 (a later directClosed after a reopen and a return does not count).
-            f.firstClose ??= { at, direct: e.type === 'directClosed', byDeadline: at <= f.deadline }
-            break
-          case 'rated':
-            // DESIGN: satisfaction is the latest rating. apply.lua: a new rating replaces the previous one.
-            f.rating = { satisfaction: attrs.satisfaction, solved: attrs.solved === true, contacted: attrs.contacted === true }
-            break
-        }
-        state = after(HOTLINE_LIFECYCLE[e.type as keyof typeof HOTLINE_LIFECYCLE], state)
-        f.state = state
-      }
-    } else {
-      // Grid workers. §5 gives no table; apply.lua: offDuty and position are refused unless the worker is
-      // on duty; onDuty is always applied (again while on duty it moves the worker to the new place);
-      // patrol, visit and alert are applied whatever the duty state and count at the event's OWN place
-      // (not the worker's duty region); only a patrol whose place is a grid covers that grid.
-      const w: WorkerFacts = { subject: events[0]!.subject, on: false, chain: [] }
-      let known = false
-      for (const e of events) {
-        const at = Date.parse(e.at)
-        if (e.type === 'onDuty') {
-          w.on = true
-          w.chain = chainOf(placeOf(e))
-          known = true
-        } else if (e.type === 'offDuty' || e.type === 'position') {
-          if (!w.on) { refuse(e); continue }
-          if (e.type === 'offDuty') w.on = false
-        } else if (e.type === 'patrol' || e.type === 'visit' || e.type === 'alert') {
-          const place = placeOf(e)
-          const households = Number(e.attrs?.households)
-          flows.push({
-            chain: chainOf(place), at, type: e.type,
-            households: e.type === 'visit' && Number.isFinite(households) ? households : 0,
-            critical: e.type === 'alert' && e.attrs?.severity === 'critical',
-            grid: place && regions.get(place)?.level === 'grid' ? place : null,
-          })
-        }
-      }
-      if (known) workers.push(w)
     }
   }
 
@@ -331,7 +401,8 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const disputesClosed = cs.filter((c) => c.dispute && c.closedAt !== undefined && inP(c.registeredAt ?? c.reportedAt))
 
     // hotline: everything of an order by its received day; closes as a flow by close day
-    const received = os.filter((h) => inP(h.receivedAt))
+    // DESIGN §5: a voided order leaves the received denominator
+    const received = os.filter((h) => inP(h.receivedAt) && h.state !== 'VOID')
     const closed = received.filter((h) => h.firstClose)
     const rated = received.filter((h) => h.rating)
     const periodCalls = cl.filter((c) => inP(c.at))
