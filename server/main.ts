@@ -30,6 +30,8 @@ export interface Running {
   channels: Channels
   store: Store
   sessions: Sessions
+  /** The alert rules of this instance (tests feed them what they ingest directly). */
+  alerting: Alerting
   stop(): Promise<void>
 }
 
@@ -77,6 +79,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
     channels,
     store,
     sessions: auth.sessions,
+    alerting,
     async stop() {
       await replays.stop()
       alerting.stop()

@@ -8,7 +8,7 @@ import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel, Channels } from '../channels/channels.ts'
 import type { ApplyInput } from '../store/apply-event.ts'
-import { raiseAlert } from '../store/alert-store.ts'
+import { activeAlerts, endAlert, raiseAlert } from '../store/alert-store.ts'
 import type { Alert } from '../domain/alerts.ts'
 import { alertsRaised, channelKind } from '../metrics/metrics.ts'
 import { logger } from '../ops/logger.ts'
@@ -17,6 +17,7 @@ import { DEFAULT_INTAKE_MAX_AGE_HOURS, type AlertConfig } from './alert-config.t
 import { hotspotCheck, immediateAlerts } from './intake-rules.ts'
 import { OverdueScanner } from './overdue-scanner.ts'
 import { surgeAlerts } from './surge-rule.ts'
+import { lifetimesOf, resolveSurges } from './alert-lifecycle.ts'
 
 /** Raise, and count it when it is new (another instance may have raised it first). */
 async function raise(store: Store, channel: string, alert: Alert): Promise<void> {
@@ -41,6 +42,9 @@ export class Alerting {
       // a month of history posted late (a backfill, a drill's warm-up) must not flood the wall with old news
       const oldest = this.d.channels.get(channel).clock.now() - (config.intake?.maxAgeHours ?? DEFAULT_INTAKE_MAX_AGE_HOURS) * 3_600_000
       for (const input of inputs) {
+        const e = input.event
+        // a clearing event ends the critical alert it names, however late it comes
+        if (e.feed === 'grid' && e.type === 'alert' && typeof e.attrs.clears === 'string') await endAlert(store, channel, `critical:${e.attrs.clears}`, 'resolved')
         const fresh = input.event.at >= oldest
         if (fresh) for (const alert of immediateAlerts(input, regions, categories)) await raise(store, channel, alert)
         const hotspot = await hotspotCheck(channel, input, this.d) // kept up to date either way: its window counts old complaints
@@ -56,7 +60,9 @@ export class Alerting {
   }
 
   private follow(ch: Channel): void {
-    const scanner = new OverdueScanner({ store: this.d.store, channel: ch, regions: this.d.regions, categories: this.d.categories })
+    const scanner = new OverdueScanner({
+      store: this.d.store, channel: ch, regions: this.d.regions, categories: this.d.categories, lifetimes: lifetimesOf(this.d.config),
+    })
     scanner.start()
     const surge = setInterval(() => void this.checkSurge(ch), this.d.config.surge.everySec * 1000)
     this.running.set(ch.id, { scanner, surge })
@@ -72,7 +78,9 @@ export class Alerting {
   private async checkSurge(ch: Channel): Promise<void> {
     if (this.d.store.status !== 'ready' || ch.clock.paused) return
     try {
-      for (const alert of await surgeAlerts(this.d.store, ch, this.d.regions, this.d.config.surge)) await raise(this.d.store, ch.id, alert)
+      const surging = await surgeAlerts(this.d.store, ch, this.d.regions, this.d.config.surge)
+      for (const alert of surging) await raise(this.d.store, ch.id, alert)
+      await resolveSurges(this.d.store, ch.id, await activeAlerts(this.d.store, ch.id), surging)
     } catch {
       // Redis away: the next check tries again
     }

@@ -72,6 +72,8 @@ const gridAttrs: Record<string, z.ZodRawShape> = {
     source: z.string().max(40).optional(),
     severity: z.enum(['info', 'warning', 'critical']),
     title: z.string().max(200).optional(),
+    /** The id of an earlier critical alert event this one clears (its alert resolves). */
+    clears: z.string().min(1).max(128).optional(),
   },
 }
 
