@@ -12,7 +12,7 @@ import { UserDirectory } from './auth/user-directory.ts'
 import type { UserRecord } from './domain/users.ts'
 import { Alerting } from './alerts/alerting.ts'
 import { ChannelReader } from './channels/channel-reader.ts'
-import { ParkSweeper } from './channels/park-sweeper.ts'
+import { ChannelSweeper } from './channels/channel-sweeper.ts'
 import { Channels } from './channels/channels.ts'
 import { ReplayChannels } from './channels/replay-channels.ts'
 import { loadConfig, type ServerConfig } from './config.ts'
@@ -50,7 +50,10 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   const channels = new Channels(config.zone)
   const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots)
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
-  const sweeper = new ParkSweeper(store, channels, { windowMs: config.parkWindowMs, everyMs: config.parkSweepMs, logMaxLen: config.logMaxLen })
+  const sweeper = new ChannelSweeper(store, channels, {
+    windowMs: config.parkWindowMs, everyMs: config.parkSweepMs, logMaxLen: config.logMaxLen, closedTtlMs: config.closedTtlMs,
+    archive: { dir: config.archiveDir, retentionDays: config.logRetentionDays },
+  })
   const replays = new ReplayChannels({
     store, channels,
     ingest: { store, regions: config.regions, categories: config.categories, onApplied: (c, applied) => alerting.onApplied(c, applied) },

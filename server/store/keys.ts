@@ -15,6 +15,8 @@ export function keys(channel: string) {
     events: (feed: string, subject: string) => `${p}ev:${feed}:${subject}`,
     /** Parked events of the channel (JSON {feed, subject, id}) scored by when they were parked, channel time. */
     parked: `${p}pk`,
+    /** Closed and terminal subjects (`<feed>:<subject>`) scored by when they ended, channel time: they expire after CLOSED_TTL_DAYS. */
+    ended: `${p}cx`,
     /** Events refused after the park window, newest last, capped (JSON with the reason). */
     refused: `${p}rf`,
     day: (region: string, day: string) => `${p}d:${region}:${day}`,
@@ -34,6 +36,8 @@ export function keys(channel: string) {
     alertLog: `${p}alog`,
     /** Complaints of one category in one grid, scored by time (repeat hotspots). */
     complaints: (grid: string, category: string) => `${p}hot:${grid}:${category}`,
+    /** Held by the one instance that archives and trims the channel's log for a while. */
+    archiveLease: `${p}archive:lease`,
     /** Channel metadata: clock, scanner watermarks. */
     meta: `${p}meta`,
     /** Open311 requests posted here: service_request_id scored by reported time, and their request details. */

@@ -10,8 +10,8 @@ import { keys } from './keys.ts'
 // first segment of the key names apply.lua writes per region, plus the channel stats
 const AGGREGATES = new Set(['d', 'm', 'y', 't', 'k', 'o', 'p', 'w', 'pc', 'stats'])
 // not aggregates: the log, idempotency marks, worker positions, each subject's
-// event list (ev:, and h: of older versions), the parked index and the refused list
-const SKIPPED = new Set(['log', 'seen', 'geo', 'h', 'ev', 'pk', 'rf'])
+// event list (ev:, and h: of older versions), the parked index, the refused list and the ended-subjects index
+const SKIPPED = new Set(['log', 'seen', 'geo', 'h', 'ev', 'pk', 'rf', 'cx'])
 
 export interface StoredChannel {
   aggregates: Aggregates

@@ -25,7 +25,7 @@
   KEYS[6] parked index (zset: JSON {feed, subject, id} scored by park time)
   Per-region keys are derived from ARGV[7] (the channel prefix, which carries
   the {channel} hash tag, so every key is in the same slot) with the suffixes
-  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc:
+  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc:, and the channel's cx (ended subjects)
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
@@ -240,6 +240,10 @@ if feed == 'hotline' and etype == 'rated' and type(attrs.satisfaction) ~= 'strin
 end
 if etype == 'extended' and explicitDeadline == nil then return invalid('attrs.deadline is required on extended') end
 local list = loadList()
+-- the list knows its ids too: a resend after its seen-id expired is still a duplicate
+for _, en in ipairs(list) do
+  if en.id == ev.id then return { 'duplicate', '' } end
+end
 if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' .. MAX_SUBJECT_EVENTS .. ' events; no more are taken') end
 
 -- One derivation of a subject from its event list: what it adds to every
@@ -455,6 +459,11 @@ for i, en in ipairs(list) do
   if en == entry and not after.ok[i] then status = 'outOfOrder' end
 end
 saveList(list)
+-- closed and terminal subjects expire after CLOSED_TTL_DAYS of channel time (closed-expiry.lua): index them from when they ended
+local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true } or { CLOSED = true, VOID = true }
+local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state or '']
+if isEnded and not wasEnded then redis.call('ZADD', P .. 'cx', now, feed .. ':' .. ev.subject) end
+if wasEnded and not isEnded then redis.call('ZREM', P .. 'cx', feed .. ':' .. ev.subject) end
 if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1) end
 local region = after.f.chain and split(after.f.chain)[1] or eventChain[1] or ''
 return { status, log(region, status == 'applied' and '1' or 'p', after.f.category) }
