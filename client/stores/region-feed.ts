@@ -127,7 +127,9 @@ export function createRegionFeed() {
     panelsInbox = null
     snapshot.value = s
     kpis.value = s.kpis
-    panels.value = { trend: s.trend, categories: s.categories, hotlineKinds: s.hotlineKinds, overdue: s.overdue, ranking: s.ranking }
+    panels.value = {
+      trend: s.trend, categories: s.categories, hotlineKinds: s.hotlineKinds, overdue: s.overdue, serviceOverdue: s.serviceOverdue, ranking: s.ranking,
+    }
     // the log starts with what is open, not only with what is raised after the page opened
     if (!s.resumed) alertLog.value = seedAlertLog(s.alerts, alertSeq, ALERT_LOG_CAP)
     else for (const alert of missedAlerts(alerts.value, s.alerts)) alertInbox.push({ state: 'active', alert })

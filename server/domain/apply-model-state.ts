@@ -9,7 +9,7 @@ import type { ValidEvent } from './events.ts'
 export interface Aggregates {
   /** d: m: y: counters, t: trend buckets, k: intake categories, stats. */
   hashes: Map<string, Map<string, number>>
-  /** o:case: / o:hotline: subject → deadline ms. */
+  /** o:case: / o:hotline: / o:service: subject → deadline ms. */
   zsets: Map<string, Map<string, number>>
   /** p: pending cases, w: on-duty workers, pc: patrolled grids. */
   sets: Map<string, Set<string>>
@@ -26,6 +26,9 @@ export interface SubjectState {
   sla?: string
   priority?: string
   kind?: string
+  /** service: local | outside, and the state before WAITING. */
+  scope?: string
+  prev?: string
   /** m.<name> → event time of the first time the milestone was reached. */
   milestones: Map<string, number>
   sat?: string
@@ -121,4 +124,19 @@ export interface StepContext {
   explicitDeadline: number | null
   refuse(region: string, category: string): ModelOutcome
   intakeMarks(chain: readonly string[], category: string): void
+}
+
+/** HSETNX m.<name>: true the first time only. */
+export function milestone(sub: SubjectState, name: string, at: number): boolean {
+  if (sub.milestones.has(name)) return false
+  sub.milestones.set(name, at)
+  return true
+}
+
+export const onTime = (sub: SubjectState, at: number) => sub.deadline !== undefined && at <= sub.deadline
+
+export function required<T>(n: T | null, what: string): T {
+  // apply.lua answers 'invalid' here before any write (not logged, so the model never sees it); ingest validation makes it unreachable
+  if (n === null) throw new Error(`apply model: ${what} is missing`)
+  return n
 }

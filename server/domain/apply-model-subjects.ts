@@ -1,20 +1,21 @@
 /**
- * Case and hotline subjects in the apply model: the lifecycle check and the
- * writes of each transition, branch for branch as in apply.lua.
+ * Case, hotline and service subjects in the apply model: the lifecycle check
+ * and the writes of each transition, branch for branch as in apply.lua.
  */
 import {
-  count, luaNumber, luaTruthy, sadd, srem, zadd, zrem,
+  count, luaNumber, luaTruthy, milestone, onTime, required, sadd, srem, zadd, zrem,
   type ModelInput, type ModelOutcome, type ModelState, type StepContext, type SubjectState,
 } from './apply-model-state.ts'
-import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from './lifecycles.ts'
+import { lifecycleOf } from './lifecycles.ts'
+import { applyService } from './apply-model-service.ts'
 
 const HOUR = 3_600_000
 
-/** Apply a case or hotline (non-call) event to its subject; refuses it when the lifecycle does not allow it. */
+/** Apply a case, hotline (non-call) or service event to its subject; refuses it when the lifecycle does not allow it. */
 export function applySubjectEvent(s: ModelState, input: ModelInput, x: StepContext): ModelOutcome {
   const e = input.event
-  const feed = e.feed === 'case' ? 'case' : 'hotline'
-  const table: Record<string, Transition> = feed === 'case' ? CASE_LIFECYCLE : HOTLINE_LIFECYCLE
+  const feed = e.feed
+  const table = lifecycleOf(feed)!
   const key = `${feed}:${e.subject}`
   const found = s.subjects.get(key)
   const state = found?.state ?? ''
@@ -22,29 +23,15 @@ export function applySubjectEvent(s: ModelState, input: ModelInput, x: StepConte
   if (!t || !t.from.includes(state)) {
     return x.refuse(found ? (found.chain[0] ?? '') : (input.chain[0] ?? ''), found?.category ?? '')
   }
-  const to = t.to === '=' ? state : t.to
+  const to = t.to === '=' ? state : t.to === '<' ? required(found?.prev ?? null, 'prev') : t.to
   // only intake is allowed from '' (no subject): it creates the hash
   const sub: SubjectState = found ?? { state: '', chain: [...input.chain], iday: x.day, milestones: new Map() }
   if (!found) s.subjects.set(key, sub)
   if (feed === 'case') applyCase(s, sub, state, input, x)
-  else applyHotline(s, sub, state, input, x)
+  else if (feed === 'hotline') applyHotline(s, sub, state, input, x)
+  else applyService(s, sub, state, input, x)
   sub.state = to
   return { status: 'applied', region: sub.chain[0] ?? '', category: sub.category ?? '' }
-}
-
-/** HSETNX m.<name>: true the first time only. */
-function milestone(sub: SubjectState, name: string, at: number): boolean {
-  if (sub.milestones.has(name)) return false
-  sub.milestones.set(name, at)
-  return true
-}
-
-const onTime = (sub: SubjectState, at: number) => sub.deadline !== undefined && at <= sub.deadline
-
-function required(n: number | null, what: string): number {
-  // apply.lua answers 'invalid' here before any write (not logged, so the model never sees it); ingest validation makes it unreachable
-  if (n === null) throw new Error(`apply model: ${what} is missing`)
-  return n
 }
 
 function applyCase(s: ModelState, sub: SubjectState, state: string, input: ModelInput, x: StepContext): void {

@@ -75,7 +75,7 @@ describe('history backfill', () => {
     const days = Array.from({ length: 6 }, (_, i) => dayKey(now - (4 + i) * DAY, ZONE))
     const hashes = await Promise.all(days.map((d) => server.store.hgetall(k.day(CITY, d))))
     const counters = hashes.reduce<Counters>((acc, h) => addCounters(acc, Object.fromEntries(Object.entries(h).map(([f, v]) => [f, Number(v)]))), {})
-    const now0 = { caseOpen: 0, caseOverdue: 0, casePending: 0, hotlineOpen: 0, hotlineOverdue: 0, workersOnDuty: 0 }
+    const now0 = { caseOpen: 0, caseOverdue: 0, casePending: 0, hotlineOpen: 0, hotlineOverdue: 0, workersOnDuty: 0, serviceOpen: 0, serviceOverdue: 0 }
     const past = computeKpis(counters, { now: now0, patrolledGrids: 0, grids: 1, basicWeight: 0.9 })
     expect(past.caseRegistered).toBeGreaterThan(200)
     expect(past.disposalRate).toBeGreaterThanOrEqual(0.9)

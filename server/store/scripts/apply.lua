@@ -14,8 +14,8 @@
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
-  ARGV[5] transitions json {type: [[from...], to]} of the event's feed
-  ARGV[6] intake deadline ms (hotline received) or SLA hours (case reported), or ''
+  ARGV[5] transitions json {type: [[from...], to]} of the event's feed ('=' keeps, '<' back to prev)
+  ARGV[6] intake deadline ms (hotline received, service accepted) or SLA hours (case reported), or ''
   ARGV[7] key prefix   ARGV[8] log MAXLEN   ARGV[9] seen-id TTL seconds
   ARGV[10] explicit deadline ms from attrs.deadline, or ''
   ARGV[11] grid code of the event's place when it is a grid, or ''
@@ -135,6 +135,7 @@ if feed == 'grid' then
   elseif etype == 'visit' then
     count(eventChain, day, 'gf.visits', 1)
     count(eventChain, day, 'gf.households', households)
+    if attrs.role == 'agent' then count(eventChain, day, 'gf.agentVisits', 1) end -- service: 巡回代办 (定)
   elseif etype == 'alert' then
     count(eventChain, day, 'gf.alerts', 1)
     if attrs.severity == 'critical' then count(eventChain, day, 'gf.alertsCritical', 1) end
@@ -150,9 +151,9 @@ if feed == 'hotline' and etype == 'call' then
   return { 'applied', log(eventChain[1] or '', '1') }
 end
 
-if feed ~= 'case' and feed ~= 'hotline' then return invalid('feed must be case, hotline or grid') end
+if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
 
--- case and hotline subjects: check the transition against the lifecycle table
+-- case, hotline and service subjects: check the transition against the lifecycle table
 -- a case's or work order's own history (applied and refused), the last 100 steps, for the tablet
 local function remember(applied)
   local h = P .. 'h:' .. feed .. ':' .. ev.subject
@@ -175,6 +176,7 @@ if not allowed then
   return refused
 end
 local to = t[2] == '=' and state or t[2]
+if to == '<' then to = redis.call('HGET', subj, 'prev') end -- service resumed: back to the state before WAITING
 if type(to) ~= 'string' then return invalid('transition target must be a state') end
 if state == '' then chainCsv, iday = ARGV[2], day end
 local chain = split(chainCsv)
@@ -182,7 +184,7 @@ local region = chain[1]
 
 -- everything the writes below need, checked before the first of them
 local intakeCategory = type(ev.category) == 'string' and ev.category or nil
-if (etype == 'reported' or etype == 'received') and intakeCategory == nil then return invalid('category is required on intake') end
+if (etype == 'reported' or etype == 'received' or etype == 'accepted') and intakeCategory == nil then return invalid('category is required on intake') end
 if feed == 'case' then
   if etype == 'reported' and tonumber(ARGV[6]) == nil then return invalid('SLA hours are required on case reported') end
   if etype == 'registered' then
@@ -192,7 +194,7 @@ if feed == 'case' then
   if (etype == 'disposed' or etype == 'rework' or (etype == 'closed' and state ~= 'REPORTED')) and cday == nil then
     return invalid('the case has no registration day')
   end
-else
+elseif feed == 'hotline' then
   if etype == 'received' then
     deadline = explicitDeadline or tonumber(ARGV[6])
     if deadline == nil then return invalid('a deadline is required on hotline received') end
@@ -200,6 +202,17 @@ else
   end
   if etype == 'reopened' and state == 'CLOSED' and deadline == nil then return invalid('the work order has no deadline') end
   if etype == 'rated' and type(attrs.satisfaction) ~= 'string' then return invalid('attrs.satisfaction is required on hotline rated') end
+else
+  -- ==== service (便民服务代办) checks: begin ====
+  if etype == 'accepted' then
+    deadline = explicitDeadline or tonumber(ARGV[6])
+    if deadline == nil then return invalid('a deadline is required on service accepted') end
+    if attrs.scope ~= 'local' and attrs.scope ~= 'outside' then return invalid('attrs.scope must be local or outside on service accepted') end
+  elseif redis.call('HGET', subj, 'scope') == false then
+    return invalid('the errand has no scope')
+  end
+  if etype == 'rated' and type(attrs.satisfaction) ~= 'string' then return invalid('attrs.satisfaction is required on service rated') end
+  -- ==== service checks: end ====
 end
 if etype == 'extended' and explicitDeadline == nil then return invalid('attrs.deadline is required on extended') end
 if iday == nil then return invalid('the subject has no intake day') end
@@ -208,7 +221,7 @@ local prevRating = etype == 'rated' and redis.call('HMGET', subj, 'sat', 'solved
 markSeen()
 local milestone = function(name) return redis.call('HSETNX', subj, 'm.' .. name, at) == 1 end
 local onTime = function() return deadline ~= nil and at <= deadline end
-local openKey = feed == 'case' and 'o:case:' or 'o:hotline:'
+local openKey = 'o:' .. feed .. ':'
 
 if feed == 'case' then
   local dispute = string.sub(category or intakeCategory or '', 1, 8) == 'dispute.'
@@ -255,7 +268,7 @@ if feed == 'case' then
   elseif etype == 'urged' then
     count(chain, day, 'cf.urged', 1)
   end
-else
+elseif feed == 'hotline' then
   if etype == 'received' then
     redis.call('HSET', subj, 'chain', chainCsv, 'iday', day, 'category', intakeCategory,
       'kind', attrs.kind, 'deadline', deadline)
@@ -298,6 +311,40 @@ else
     if solved == '1' then count(chain, iday, 'h.solved', 1) end
     if contacted == '1' then count(chain, iday, 'h.contacted', 1) end
   end
+else
+  -- ==== service (便民服务代办) writes: begin ====
+  -- cohort counters by accepted day (iday), split by scope: s.<milestone>.<local|outside>
+  local scope = etype == 'accepted' and attrs.scope or redis.call('HGET', subj, 'scope')
+  if etype == 'accepted' then
+    redis.call('HSET', subj, 'chain', chainCsv, 'iday', day, 'category', intakeCategory, 'scope', scope, 'deadline', deadline)
+    milestone('accepted')
+    count(chain, day, 's.accepted.' .. scope, 1)
+    each(chain, 'ZADD', openKey, deadline, ev.subject)
+  elseif etype == 'returnedForDocs' then
+    redis.call('HSET', subj, 'prev', state)
+  elseif etype == 'completed' then
+    if milestone('completed') then
+      count(chain, iday, 's.completed.' .. scope, 1)
+      if onTime() then count(chain, iday, 's.completedOnTime.' .. scope, 1) end
+      local since = tonumber(redis.call('HGET', subj, 'm.accepted')) or at
+      count(chain, iday, 's.minutes', math.floor((at - since) / 60000))
+    end
+    each(chain, 'ZREM', openKey, ev.subject)
+  elseif etype == 'withdrawn' then
+    count(chain, iday, 's.withdrawn.' .. scope, 1)
+    each(chain, 'ZREM', openKey, ev.subject)
+  elseif etype == 'rated' then
+    -- as 12345: the latest rating counts
+    local prev = prevRating
+    if prev[1] then
+      count(chain, iday, 's.' .. prev[1], -1)
+    else
+      count(chain, iday, 's.rated', 1)
+    end
+    redis.call('HSET', subj, 'sat', attrs.satisfaction, 'solved', attrs.solved and '1' or '0', 'contacted', attrs.contacted and '1' or '0')
+    count(chain, iday, 's.' .. attrs.satisfaction, 1)
+  end
+  -- ==== service writes: end ====
 end
 
 redis.call('HSET', subj, 'state', to)
