@@ -13,6 +13,9 @@
  * first reached and whether that was by the deadline in force at that moment.
  * Then each KPI of a region and period is a filter-and-count over those facts.
  *
+ * The 便民服务代办 feed (DESIGN §6) is recounted with a table of its own
+ * written here from the DESIGN text (SERVICE_STEPS), not the server's.
+ *
  * Where DESIGN leaves a choice open, the behaviour of
  * server/store/scripts/apply.lua was read and is followed here; each such
  * place is marked "apply.lua:".
@@ -33,6 +36,9 @@ export const RECOUNT_KEYS = [
   'mediationSuccessRate', 'hotlineReceived', 'calls', 'answerRate', 'directCloseRate', 'hotlineCloseRate',
   'onTimeHotlineCloseRate', 'satisfactionRate', 'solveRate', 'responseRate', 'hotlineOpen', 'hotlineOverdue',
   'workersOnDuty', 'patrols', 'visits', 'households', 'patrolCoverage', 'alerts', 'alertsCritical',
+  'serviceAccepted', 'serviceAcceptedLocal', 'serviceAcceptedOutside', 'serviceCompleteRate', 'onTimeServiceCompleteRate',
+  'onTimeServiceCompleteRateLocal', 'onTimeServiceCompleteRateOutside', 'serviceOpen', 'serviceOverdue', 'serviceAvgHours',
+  'serviceSatisfactionRate', 'agentVisits', 'agentVisitRate',
 ] as const
 
 const HOUR = 3_600_000
@@ -47,6 +53,41 @@ interface CategoryFile {
   satisfactionBasicWeight?: number
   case: { code: string; children: { code: string; sla?: { normal: number; urgent: number } }[] }[]
   hotlineSla: Record<string, { normal: number; urgent: number }>
+  service?: { code: string; children: { code: string; limitDays?: number }[] }[]
+  serviceLimitDays?: { local: number; outside: number }
+  agentVisitsPerVillagePerWeek?: number
+}
+
+/**
+ * 便民服务代办 as DESIGN §6 words it: 受理 creates the errand; 转办 from ACCEPTED; 补正
+ * from ACCEPTED or FORWARDED waits for the resident; 补齐续办 (resumed) goes BACK to where
+ * it waited from; 办结 from any open state; 送达 after 办结; 撤回 from any open state;
+ * 回访 from anything but WITHDRAWN, state unchanged.
+ */
+const ERRAND_OPEN = ['ACCEPTED', 'FORWARDED', 'WAITING']
+const SERVICE_STEPS: Record<string, { from: readonly string[]; to: string }> = {
+  accepted: { from: [''], to: 'ACCEPTED' },
+  forwarded: { from: ['ACCEPTED'], to: 'FORWARDED' },
+  returnedForDocs: { from: ['ACCEPTED', 'FORWARDED'], to: 'WAITING' },
+  resumed: { from: ['WAITING'], to: 'BACK' },
+  completed: { from: ERRAND_OPEN, to: 'COMPLETED' },
+  delivered: { from: ['COMPLETED'], to: 'DELIVERED' },
+  withdrawn: { from: ERRAND_OPEN, to: 'WITHDRAWN' },
+  rated: { from: [...ERRAND_OPEN, 'COMPLETED', 'DELIVERED'], to: 'SAME' },
+}
+
+/** What the recount knows of a 代办 errand. */
+export interface ErrandFacts {
+  subject: string
+  chain: readonly string[]
+  acceptedAt: number
+  scope: 'local' | 'outside'
+  deadline: number
+  completedAt?: number
+  completedByDeadline: boolean
+  withdrawn: boolean
+  satisfaction?: unknown // the latest rating
+  state: string
 }
 
 /** What the recount knows of a case (数字城管 / 网格事件). */
@@ -81,7 +122,7 @@ export interface OrderFacts {
 
 interface WorkerFacts { subject: string; on: boolean; chain: readonly string[] }
 interface CallFact { chain: readonly string[]; at: number; answered: boolean }
-interface GridFlow { chain: readonly string[]; at: number; type: 'patrol' | 'visit' | 'alert'; households: number; critical: boolean; grid: string | null }
+interface GridFlow { chain: readonly string[]; at: number; type: 'patrol' | 'visit' | 'alert'; households: number; critical: boolean; grid: string | null; agent: boolean }
 
 export interface RecountTotals {
   /** Items that are not a replayed id: the server's `accepted` (refused ones included). */
@@ -95,6 +136,7 @@ export interface Recount {
   totals: RecountTotals
   cases: CaseFacts[]
   orders: OrderFacts[]
+  errands: ErrandFacts[]
   /** KPI values of a region for a period, at the channel instant `now` (also decides which days the period holds). */
   kpis(region: string, period: RecountPeriod, now: number): KpiRow
 }
@@ -117,6 +159,11 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   for (const group of categories.case) for (const c of group.children) if (c.sla) caseSla.set(c.code, c.sla)
   const hotlineSla = (kind: unknown) => categories.hotlineSla[String(kind)] ?? categories.hotlineSla.other ?? { normal: 72, urgent: 24 }
   const basicWeight = categories.satisfactionBasicWeight ?? 0.9
+  // 限: an item's own limit in days, else 7 days for an errand done in the township and 30 for one that needs an outside office
+  const itemLimit = new Map<string, number | undefined>()
+  for (const group of categories.service ?? []) for (const c of group.children) itemLimit.set(c.code, c.limitDays)
+  const scopeLimit = categories.serviceLimitDays ?? { local: 7, outside: 30 }
+  const plannedPerVillageWeek = categories.agentVisitsPerVillagePerWeek ?? 1
   const regions = o.regions
   const root = regions.root.code
 
@@ -164,6 +211,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   const cases: CaseFacts[] = []
   const slaHoursOf = new Map<CaseFacts, number>() // SLA of a case: category and priority of its report
   const orders: OrderFacts[] = []
+  const errands: ErrandFacts[] = []
   const workers: WorkerFacts[] = []
   const flows: GridFlow[] = []
   const fits = (table: Record<string, Transition>, type: string, state: string) =>
@@ -254,6 +302,35 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
         state = after(HOTLINE_LIFECYCLE[e.type as keyof typeof HOTLINE_LIFECYCLE], state)
         f.state = state
       }
+    } else if (feed === 'service') {
+      let f: ErrandFacts | undefined
+      let state = ''
+      let waitedFrom = ''
+      for (const e of events) {
+        const step = Object.hasOwn(SERVICE_STEPS, e.type) ? SERVICE_STEPS[e.type]! : undefined
+        if (!step || !step.from.includes(state)) { refuse(e); continue }
+        const at = Date.parse(e.at)
+        const attrs = e.attrs ?? {}
+        if (e.type === 'accepted') {
+          const scope = attrs.scope === 'outside' ? 'outside' : 'local'
+          const days = itemLimit.get(String(attrs.item)) ?? scopeLimit[scope]
+          f = {
+            subject: e.subject, chain: chainOf(placeOf(e)), acceptedAt: at, scope,
+            deadline: parseTime(attrs.deadline) ?? at + days * DAY, completedByDeadline: false, withdrawn: false, state: '',
+          }
+          errands.push(f)
+        }
+        const x = f!
+        if (e.type === 'completed') {
+          x.completedAt = at // COMPLETED is never left for an open state: once per errand
+          x.completedByDeadline = at <= x.deadline
+        }
+        if (e.type === 'withdrawn') x.withdrawn = true
+        if (e.type === 'rated') x.satisfaction = attrs.satisfaction
+        if (e.type === 'returnedForDocs') waitedFrom = state
+        state = step.to === 'SAME' ? state : step.to === 'BACK' ? waitedFrom : step.to
+        x.state = state
+      }
     } else {
       // Grid workers. §5 gives no table; apply.lua: offDuty and position are refused unless the worker is
       // on duty; onDuty is always applied (again while on duty it moves the worker to the new place);
@@ -278,6 +355,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
             households: e.type === 'visit' && Number.isFinite(households) ? households : 0,
             critical: e.type === 'alert' && e.attrs?.severity === 'critical',
             grid: place && regions.get(place)?.level === 'grid' ? place : null,
+            agent: e.type === 'visit' && e.attrs?.role === 'agent', // 巡回代办 (定) of a service agent
           })
         }
       }
@@ -296,10 +374,20 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   const callsIn = index(calls)
   const flowsIn = index(flows)
   const workersIn = index(workers)
+  const errandsIn = index(errands)
   const gridsIn = new Map<string, number>()
+  const villagesIn = new Map<string, number>()
   for (const f of regions.collection.features) {
-    if (f.properties.level !== 'grid') continue
-    for (const r of regions.chain(f.properties.code)) gridsIn.set(r, (gridsIn.get(r) ?? 0) + 1)
+    const tally = f.properties.level === 'grid' ? gridsIn : f.properties.level === 'village' ? villagesIn : null
+    if (tally) for (const r of regions.chain(f.properties.code)) tally.set(r, (tally.get(r) ?? 0) + 1)
+  }
+  /** Days a period holds at `now`, for the visit plan: 1, 7, the month so far, the year so far. */
+  const daysOf = (period: RecountPeriod, now: number): number => {
+    if (period === 'today') return 1
+    if (period === '7d') return 7
+    const today = shanghaiDay(now)
+    const first = Date.parse(`${period === 'month' ? today.slice(0, 8) + '01' : today.slice(0, 5) + '01-01'}T00:00:00Z`)
+    return Math.round((Date.parse(`${today}T00:00:00Z`) - first) / DAY) + 1
   }
 
   /** Which Shanghai days a period holds at `now`: today; today and the 6 days before; the month; the year. */
@@ -320,6 +408,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const os = ordersIn.get(region) ?? []
     const cl = callsIn.get(region) ?? []
     const fl = flowsIn.get(region) ?? []
+    const es = errandsIn.get(region) ?? []
     const count = <T>(xs: T[], p: (x: T) => boolean) => xs.reduce((n, x) => (p(x) ? n + 1 : n), 0)
 
     // cases: 上报数/立案率 by report day; registered, disposed, closed, rework by registration day
@@ -343,7 +432,33 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const caseOpen = cs.filter((c) => c.state === 'REGISTERED' || c.state === 'DISPATCHED' || c.state === 'DISPOSED')
     const hotlineOpen = os.filter((h) => h.state === 'RECEIVED' || h.state === 'DISPATCHED' || h.state === 'REPLIED')
 
+    // 代办: everything by the accepted day; withdrawn errands leave the denominators
+    const accepted = es.filter((x) => inP(x.acceptedAt))
+    const kept = (scope?: string) => accepted.filter((x) => !x.withdrawn && (!scope || x.scope === scope))
+    const done = accepted.filter((x) => x.completedAt !== undefined)
+    const ratedErrands = accepted.filter((x) => x.satisfaction !== undefined)
+    const errandsOpen = es.filter((x) => ERRAND_OPEN.includes(x.state))
+    const minutes = done.reduce((n, x) => n + Math.floor((x.completedAt! - x.acceptedAt) / 60_000), 0)
+    const plan = ((villagesIn.get(region) ?? 0) * plannedPerVillageWeek * daysOf(period, now)) / 7
+    const agentVisits = count(pf, (f) => f.agent)
+
     return {
+      serviceAccepted: accepted.length,
+      serviceAcceptedLocal: count(accepted, (x) => x.scope === 'local'),
+      serviceAcceptedOutside: count(accepted, (x) => x.scope === 'outside'),
+      serviceCompleteRate: ratio(done.length, kept().length),
+      onTimeServiceCompleteRate: ratio(count(done, (x) => x.completedByDeadline), kept().length),
+      onTimeServiceCompleteRateLocal: ratio(count(done, (x) => x.completedByDeadline && x.scope === 'local'), kept('local').length),
+      onTimeServiceCompleteRateOutside: ratio(count(done, (x) => x.completedByDeadline && x.scope === 'outside'), kept('outside').length),
+      serviceOpen: errandsOpen.length,
+      serviceOverdue: count(errandsOpen, (x) => x.deadline < now),
+      serviceAvgHours: ratio(minutes / 60, done.length),
+      serviceSatisfactionRate: ratio(
+        count(ratedErrands, (x) => x.satisfaction === 'satisfied') + basicWeight * count(ratedErrands, (x) => x.satisfaction === 'basic'),
+        ratedErrands.length,
+      ),
+      agentVisits,
+      agentVisitRate: ratio(agentVisits, plan),
       caseReported: reported.length,
       caseRegistered: registered.length,
       registerRate: ratio(count(reported, (c) => c.registeredAt !== undefined), reported.length),
@@ -382,5 +497,5 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     }
   }
 
-  return { totals, cases, orders, kpis }
+  return { totals, cases, orders, errands, kpis }
 }

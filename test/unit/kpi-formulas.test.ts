@@ -40,8 +40,8 @@ const COUNTS: [string, string][] = [
 ]
 
 describe('rate formulas (computeKpis)', () => {
-  it('covers every rate KPI of §6', () => {
-    expect(RATES.map(([k]) => k).sort()).toEqual([...RATE_KPIS].sort())
+  it('covers every rate KPI of §6 (the 代办 rates, whose denominators are sums, below)', () => {
+    expect(RATES.map(([k]) => k).sort()).toEqual(RATE_KPIS.filter((k) => !/[sS]ervice/.test(k)).sort())
   })
 
   it.each(RATES)('%s = %s / %s: null when the denominator is 0, 1 at 100 %, the ratio between', (kpi, num, den) => {
