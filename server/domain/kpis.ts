@@ -98,12 +98,10 @@ export function computeKpis(c: Counters, ctx: KpiContext): KpiValues {
   }
 }
 
-const SCOPES = ['local', 'outside'] as const
-
 /** 便民服务代办: cohort by accepted day; withdrawn errands leave the denominators. */
 function serviceKpis(n: (k: string) => number, ctx: KpiContext): KpiValues {
   const sum = (m: string) => n(`s.${m}.local`) + n(`s.${m}.outside`)
-  const base = (scope?: (typeof SCOPES)[number]) =>
+  const base = (scope?: 'local' | 'outside') =>
     scope ? n(`s.accepted.${scope}`) - n(`s.withdrawn.${scope}`) : sum('accepted') - sum('withdrawn')
   const completed = sum('completed')
   return {
