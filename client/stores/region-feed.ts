@@ -48,6 +48,7 @@ export function createRegionFeed() {
   /** On-duty grid workers by id: last position and when. */
   const workers = shallowRef<ReadonlyMap<string, WorkerMark>>(new Map())
   const overdue = computed<readonly OverdueItem[]>(() => panels.value?.overdue ?? [])
+  const serviceOverdue = computed<readonly OverdueItem[]>(() => panels.value?.serviceOverdue ?? [])
   /** Newest log position received; sent as `since` when subscribing again. */
   const cursor = ref<string | null>(null)
 
@@ -142,7 +143,7 @@ export function createRegionFeed() {
   }
 
   return {
-    state: { snapshot, kpis, panels, clock, recent, points, alerts, alertLog, workers, overdue, cursor },
+    state: { snapshot, kpis, panels, clock, recent, points, alerts, alertLog, workers, overdue, serviceOverdue, cursor },
     receiveEvents, receiveKpis, receivePanels, receiveClock, receiveAlert, flush, clear, applySnapshot,
   }
 }
