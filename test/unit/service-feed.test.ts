@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { applyModel, createModelState, kpisFromModel, type ModelState } from '../../server/domain/apply-model.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import { nextState, SERVICE_LIFECYCLE, SERVICE_TYPES } from '../../server/domain/lifecycles.ts'
+import { compositeScore, rankingConfigSchema } from '../../server/domain/rankings.ts'
+import { readFileSync } from 'node:fs'
 import { prepare } from '../../server/ingest/ingest.ts'
 import type { ApplyInput } from '../../server/store/apply-event.ts'
 
@@ -128,5 +130,15 @@ describe('service KPIs (apply model, read as the server reads)', () => {
     const later = at(T0 + 4 * DAY) // the 3-day certificate is past its limit
     expect(later.month).toMatchObject({ serviceAccepted: 4, serviceCompleteRate: 2 / 3, serviceOpen: 1, serviceOverdue: 1 })
     expect(later.today.serviceAccepted).toBe(0) // the cohort stays on its accepted day
+  })
+})
+
+describe('ranking', () => {
+  it('weighs 按期办结率 of the errands into the composite score through config/ranking.json', () => {
+    const cfg = rankingConfigSchema.parse(JSON.parse(readFileSync('config/ranking.json', 'utf8')))
+    expect(cfg.weights.onTimeServiceCompleteRate).toBeGreaterThan(0)
+    const weights = { disposalRate: 1, onTimeServiceCompleteRate: 1 }
+    expect(compositeScore({ disposalRate: 1, onTimeServiceCompleteRate: 0.5 }, weights)).toBe(0.75)
+    expect(compositeScore({ disposalRate: 1, onTimeServiceCompleteRate: null }, weights)).toBe(1) // no errands: left out
   })
 })
