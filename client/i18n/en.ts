@@ -25,6 +25,7 @@ export const en: Messages = {
   duration: { overdue: 'overdue', day: 'd', hour: 'h', minute: 'm', sep: ' ' },
   alertTypes: { overdue: 'Overdue', urgent: 'Urgent case', critical: 'Critical alert', surge: 'Intake surge', hotspot: 'Repeat hotspot' },
   alertStates: { active: 'New', resolved: 'Resolved', acknowledged: 'Acknowledged' },
+  servicePanel: { serviceAccepted: 'taken', onTimeServiceCompleteRate: 'on time', serviceOpen: 'open', serviceOverdue: 'overdue' },
   carousel: 'Tour',
   alertsActive: 'Active',
   overdueFeeds: { case: 'Case', hotline: 'Order', service: 'Errand' },

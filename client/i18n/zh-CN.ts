@@ -31,6 +31,8 @@ export const zhCN = {
   duration: { overdue: '超期', day: '天', hour: '小时', minute: '分', sep: '' },
   alertTypes: { overdue: '超期', urgent: '紧急案件', critical: '严重告警', surge: '受理激增', hotspot: '重复投诉' } as Record<string, string>,
   alertStates: { active: '新告警', resolved: '已解除', acknowledged: '已确认' } as Record<string, string>,
+  /** The wall's 便民代办 panel: short labels under its figures (the period goes before them). */
+  servicePanel: { serviceAccepted: '受理', onTimeServiceCompleteRate: '按期率', serviceOpen: '在办', serviceOverdue: '超期' } as Record<string, string>,
   carousel: '轮播',
   alertsActive: '待处置',
   overdueFeeds: { case: '案件', hotline: '工单', service: '代办' } as Record<string, string>,
