@@ -48,7 +48,10 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   const store = await connectStore(redisUrl, { commandTimeoutMs: config.security.redisCommandTimeoutMs })
   const stopProbe = probeRedis(store)
   const channels = new Channels(config.zone)
-  const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots)
+  const reader = new ChannelReader(
+    store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots,
+    config.categories.config.agentVisitsPerVillagePerWeek,
+  )
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
   const sweeper = new ChannelSweeper(store, channels, {
     windowMs: config.parkWindowMs, everyMs: config.parkSweepMs, logMaxLen: config.logMaxLen, closedTtlMs: config.closedTtlMs,

@@ -16,7 +16,7 @@ import type { Store } from '../store/redis-client.ts'
 import { placeName } from './region-place.ts'
 import { resolveEnded, type AlertLifetimes } from './alert-lifecycle.ts'
 
-const FEEDS = ['case', 'hotline'] as const
+const FEEDS = ['case', 'hotline', 'service'] as const
 const MAX_SLEEP_MS = 1000 // new subjects with earlier deadlines and speed changes are noticed within this
 const RESOLVE_EVERY_MS = 2000
 const BATCH = 1000
@@ -156,7 +156,7 @@ export class OverdueScanner {
     const active = await activeAlerts(store, channel.id)
     if (this.d.lifetimes) await resolveEnded(store, channel.id, active, now, this.d.lifetimes)
     for (const a of active) {
-      if (a.type !== 'overdue' || !a.subject || (a.feed !== 'case' && a.feed !== 'hotline')) continue
+      if (a.type !== 'overdue' || !a.subject || (a.feed !== 'case' && a.feed !== 'hotline' && a.feed !== 'service')) continue
       const score = await store.zscore(this.k.open(a.feed, root), a.subject)
       if (score === null || Number(score) !== a.at) await endAlert(store, channel.id, a.id, 'resolved')
     }

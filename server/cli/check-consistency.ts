@@ -79,7 +79,9 @@ function compareIds(a: string, b: string): number {
   return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1
 }
 
-const ENDED = new Set(['case:CLOSED', 'case:CANCELLED', 'hotline:CLOSED', 'hotline:VOID'])
+const ENDED = new Set([
+  'case:CLOSED', 'case:CANCELLED', 'hotline:CLOSED', 'hotline:VOID', 'service:COMPLETED', 'service:DELIVERED', 'service:WITHDRAWN',
+])
 
 /** The model's subjects without the ended ones Redis no longer holds: retention expired them (DESIGN §8). */
 function unexpired(model: Map<string, SubjectState>, stored: Map<string, Record<string, string>>): Map<string, SubjectState> {

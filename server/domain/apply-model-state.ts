@@ -9,7 +9,7 @@ import type { ValidEvent } from './events.ts'
 export interface Aggregates {
   /** d: m: y: counters, t: trend buckets, k: intake categories, stats. */
   hashes: Map<string, Map<string, number>>
-  /** o:case: / o:hotline: subject → deadline ms. */
+  /** o:case: / o:hotline: / o:service: subject → deadline ms. */
   zsets: Map<string, Map<string, number>>
   /** p: pending cases, w: on-duty workers, pc: patrolled grids. */
   sets: Map<string, Set<string>>
@@ -26,6 +26,9 @@ export interface SubjectState {
   sla?: string
   priority?: string
   kind?: string
+  /** service: local | outside, and the state before WAITING. */
+  scope?: string
+  prev?: string
   /** m.<name> → event time of the first time the milestone was reached. */
   milestones: Map<string, number>
   sat?: string
@@ -57,7 +60,7 @@ export interface ModelState extends Aggregates {
   subjects: Map<string, SubjectState>
   /** Last reported position of workers (the geo set). */
   positions: Map<string, [number, number]>
-  /** Each case's and work order's events in event-time order; a worker's parked offDuty events. Keyed like subjects. */
+  /** Each case's, work order's and errand's events in event-time order; a worker's parked offDuty events. Keyed like subjects. */
   lists: Map<string, ModelEntry[]>
 }
 
@@ -126,7 +129,7 @@ export interface ModelInput {
   chain: readonly string[]
   /** The event's place when it is a grid, else ''. */
   grid: string
-  /** Case reported: SLA hours; hotline received: deadline ms; else ''. */
+  /** Case reported: SLA hours; hotline received, service accepted: deadline ms; else ''. */
   intake: string
 }
 

@@ -1,5 +1,5 @@
 /**
- * Case and hotline subjects in the apply model, step for step as in apply.lua:
+ * Case, hotline and service subjects in the apply model, step for step as in apply.lua:
  * a subject is derived from its own events in event-time order (events that
  * do not fit are parked and retried after each later step); a new event is
  * inserted at its time and only the difference of the two derivations is
@@ -9,11 +9,14 @@ import {
   hincrby, luaNumber, luaTruthy, sadd, srem, zadd, zrem,
   type ModelEntry, type ModelInput, type ModelOutcome, type ModelState, type StepContext, type SubjectState,
 } from './apply-model-state.ts'
-import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from './lifecycles.ts'
+import { lifecycleOf, SERVICE_OPEN, type Transition } from './lifecycles.ts'
+import { serviceStep, type DeriveContext } from './apply-model-service.ts'
 
 const HOUR = 3_600_000
 const CASE_OPEN = new Set(['REGISTERED', 'DISPATCHED', 'DISPOSED'])
 const HOTLINE_OPEN = new Set(['RECEIVED', 'DISPATCHED', 'REPLIED'])
+const OPEN: Record<SubjectFeed, ReadonlySet<string>> = { case: CASE_OPEN, hotline: HOTLINE_OPEN, service: new Set(SERVICE_OPEN) }
+type SubjectFeed = 'case' | 'hotline' | 'service'
 
 /** What one derivation of a subject adds: counters, open-set scores, pending sets, the subject, which entries applied. */
 interface Derived {
@@ -31,10 +34,10 @@ export function insertByTime<T extends { t: number }>(list: T[], entry: T): void
   list.splice(pos, 0, entry)
 }
 
-/** Apply a case or hotline (non-call) event: it takes effect, or is parked until its predecessors arrive. */
+/** Apply a case, hotline (non-call) or service event: it takes effect, or is parked until its predecessors arrive. */
 export function applySubjectEvent(s: ModelState, input: ModelInput, x: StepContext): ModelOutcome {
   const e = input.event
-  const feed = e.feed === 'case' ? 'case' : 'hotline'
+  const feed: SubjectFeed = e.feed === 'case' || e.feed === 'service' ? e.feed : 'hotline'
   const key = `${feed}:${e.subject}`
   const list = s.lists.get(key) ?? []
   const before = derive(feed, list)
@@ -89,8 +92,8 @@ function writeDifference(s: ModelState, subject: string, before: Derived, after:
   for (const key of before.s) if (!after.s.has(key)) srem(s, key, subject)
 }
 
-function derive(feed: 'case' | 'hotline', entries: readonly ModelEntry[]): Derived {
-  const table: Record<string, Transition> = feed === 'case' ? CASE_LIFECYCLE : HOTLINE_LIFECYCLE
+function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
+  const table: Record<string, Transition> = lifecycleOf(feed)!
   const W: Derived = { h: new Map(), z: new Map(), s: new Set(), sub: null, ok: entries.map(() => false) }
   const add = (key: string, field: string, n: number) => {
     let h = W.h.get(key)
@@ -117,6 +120,7 @@ function derive(feed: 'case' | 'hotline', entries: readonly ModelEntry[]): Deriv
     return true
   }
   let slaMs = 0
+  const ctx: DeriveContext = { sub, cnt, milestone }
 
   const step = (en: ModelEntry): boolean => {
     const e = en.event
@@ -125,7 +129,8 @@ function derive(feed: 'case' | 'hotline', entries: readonly ModelEntry[]): Deriv
     const a = e.attrs
     const when = en.t
     const onTime = sub.deadline !== undefined && when <= sub.deadline
-    if (feed === 'case') {
+    if (feed === 'service') serviceStep(ctx, en, onTime)
+    else if (feed === 'case') {
       switch (e.type) {
         case 'reported':
           sub.chain = en.chain.split(',').filter(Boolean)
@@ -211,7 +216,9 @@ function derive(feed: 'case' | 'hotline', entries: readonly ModelEntry[]): Deriv
           break
       }
     }
-    sub.state = t.to === '=' ? sub.state : t.to
+    // '<': service resumed goes back to the state before WAITING
+    if (t.to === '<') sub.state = sub.prev ?? sub.state
+    else if (t.to !== '=') sub.state = t.to
     return true
   }
 
@@ -232,14 +239,18 @@ function derive(feed: 'case' | 'hotline', entries: readonly ModelEntry[]): Deriv
       }
     }
   })
-  if (sub.sat !== undefined) {
+  if (sub.sat !== undefined && feed === 'service') {
+    // as 12345: an errand's satisfaction is its latest rating (by event time), counted once
+    cnt(sub.iday!, 's.rated', 1)
+    cnt(sub.iday!, `s.${sub.sat}`, 1)
+  } else if (sub.sat !== undefined) {
     // a subject's satisfaction is its latest rating (by event time): counted once
     cnt(sub.iday!, 'h.rated', 1)
     cnt(sub.iday!, `h.${sub.sat}`, 1)
     if (sub.solved) cnt(sub.iday!, 'h.solved', 1)
     if (sub.contacted) cnt(sub.iday!, 'h.contacted', 1)
   }
-  if ((feed === 'case' ? CASE_OPEN : HOTLINE_OPEN).has(sub.state) && sub.deadline !== undefined) {
+  if (OPEN[feed].has(sub.state) && sub.deadline !== undefined) {
     for (const r of sub.chain) W.z.set(`o:${feed}:${r}`, sub.deadline)
   }
   if (sub.state === 'REPORTED') for (const r of sub.chain) W.s.add(`p:${r}`)

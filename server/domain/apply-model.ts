@@ -108,6 +108,7 @@ function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutco
     case 'visit':
       count(s, chain, x.day, 'gf.visits', 1)
       count(s, chain, x.day, 'gf.households', luaNumber(e.attrs.households) ?? 0)
+      if (e.attrs.role === 'agent') count(s, chain, x.day, 'gf.agentVisits', 1)
       break
     case 'alert':
       count(s, chain, x.day, 'gf.alerts', 1)

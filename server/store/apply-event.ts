@@ -1,6 +1,6 @@
 /** Typed wrapper of apply.lua: builds its keys and arguments from a resolved event. */
 import type { ValidEvent } from '../domain/events.ts'
-import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from '../domain/lifecycles.ts'
+import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, SERVICE_LIFECYCLE, type Transition } from '../domain/lifecycles.ts'
 import { bucketOfDay, dayKey } from '../domain/clock.ts'
 import { keys } from './keys.ts'
 import type { Store } from './redis-client.ts'
@@ -12,13 +12,13 @@ export interface ApplyResult { status: ApplyStatus; sid: string }
 
 const asLua = (t: Record<string, Transition>) =>
   JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [v.from, v.to]])))
-const TRANSITIONS = { case: asLua(CASE_LIFECYCLE), hotline: asLua(HOTLINE_LIFECYCLE), grid: '{}' }
+const TRANSITIONS = { case: asLua(CASE_LIFECYCLE), hotline: asLua(HOTLINE_LIFECYCLE), grid: '{}', service: asLua(SERVICE_LIFECYCLE) }
 
 export interface ApplyInput {
   event: ValidEvent
   grid: string // the event's place when it is a grid (patrol coverage), else ''
   chain: readonly string[] // region chain of the event, deepest first; [] when the event names no place
-  intake: string // case reported: SLA hours; hotline received: deadline ms; else ''
+  intake: string // case reported: SLA hours; hotline received, service accepted: deadline ms; else ''
 }
 
 export interface ApplyOptions {

@@ -24,7 +24,7 @@ export function keys(channel: string) {
     year: (region: string, year: string) => `${p}y:${region}:${year}`,
     trend: (region: string, day: string) => `${p}t:${region}:${day}`,
     categories: (region: string, day: string) => `${p}k:${region}:${day}`,
-    open: (feed: 'case' | 'hotline', region: string) => `${p}o:${feed}:${region}`,
+    open: (feed: 'case' | 'hotline' | 'service', region: string) => `${p}o:${feed}:${region}`,
     pending: (region: string) => `${p}p:${region}`,
     onDuty: (region: string) => `${p}w:${region}`,
     /** Grids patrolled in a period: key yyyymmdd, yyyymm or yyyy. */

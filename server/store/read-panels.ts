@@ -28,12 +28,17 @@ export async function readPanels(redis: Redis, q: PanelQuery): Promise<Panels> {
     if (err) throw err
     return v as Record<string, string>
   })
-  const [overdue, ranking] = await Promise.all([readOverdue(redis, q.channel, q.region, q.now), rankingOf(redis, q)])
+  const [overdue, serviceOverdue, ranking] = await Promise.all([
+    readOverdue(redis, q.channel, q.region, q.now),
+    readOverdue(redis, q.channel, q.region, q.now, ['service']),
+    rankingOf(redis, q),
+  ])
   return {
     trend: trend(trendToday ?? {}, trendYesterday ?? {}),
     categories: countsOf(cats ?? {}, ''),
     hotlineKinds: countsOf(counters ?? {}, 'hk.').map(({ code, count }) => ({ kind: code, count })),
     overdue,
+    serviceOverdue,
     ranking,
   }
 }

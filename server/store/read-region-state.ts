@@ -6,14 +6,16 @@ import type { Redis } from 'ioredis'
 import { SNAPSHOT_OVERDUE, SNAPSHOT_WORKERS, type OverdueItem, type WorkerPosition } from '../domain/protocol.ts'
 import { keys } from './keys.ts'
 
-const FEEDS = ['case', 'hotline'] as const
+type OverdueFeed = OverdueItem['feed']
+const FEEDS: readonly OverdueFeed[] = ['case', 'hotline']
 
-export async function readOverdue(redis: Redis, channel: string, region: string, now: number): Promise<OverdueItem[]> {
+/** The most overdue open subjects of the feeds (cases and work orders unless told), with their details. */
+export async function readOverdue(redis: Redis, channel: string, region: string, now: number, feeds = FEEDS): Promise<OverdueItem[]> {
   const k = keys(channel)
   const ranges = await redis
-    .pipeline(FEEDS.map((f) => ['zrangebyscore', k.open(f, region), '-inf', `(${now}`, 'WITHSCORES', 'LIMIT', 0, SNAPSHOT_OVERDUE]))
+    .pipeline(feeds.map((f) => ['zrangebyscore', k.open(f, region), '-inf', `(${now}`, 'WITHSCORES', 'LIMIT', 0, SNAPSHOT_OVERDUE]))
     .exec()
-  const due = FEEDS.flatMap((feed, i) => {
+  const due = feeds.flatMap((feed, i) => {
     const flat = (ranges?.[i]?.[1] ?? []) as string[]
     return Array.from({ length: flat.length / 2 }, (_, j) => ({ feed, subject: flat[2 * j]!, deadline: Number(flat[2 * j + 1]) }))
   })

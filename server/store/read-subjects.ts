@@ -1,8 +1,8 @@
-/** Open cases and work orders of a region, and one subject's state and history, for drill-down screens. */
+/** Open cases, work orders and 代办 errands of a region, and one subject's state and history, for drill-down screens. */
 import type { Redis } from 'ioredis'
 import { keys } from './keys.ts'
 
-export type SubjectFeed = 'case' | 'hotline'
+export type SubjectFeed = 'case' | 'hotline' | 'service'
 export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
 export interface SubjectView {
   feed: SubjectFeed

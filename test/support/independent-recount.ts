@@ -17,6 +17,9 @@
  * what had arrived so far. Then each KPI of a region and period is a
  * filter-and-count over the facts.
  *
+ * The 便民服务代办 feed (DESIGN §6) is recounted with a table of its own
+ * written here from the DESIGN text (SERVICE_STEPS), not the server's.
+ *
  * Where DESIGN leaves a choice open, the behaviour of
  * server/store/scripts/apply.lua was read and is followed here; each such
  * place is marked "apply.lua:".
@@ -26,7 +29,10 @@ import { resolve } from 'node:path'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { RegionIndex } from '../../server/domain/regions.ts'
 
-/** DESIGN §5, written out: type → [states it may follow, state it leads to ('=' keeps the state)]. */
+/**
+ * DESIGN §5, written out: type → [states it may follow, state it leads to ('=' keeps the state;
+ * 'BACK' goes back to where the subject was before it started waiting, told by the walk's `apply`)].
+ */
 type Table = Record<string, [from: string[], to: string]>
 const CASE_OPEN = ['REGISTERED', 'DISPATCHED', 'DISPOSED']
 const CASE_STEPS: Table = {
@@ -42,20 +48,35 @@ const ORDER_STEPS: Table = {
   replied: [['DISPATCHED'], 'REPLIED'], reopened: [['REPLIED', 'CLOSED'], 'DISPATCHED'], closed: [['REPLIED'], 'CLOSED'],
   rated: [[...ORDER_OPEN, 'CLOSED'], '='], voided: [['RECEIVED'], 'VOID'],
 }
+/**
+ * 便民服务代办 as DESIGN §6 words it: 受理 creates the errand; 转办 from ACCEPTED; 补正
+ * from ACCEPTED or FORWARDED waits for the resident; resumed goes BACK to where
+ * it waited from; 办结 from any open state; 送达 after 办结; 撤回 from any open state;
+ * 回访 from anything but WITHDRAWN, state unchanged.
+ */
+const ERRAND_OPEN = ['ACCEPTED', 'FORWARDED', 'WAITING']
+const SERVICE_STEPS: Table = {
+  accepted: [[''], 'ACCEPTED'], forwarded: [['ACCEPTED'], 'FORWARDED'], returnedForDocs: [['ACCEPTED', 'FORWARDED'], 'WAITING'],
+  resumed: [['WAITING'], 'BACK'], completed: [ERRAND_OPEN, 'COMPLETED'], delivered: [['COMPLETED'], 'DELIVERED'],
+  withdrawn: [ERRAND_OPEN, 'WITHDRAWN'], rated: [[...ERRAND_OPEN, 'COMPLETED', 'DELIVERED'], '='],
+}
 
 /**
  * Walk one subject's events in event-time order (equal times: as given), parking a step that does
  * not fit and trying the parked ones again after each step that did; `apply` sees each step taken,
- * with the state before it. Returns the events left parked.
+ * with the state before it (and names the state a 'BACK' step leads to). Returns the events left parked.
  */
-function walk<E extends { at: string; type: string }>(events: readonly E[], table: Table, apply: (e: E, from: string) => void): E[] {
+function walk<E extends { at: string; type: string }>(
+  events: readonly E[], table: Table, apply: (e: E, from: string) => string | undefined | void,
+): E[] {
   const byTime = events.map((e, i) => ({ e, i, t: Date.parse(e.at) })).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.e)
   let state = ''
   const take = (e: E): boolean => {
     const rule = Object.hasOwn(table, e.type) ? table[e.type] : undefined
     if (!rule || !rule[0].includes(state)) return false
-    apply(e, state)
-    if (rule[1] !== '=') state = rule[1]
+    const back = apply(e, state)
+    if (rule[1] === 'BACK') state = back ?? state
+    else if (rule[1] !== '=') state = rule[1]
     return true
   }
   const waiting: E[] = []
@@ -78,6 +99,9 @@ export const RECOUNT_KEYS = [
   'mediationSuccessRate', 'hotlineReceived', 'calls', 'answerRate', 'directCloseRate', 'hotlineCloseRate',
   'onTimeHotlineCloseRate', 'satisfactionRate', 'solveRate', 'responseRate', 'hotlineOpen', 'hotlineOverdue',
   'workersOnDuty', 'patrols', 'visits', 'households', 'patrolCoverage', 'alerts', 'alertsCritical',
+  'serviceAccepted', 'serviceAcceptedLocal', 'serviceAcceptedOutside', 'serviceCompleteRate', 'onTimeServiceCompleteRate',
+  'onTimeServiceCompleteRateLocal', 'onTimeServiceCompleteRateOutside', 'serviceOpen', 'serviceOverdue', 'serviceAvgHours',
+  'serviceSatisfactionRate', 'agentVisits', 'agentVisitRate',
 ] as const
 
 const HOUR = 3_600_000
@@ -92,6 +116,9 @@ interface CategoryFile {
   satisfactionBasicWeight?: number
   case: { code: string; children: { code: string; sla?: { normal: number; urgent: number } }[] }[]
   hotlineSla: Record<string, { normal: number; urgent: number }>
+  service?: { code: string; children: { code: string; limitDays?: number }[] }[]
+  serviceLimitDays?: { local: number; outside: number }
+  agentVisitsPerVillagePerWeek?: number
 }
 
 /** What the recount knows of a case (数字城管 / 网格事件). */
@@ -124,9 +151,23 @@ export interface OrderFacts {
   state: string
 }
 
+/** What the recount knows of a 代办 errand. */
+export interface ErrandFacts {
+  subject: string
+  chain: readonly string[]
+  acceptedAt: number
+  scope: 'local' | 'outside'
+  deadline: number
+  completedAt?: number
+  completedByDeadline: boolean
+  withdrawn: boolean
+  satisfaction?: unknown // the latest rating
+  state: string
+}
+
 interface WorkerFacts { subject: string; on: boolean; chain: readonly string[] }
 interface CallFact { chain: readonly string[]; at: number; answered: boolean }
-interface GridFlow { chain: readonly string[]; at: number; type: 'patrol' | 'visit' | 'alert'; households: number; critical: boolean; grid: string | null }
+interface GridFlow { chain: readonly string[]; at: number; type: 'patrol' | 'visit' | 'alert'; households: number; critical: boolean; grid: string | null; agent: boolean }
 
 export interface RecountTotals {
   /** Items that are not a replayed id: the server's `accepted` (parked ones included). */
@@ -143,6 +184,7 @@ export interface Recount {
   totals: RecountTotals
   cases: CaseFacts[]
   orders: OrderFacts[]
+  errands: ErrandFacts[]
   /** KPI values of a region for a period, at the channel instant `now` (also decides which days the period holds). */
   kpis(region: string, period: RecountPeriod, now: number): KpiRow
 }
@@ -165,6 +207,11 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   for (const group of categories.case) for (const c of group.children) if (c.sla) caseSla.set(c.code, c.sla)
   const hotlineSla = (kind: unknown) => categories.hotlineSla[String(kind)] ?? categories.hotlineSla.other ?? { normal: 72, urgent: 24 }
   const basicWeight = categories.satisfactionBasicWeight ?? 0.9
+  // 限: an item's own limit in days, else 7 days for an errand done in the township and 30 for one that needs an outside office
+  const itemLimit = new Map<string, number | undefined>()
+  for (const group of categories.service ?? []) for (const c of group.children) itemLimit.set(c.code, c.limitDays)
+  const scopeLimit = categories.serviceLimitDays ?? { local: 7, outside: 30 }
+  const plannedPerVillageWeek = categories.agentVisitsPerVillagePerWeek ?? 1
   const regions = o.regions
   const root = regions.root.code
 
@@ -206,6 +253,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
 
   const cases: CaseFacts[] = []
   const orders: OrderFacts[] = []
+  const errands: ErrandFacts[] = []
   const workers: WorkerFacts[] = []
   const flows: GridFlow[] = []
 
@@ -300,6 +348,53 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     return { facts: h, left }
   }
 
+  /** The facts of a 代办 errand from all its events; `left` gets the events still parked. */
+  const errandFacts = (events: readonly EventEnvelope[]): { facts?: ErrandFacts; left: EventEnvelope[] } => {
+    let x: ErrandFacts | undefined
+    let waitedFrom = ''
+    let ratedAt = -Infinity
+    const left = walk(events, SERVICE_STEPS, (e, from) => {
+      const at = Date.parse(e.at)
+      const attrs = e.attrs ?? {}
+      if (e.type === 'accepted') {
+        const scope = attrs.scope === 'outside' ? 'outside' : 'local'
+        const days = itemLimit.get(String(attrs.item)) ?? scopeLimit[scope]
+        x = {
+          subject: e.subject, chain: chainOf(placeOf(e)), acceptedAt: at, scope,
+          deadline: parseTime(attrs.deadline) ?? at + days * DAY, completedByDeadline: false, withdrawn: false, state: '',
+        }
+      }
+      const f = x!
+      let next = SERVICE_STEPS[e.type]![1]
+      switch (e.type) {
+        case 'completed':
+          // COMPLETED is never left for an open state: once per errand
+          f.completedAt = at
+          f.completedByDeadline = at <= f.deadline
+          break
+        case 'withdrawn':
+          f.withdrawn = true
+          break
+        case 'rated':
+          // as 12345: the latest rating by event time
+          if (at >= ratedAt) {
+            ratedAt = at
+            f.satisfaction = attrs.satisfaction
+          }
+          break
+        case 'returnedForDocs':
+          waitedFrom = from
+          break
+        case 'resumed':
+          next = waitedFrom
+          break
+      }
+      f.state = next === '=' ? from : next
+      return next
+    })
+    return { facts: x, left }
+  }
+
   /**
    * A grid worker: DESIGN §6, on duty when the latest onDuty/offDuty (by event time) is onDuty, counted
    * where that onDuty was. DESIGN §5: an offDuty with no onDuty before it waits (parked).
@@ -320,7 +415,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
 
   const factsOf = (events: readonly EventEnvelope[]) => {
     const feed = events[0]!.feed
-    return feed === 'case' ? caseFacts(events) : feed === 'hotline' ? orderFacts(events) : workerFacts(events)
+    return feed === 'case' ? caseFacts(events) : feed === 'hotline' ? orderFacts(events) : feed === 'service' ? errandFacts(events) : workerFacts(events)
   }
 
   for (const events of bySubject.values()) {
@@ -339,6 +434,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const feed = events[0]!.feed
     if (feed === 'case' && facts) cases.push(facts as CaseFacts)
     else if (feed === 'hotline' && facts) orders.push(facts as OrderFacts)
+    else if (feed === 'service' && facts) errands.push(facts as ErrandFacts)
     else if (feed === 'grid') {
       if (facts) workers.push(facts as WorkerFacts)
       for (const e of events) {
@@ -350,6 +446,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
           households: e.type === 'visit' && Number.isFinite(households) ? households : 0,
           critical: e.type === 'alert' && e.attrs?.severity === 'critical',
           grid: place && regions.get(place)?.level === 'grid' ? place : null,
+          agent: e.type === 'visit' && e.attrs?.role === 'agent', // 巡回代办 (定) of a service agent
         })
       }
     }
@@ -366,10 +463,20 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   const callsIn = index(calls)
   const flowsIn = index(flows)
   const workersIn = index(workers)
+  const errandsIn = index(errands)
   const gridsIn = new Map<string, number>()
+  const villagesIn = new Map<string, number>()
   for (const f of regions.collection.features) {
-    if (f.properties.level !== 'grid') continue
-    for (const r of regions.chain(f.properties.code)) gridsIn.set(r, (gridsIn.get(r) ?? 0) + 1)
+    const tally = f.properties.level === 'grid' ? gridsIn : f.properties.level === 'village' ? villagesIn : null
+    if (tally) for (const r of regions.chain(f.properties.code)) tally.set(r, (tally.get(r) ?? 0) + 1)
+  }
+  /** Days a period holds at `now`, for the visit plan: 1, 7, the month so far, the year so far. */
+  const daysOf = (period: RecountPeriod, now: number): number => {
+    if (period === 'today') return 1
+    if (period === '7d') return 7
+    const today = shanghaiDay(now)
+    const first = Date.parse(`${period === 'month' ? today.slice(0, 8) + '01' : today.slice(0, 5) + '01-01'}T00:00:00Z`)
+    return Math.round((Date.parse(`${today}T00:00:00Z`) - first) / DAY) + 1
   }
 
   /** Which Shanghai days a period holds at `now`: today; today and the 6 days before; the month; the year. */
@@ -390,6 +497,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const os = ordersIn.get(region) ?? []
     const cl = callsIn.get(region) ?? []
     const fl = flowsIn.get(region) ?? []
+    const es = errandsIn.get(region) ?? []
     const count = <T>(xs: T[], p: (x: T) => boolean) => xs.reduce((n, x) => (p(x) ? n + 1 : n), 0)
 
     // cases: 上报数/立案率 by report day; registered, disposed, closed, rework by registration day
@@ -414,7 +522,33 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const caseOpen = cs.filter((c) => c.state === 'REGISTERED' || c.state === 'DISPATCHED' || c.state === 'DISPOSED')
     const hotlineOpen = os.filter((h) => h.state === 'RECEIVED' || h.state === 'DISPATCHED' || h.state === 'REPLIED')
 
+    // 代办: everything by the accepted day; withdrawn errands leave the denominators
+    const accepted = es.filter((x) => inP(x.acceptedAt))
+    const kept = (scope?: string) => accepted.filter((x) => !x.withdrawn && (!scope || x.scope === scope))
+    const done = accepted.filter((x) => x.completedAt !== undefined)
+    const ratedErrands = accepted.filter((x) => x.satisfaction !== undefined)
+    const errandsOpen = es.filter((x) => ERRAND_OPEN.includes(x.state))
+    const minutes = done.reduce((n, x) => n + Math.floor((x.completedAt! - x.acceptedAt) / 60_000), 0)
+    const plan = ((villagesIn.get(region) ?? 0) * plannedPerVillageWeek * daysOf(period, now)) / 7
+    const agentVisits = count(pf, (f) => f.agent)
+
     return {
+      serviceAccepted: accepted.length,
+      serviceAcceptedLocal: count(accepted, (x) => x.scope === 'local'),
+      serviceAcceptedOutside: count(accepted, (x) => x.scope === 'outside'),
+      serviceCompleteRate: ratio(done.length, kept().length),
+      onTimeServiceCompleteRate: ratio(count(done, (x) => x.completedByDeadline), kept().length),
+      onTimeServiceCompleteRateLocal: ratio(count(done, (x) => x.completedByDeadline && x.scope === 'local'), kept('local').length),
+      onTimeServiceCompleteRateOutside: ratio(count(done, (x) => x.completedByDeadline && x.scope === 'outside'), kept('outside').length),
+      serviceOpen: errandsOpen.length,
+      serviceOverdue: count(errandsOpen, (x) => x.deadline < now),
+      serviceAvgHours: ratio(minutes / 60, done.length),
+      serviceSatisfactionRate: ratio(
+        count(ratedErrands, (x) => x.satisfaction === 'satisfied') + basicWeight * count(ratedErrands, (x) => x.satisfaction === 'basic'),
+        ratedErrands.length,
+      ),
+      agentVisits,
+      agentVisitRate: ratio(agentVisits, plan),
       caseReported: reported.length,
       caseRegistered: registered.length,
       registerRate: ratio(count(reported, (c) => c.registeredAt !== undefined), reported.length),
@@ -453,5 +587,5 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     }
   }
 
-  return { totals, cases, orders, kpis }
+  return { totals, cases, orders, errands, kpis }
 }

@@ -7,7 +7,7 @@
   shebang makes Redis refuse the whole script when out of memory, instead of
   failing at a write half way.
 
-  Arrival order does not matter (DESIGN §5): a case or work order keeps its
+  Arrival order does not matter (DESIGN §5): a case, work order or errand keeps its
   own events, in event-time order, in its event list (KEYS[5]). Its state and
   everything it adds to counters and sets is derived from that list: each
   event in time order, an event that does not fit the state at its place is
@@ -29,8 +29,8 @@
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
-  ARGV[5] transitions json {type: [[from...], to]} of the event's feed
-  ARGV[6] intake deadline ms (hotline received) or SLA hours (case reported), or ''
+  ARGV[5] transitions json {type: [[from...], to]} of the event's feed ('=' keeps, '<' back to prev)
+  ARGV[6] intake deadline ms (hotline received, service accepted) or SLA hours (case reported), or ''
   ARGV[7] key prefix   ARGV[8] log MAXLEN   ARGV[9] seen-id TTL seconds
   ARGV[10] explicit deadline ms from attrs.deadline, or ''
   ARGV[11] grid code of the event's place when it is a grid, or ''
@@ -205,6 +205,7 @@ if feed == 'grid' then
   elseif etype == 'visit' then
     count(eventChain, day, 'gf.visits', 1)
     count(eventChain, day, 'gf.households', households)
+    if attrs.role == 'agent' then count(eventChain, day, 'gf.agentVisits', 1) end -- service: 巡回代办 (定)
   elseif etype == 'alert' then
     count(eventChain, day, 'gf.alerts', 1)
     if attrs.severity == 'critical' then count(eventChain, day, 'gf.alertsCritical', 1) end
@@ -220,24 +221,32 @@ if feed == 'hotline' and etype == 'call' then
   return { 'applied', log(eventChain[1] or '', '1') }
 end
 
-if feed ~= 'case' and feed ~= 'hotline' then return invalid('feed must be case, hotline or grid') end
+if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
 
--- case and hotline subjects: checks that do not depend on the subject's state
+-- case, hotline and service subjects: checks that do not depend on the subject's state
 local parsed, transitions = pcall(cjson.decode, ARGV[5])
 if not parsed or type(transitions) ~= 'table' then return invalid('transitions are not decodable JSON') end
 if type(transitions[etype]) ~= 'table' or type(transitions[etype][1]) ~= 'table' then
   return invalid('type ' .. etype .. ' is not a step of the ' .. feed .. ' lifecycle')
 end
 local intakeCategory = type(ev.category) == 'string' and ev.category or nil
-if (etype == 'reported' or etype == 'received') and intakeCategory == nil then return invalid('category is required on intake') end
+if (etype == 'reported' or etype == 'received' or (feed == 'service' and etype == 'accepted')) and intakeCategory == nil then
+  return invalid('category is required on intake')
+end
 if etype == 'reported' and tonumber(ARGV[6]) == nil then return invalid('SLA hours are required on case reported') end
 if etype == 'received' then
   if (explicitDeadline or tonumber(ARGV[6])) == nil then return invalid('a deadline is required on hotline received') end
   if type(attrs.kind) ~= 'string' then return invalid('attrs.kind is required on hotline received') end
 end
-if feed == 'hotline' and etype == 'rated' and type(attrs.satisfaction) ~= 'string' then
-  return invalid('attrs.satisfaction is required on hotline rated')
+if (feed == 'hotline' or feed == 'service') and etype == 'rated' and type(attrs.satisfaction) ~= 'string' then
+  return invalid('attrs.satisfaction is required on ' .. feed .. ' rated')
 end
+-- ==== service (便民服务代办) checks: begin ====
+if feed == 'service' and etype == 'accepted' then
+  if (explicitDeadline or tonumber(ARGV[6])) == nil then return invalid('a deadline is required on service accepted') end
+  if attrs.scope ~= 'local' and attrs.scope ~= 'outside' then return invalid('attrs.scope must be local or outside on service accepted') end
+end
+-- ==== service checks: end ====
 if etype == 'extended' and explicitDeadline == nil then return invalid('attrs.deadline is required on extended') end
 local list = loadList()
 -- the list knows its ids too: a resend after its seen-id expired is still a duplicate
@@ -250,6 +259,7 @@ if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' ..
 -- counter (h: key suffix -> field -> n), its members (z: open zset -> score,
 -- s: pending sets), its hash fields (f) and which entries took effect (ok).
 local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED = true }
+  or feed == 'service' and { ACCEPTED = true, FORWARDED = true, WAITING = true }
   or { RECEIVED = true, DISPATCHED = true, REPLIED = true }
 local function derive(entries)
   local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
@@ -325,6 +335,31 @@ local function derive(entries)
       elseif et == 'urged' then
         cnt(en.d, 'cf.urged', 1)
       end
+    elseif feed == 'service' then
+      -- ==== service (便民服务代办): cohort counters by accepted day (iday), split by scope: s.<milestone>.<local|outside> ====
+      -- errands feed neither the intake trend nor the category breakdown (no marks)
+      if et == 'accepted' then
+        chain = split(en.c)
+        f.chain, f.iday, f.category, f.scope = en.c, en.d, e.category, a.scope
+        f.deadline = en.x or tonumber(en.i)
+        milestone('accepted', when)
+        cnt(en.d, 's.accepted.' .. f.scope, 1)
+      elseif et == 'returnedForDocs' then
+        -- the clock keeps running (no item pauses it); resumed goes back to this state
+        f.prev = state
+      elseif et == 'completed' then
+        if milestone('completed', when) then
+          cnt(f.iday, 's.completed.' .. f.scope, 1)
+          if onTime then cnt(f.iday, 's.completedOnTime.' .. f.scope, 1) end
+          cnt(f.iday, 's.minutes', math.floor((when - (f['m.accepted'] or when)) / 60000))
+        end
+      elseif et == 'withdrawn' then
+        cnt(f.iday, 's.withdrawn.' .. f.scope, 1)
+      elseif et == 'rated' then
+        -- as 12345: the latest rating (by event time) counts, once, at the end
+        f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
+      end
+      -- ==== service: end ====
     else
       if et == 'received' then
         chain = split(en.c)
@@ -359,7 +394,9 @@ local function derive(entries)
         f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
       end
     end
-    state = t[2] == '=' and state or t[2]
+    if t[2] == '=' then
+    elseif t[2] == '<' then state = f.prev or state -- service resumed: back to the state before WAITING
+    else state = t[2] end
     return true
   end
 
@@ -385,7 +422,10 @@ local function derive(entries)
     end
   end
   if state ~= '' then f.state = state end
-  if f.sat then
+  if f.sat and feed == 'service' then
+    cnt(f.iday, 's.rated', 1)
+    cnt(f.iday, 's.' .. f.sat, 1)
+  elseif f.sat then
     cnt(f.iday, 'h.rated', 1)
     cnt(f.iday, 'h.' .. f.sat, 1)
     if f.solved == '1' then cnt(f.iday, 'h.solved', 1) end
@@ -460,7 +500,9 @@ for i, en in ipairs(list) do
 end
 saveList(list)
 -- closed and terminal subjects expire after CLOSED_TTL_DAYS of channel time (closed-expiry.lua): index them from when they ended
-local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true } or { CLOSED = true, VOID = true }
+local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true }
+  or feed == 'service' and { COMPLETED = true, DELIVERED = true, WITHDRAWN = true }
+  or { CLOSED = true, VOID = true }
 local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state or '']
 if isEnded and not wasEnded then redis.call('ZADD', P .. 'cx', now, feed .. ':' .. ev.subject) end
 if wasEnded and not isEnded then redis.call('ZREM', P .. 'cx', feed .. ':' .. ev.subject) end
