@@ -486,6 +486,8 @@ describe('arrival order', () => {
       w.input('case', type, 'C1', T0 + min * 60_000, { attrs, ...o })
     const h = (type: string, min: number, attrs: Record<string, unknown> = {}, o: Opts = {}) =>
       w.input('hotline', type, 'H1', T0 + min * 60_000, { attrs, ...o })
+    const e = (subject: string, type: string, min: number, attrs: Record<string, unknown> = {}, o: Opts = {}) =>
+      w.input('service', type, subject, T0 + min * 60_000, { attrs, ...o })
     return [
       c('reported', 0, {}, { chain: CHAIN, category: 'dispute.land', intake: '2' }), c('registered', 10), c('urged', 20),
       c('dispatched', 30), c('extended', 40, { deadline: isoAt(T0 + 200 * 60_000) }), c('disposed', 150), c('rework', 160),
@@ -493,6 +495,14 @@ describe('arrival order', () => {
       h('received', 0, { kind: 'complaint' }, { chain: CHAIN, category: 'hl.utilities.water', intake: String(T0 + HOUR) }),
       h('dispatched', 5), h('replied', 30), h('closed', 40), h('rated', 50, { satisfaction: 'basic', solved: true }),
       h('reopened', 60), h('replied', 100), h('closed', 200), h('rated', 210, { satisfaction: 'satisfied', contacted: true }),
+      // 便民代办: an outside errand that waits for papers, goes back to FORWARDED and is done on time; a local one withdrawn
+      e('E1', 'accepted', 0, { scope: 'outside', item: 'svc.social.retire' }, { chain: CHAIN, category: 'svc.social.retire', intake: String(T0 + 100 * 60_000) }),
+      e('E1', 'forwarded', 10), e('E1', 'returnedForDocs', 20), e('E1', 'resumed', 50), e('E1', 'completed', 90), e('E1', 'delivered', 95),
+      e('E1', 'rated', 100, { satisfaction: 'basic' }), e('E1', 'rated', 120, { satisfaction: 'satisfied' }),
+      e('E2', 'accepted', 5, { scope: 'local', item: 'svc.civil.certificate' }, { chain: CHAIN, category: 'svc.civil.certificate', intake: String(T0 + HOUR) }),
+      e('E2', 'returnedForDocs', 15), e('E2', 'withdrawn', 25),
+      e('E3', 'accepted', 1, { scope: 'outside', item: 'svc.estate.register' }, { chain: CHAIN, category: 'svc.estate.register', intake: String(T0 + HOUR) }),
+      e('E3', 'forwarded', 2), e('E3', 'returnedForDocs', 3), e('E3', 'resumed', 4),
     ]
   }
   const result = (w: World) => structuredClone({ hashes: w.s.hashes, zsets: w.s.zsets, sets: w.s.sets, subjects: w.s.subjects })
@@ -502,6 +512,12 @@ describe('arrival order', () => {
     for (const input of stream(ordered)) expect(applyModel(ordered.s, input, ZONE)).toBe('applied')
     const expected = result(ordered)
     expect(expected.hashes.get(`d:${GRID}:${DAY}`)?.get('c.disposedOnTime')).toBe(1) // by the extended deadline
+    expect(expected.subjects.get('service:E1')).toMatchObject({ state: 'DELIVERED', prev: 'FORWARDED', sat: 'satisfied' })
+    expect([expected.subjects.get('service:E2')?.state, expected.subjects.get('service:E3')?.state]).toEqual(['WITHDRAWN', 'FORWARDED'])
+    expect(expected.zsets.get(`o:service:${GRID}`)).toEqual(new Map([['E3', T0 + HOUR]]))
+    const d = expected.hashes.get(`d:${GRID}:${DAY}`)
+    expect([d?.get('s.completedOnTime.outside'), d?.get('s.minutes'), d?.get('s.withdrawn.local'), d?.get('s.satisfied'), d?.get('s.basic')])
+      .toEqual([1, 90, 1, 1, 0])
     let seed = 7
     const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
     for (let run = 0; run < 200; run++) {
