@@ -187,7 +187,7 @@ function boundaryEvents(now: number): EventEnvelope[] {
     accept('KR-S4', todayStart + 1000, 'local', 'svc.civil.certificate', { deadline: iso(todayStart + 2000) }),
     accept('KR-S5', todayStart + 1000, 'local', 'svc.medical.enrol'), sv('returnedForDocs', 'KR-S5', todayStart + 2000),
     sv('withdrawn', 'KR-S5', todayStart + 3000),
-    sv('resumed', 'KR-S2', weekStart + 2000), // refused: never waited
+    sv('resumed', 'KR-S2', weekStart + 2000), // never waited: parked for good (refused after the park window)
     ev('grid', 'visit', 'KR-AG1', weekStart + 1000, { region: grid, attrs: { role: 'agent', households: 2 } }),
     ev('grid', 'visit', 'KR-AG1', weekStart - 1000, { region: grid, attrs: { role: 'agent', households: 1 } }),
     ev('grid', 'patrol', 'KR-W1', weekStart + 1000, { region: grid, attrs: { durationMin: 30 } }),
