@@ -67,20 +67,26 @@ describe('retention', () => {
     const ended = await store.zrange(keys('live').ended, 0, -1, 'WITHSCORES')
     const endedCount = ended.length / 2
     expect(endedCount).toBeGreaterThan(20)
-    const subjectsBefore = await subjectKeys('s:case:*') + await subjectKeys('s:hotline:*')
-    const openCase = (await store.zrange(keys('live').open('case', regions.root.code), 0, 0))[0]!
+    expect(ended.some((m) => m.startsWith('service:'))).toBe(true) // completed, delivered or withdrawn 代办 errands end too
+    const subjectsBefore = await subjectKeys('s:case:*') + await subjectKeys('s:hotline:*') + await subjectKeys('s:service:*')
+    // an open subject of each feed that has one (the simulated day may leave no case open)
+    const open = (await Promise.all((['case', 'hotline', 'service'] as const).map(async (feed) =>
+      (await store.zrange(keys('live').open(feed, regions.root.code), 0, 0)).map((subject) => [feed, subject] as const)))).flat()
+    expect(open.length).toBeGreaterThan(0)
     const ttlMs = 0.5 * DAY
     // sentinel: before the TTL has passed nothing goes
     expect(await expireClosed(store, { channel: 'live', now, ttlMs })).toBe(0)
     const expired = await expireClosed(store, { channel: 'live', now: now + ttlMs + HOUR, ttlMs, limit: 100_000 })
     expect(expired).toBe(endedCount)
-    expect(await subjectKeys('s:case:*') + await subjectKeys('s:hotline:*')).toBe(subjectsBefore - endedCount)
+    expect(await subjectKeys('s:case:*') + await subjectKeys('s:hotline:*') + await subjectKeys('s:service:*')).toBe(subjectsBefore - endedCount)
     const [feedSubject] = ended
     expect(await store.exists(`${keys('live').prefix}s:${feedSubject}`, `${keys('live').prefix}ev:${feedSubject}`)).toBe(0)
     const gone = events.find((e) => `${e.feed}:${e.subject}` === feedSubject)!
     expect(await store.exists(keys('live').seen(gone.id))).toBe(0)
-    expect(await store.hget(keys('live').subject('case', openCase), 'state')).not.toBeNull()
-    expect(await store.exists(keys('live').events('case', openCase))).toBe(1)
+    for (const [feed, subject] of open) {
+      expect(await store.hget(keys('live').subject(feed, subject), 'state'), `${feed}:${subject}`).not.toBeNull()
+      expect(await store.exists(keys('live').events(feed, subject))).toBe(1)
+    }
     expect(await kpis('live')).toEqual(before)
   })
 
