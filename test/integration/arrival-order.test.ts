@@ -46,7 +46,10 @@ let rc: Recount
 let now: number
 let delayed = 0
 
-/** Steps that can never fit: an orphan registration, a close of an order never replied, an offDuty of a worker never on duty. */
+/**
+ * Steps that can never fit: an orphan registration, a close of an order never replied, an offDuty of a worker
+ * never on duty, a 代办 errand resumed that never waited for documents.
+ */
 function neverFitting(at: number): EventEnvelope[] {
   const iso = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 19) + '+08:00'
   return [
@@ -54,6 +57,8 @@ function neverFitting(at: number): EventEnvelope[] {
     { id: 'ao-received', feed: 'hotline', type: 'received', subject: 'AO-H1', at: iso(at), region: GRID, category: 'hl.utilities.water', attrs: { kind: 'help' } },
     { id: 'ao-never-closed', feed: 'hotline', type: 'closed', subject: 'AO-H1', at: iso(at + MINUTE), attrs: {} },
     { id: 'ao-never-off', feed: 'grid', type: 'offDuty', subject: 'AO-W1', at: iso(at), attrs: {} },
+    { id: 'ao-accepted', feed: 'service', type: 'accepted', subject: 'AO-S1', at: iso(at), region: GRID, attrs: { scope: 'local', item: 'svc.social.card' } },
+    { id: 'ao-never-resumed', feed: 'service', type: 'resumed', subject: 'AO-S1', at: iso(at + MINUTE), attrs: {} },
   ] as EventEnvelope[]
 }
 
@@ -150,9 +155,10 @@ describe('the same events in event-time order and shuffled by subject', () => {
   it('parks what arrives before its predecessors, as the recount predicts, and keeps every id', () => {
     expect(shuffled.outOfOrder).toBe(rc.totals.outOfOrder)
     expect(shuffled.outOfOrder).toBeGreaterThan(50) // the shuffle did put successors first
-    expect(inOrder.outOfOrder).toBe(never.length - 1 + 1) // in order only the never-fitting steps and the skewed close wait
+    const intakes = never.filter((e) => e.type === 'received' || e.type === 'accepted')
+    expect(inOrder.outOfOrder).toBe(never.length - intakes.length + 1) // in order only the never-fitting steps and the skewed close wait
     expect(shuffled.accepted).toBe(events.length)
-    expect(rc.totals.parked.map((e) => e.id).sort()).toEqual(never.filter((e) => e.type !== 'received').map((e) => e.id).sort())
+    expect(rc.totals.parked.map((e) => e.id).sort()).toEqual(never.filter((e) => !intakes.includes(e)).map((e) => e.id).sort())
     // 便民代办 errands are in the stream and some of their steps arrive before their predecessors too
     const errandSteps = arrival.filter((e) => e.feed === 'service')
     expect(rc.errands.length).toBeGreaterThan(3)
@@ -196,12 +202,13 @@ describe('the same events in event-time order and shuffled by subject', () => {
     const empty = (await (await apiFetch(`${shuffled.url}/api/v1/refused`)).json()) as RefusedList
     expect(empty).toEqual({ channel: 'live', total: 0, items: [] })
     // the channel clock a day and an hour later: the same sweep the server runs on its timer
-    expect(await sweepParked(shuffled.store, { channel: 'live', now: now + windowMs + HOUR, windowMs, logMaxLen: 1_000_000 })).toBe(3)
+    expect(await sweepParked(shuffled.store, { channel: 'live', now: now + windowMs + HOUR, windowMs, logMaxLen: 1_000_000 })).toBe(4)
     const res = await apiFetch(`${shuffled.url}/api/v1/refused`)
     expect(res.status).toBe(200)
     const list = (await res.json()) as RefusedList
-    expect(list.total).toBe(3)
-    expect(list.items.map((r) => r.event.id).sort()).toEqual(['ao-never-closed', 'ao-never-off', 'ao-never-registered'])
+    expect(list.total).toBe(4)
+    expect(list.items.map((r) => r.event.id).sort()).toEqual(['ao-never-closed', 'ao-never-off', 'ao-never-registered', 'ao-never-resumed'])
+    expect(list.items.find((r) => r.event.id === 'ao-never-resumed')).toMatchObject({ region: GRID, state: 'ACCEPTED' })
     const closed = list.items.find((r) => r.event.id === 'ao-never-closed')!
     expect(closed).toMatchObject({ region: GRID, state: 'RECEIVED' })
     expect(closed.reason).toContain('"closed"')
