@@ -394,9 +394,8 @@ local function derive(entries)
         f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
       end
     end
-    if t[2] == '=' then
-    elseif t[2] == '<' then state = f.prev or state -- service resumed: back to the state before WAITING
-    else state = t[2] end
+    if t[2] == '<' then state = f.prev or state -- service resumed: back to the state before WAITING
+    elseif t[2] ~= '=' then state = t[2] end
     return true
   end
 
