@@ -48,7 +48,7 @@ describe('generate', () => {
     for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0)
     expect(a.stdout).toBe('')
     expect(a.stderr).toMatch(/生成场景「集中投诉」（mass-complaint）：11-20 00:00 起 24 小时 · 种子 1/)
-    expect(a.stderr).toMatch(/完成：[\d,]+ 条（热线 [\d,]+ · 案件 [\d,]+ · 网格 [\d,]+）/)
+    expect(a.stderr).toMatch(/完成：[\d,]+ 条（热线 [\d,]+ · 案件 [\d,]+ · 网格 [\d,]+ · 代办 [\d,]+）/)
     expect(sha(out('b.ndjson'))).toBe(sha(out('a.ndjson')))
     expect(sha(out('c.ndjson'))).not.toBe(sha(out('a.ndjson')))
     const events = lines(readFileSync(out('a.ndjson'), 'utf8'))
