@@ -32,6 +32,7 @@ import { snapshotRouter } from './http/snapshot-router.ts'
 import { exportRouter } from './http/export-router.ts'
 import { reportRouter } from './http/report-router.ts'
 import { subjectsRouter } from './http/subjects-router.ts'
+import { refusedRouter } from './http/refused-router.ts'
 import { wallConfigRouter } from './http/wall-config-router.ts'
 import { open311Router } from './open311/open311-router.ts'
 import { AuditLog } from './audit/audit-log.ts'
@@ -96,6 +97,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   app.use(exportRouter(reportDeps, inScope))
   app.use(subjectsRouter(store, channels, regions, inScope))
   app.use(alertsRouter(store, channels, inScope))
+  app.use(refusedRouter(store, channels))
   app.use(wallConfigRouter(config.wall))
   if (replays) {
     app.use(['/api/v1/channels', '/api/v1/scenarios'], requireRole('trainer'))

@@ -30,6 +30,16 @@ export interface ServerConfig {
   zone: string
   logMaxLen: number
   seenTtlSec: number
+  /** PARK_WINDOW_HOURS (default 24, fractions allowed): how long an out-of-order event waits, channel time, before it is refused. */
+  parkWindowMs: number
+  /** PARK_SWEEP_SEC (default 60): how often parked events and ended subjects are checked against their windows. */
+  parkSweepMs: number
+  /** ARCHIVE_DIR (default <DATA_DIR>/archive): each day of a channel's log as <channel>/<yyyy-mm-dd>.ndjson.gz. */
+  archiveDir: string
+  /** LOG_RETENTION_DAYS (default 35): the log keeps this many days; older ones are trimmed once archived. */
+  logRetentionDays: number
+  /** CLOSED_TTL_DAYS (default 90, fractions allowed): a closed or terminal subject, its events and seen-ids go after this much channel time. */
+  closedTtlMs: number
   dataDir: string
   clientDir: string
   regions: RegionIndex
@@ -54,6 +64,14 @@ export interface ServerConfig {
 }
 
 const root = projectRoot(import.meta.dirname)
+
+function positiveFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}="${raw}" must be a number > 0 (fractions allowed)`)
+  return n
+}
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
@@ -120,8 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     bodyLimit: env.BODY_LIMIT || '5mb',
     zone: env.TIME_ZONE || 'Asia/Shanghai',
     logMaxLen: intFrom(env, 'LOG_MAXLEN', 1_000_000),
-    seenTtlSec: intFrom(env, 'SEEN_TTL_DAYS', 400) * 86_400,
+    // a seen-id lives as long as a closed subject (the subject's own list keeps its ids while it lives)
+    seenTtlSec: env.SEEN_TTL_DAYS ? intFrom(env, 'SEEN_TTL_DAYS', 90) * 86_400 : Math.max(1, Math.round(positiveFrom(env, 'CLOSED_TTL_DAYS', 90) * 86_400)),
+    closedTtlMs: Math.round(positiveFrom(env, 'CLOSED_TTL_DAYS', 90) * 86_400_000),
+    logRetentionDays: positiveFrom(env, 'LOG_RETENTION_DAYS', 35),
+    parkWindowMs: Math.round(positiveFrom(env, 'PARK_WINDOW_HOURS', 24) * 3_600_000),
+    parkSweepMs: Math.round(positiveFrom(env, 'PARK_SWEEP_SEC', 60) * 1000),
     dataDir: resolve(env.DATA_DIR || join(root, 'data')),
+    archiveDir: resolve(env.ARCHIVE_DIR || join(env.DATA_DIR || join(root, 'data'), 'archive')),
     clientDir: resolve(env.CLIENT_DIR || join(root, 'dist/client')),
     regions: loadRegions(env.REGIONS_FILE || undefined),
     categories: loadCategories(),

@@ -12,6 +12,7 @@ import { UserDirectory } from './auth/user-directory.ts'
 import type { UserRecord } from './domain/users.ts'
 import { Alerting } from './alerts/alerting.ts'
 import { ChannelReader } from './channels/channel-reader.ts'
+import { ChannelSweeper } from './channels/channel-sweeper.ts'
 import { Channels } from './channels/channels.ts'
 import { ReplayChannels } from './channels/replay-channels.ts'
 import { loadConfig, type ServerConfig } from './config.ts'
@@ -30,6 +31,8 @@ export interface Running {
   channels: Channels
   store: Store
   sessions: Sessions
+  /** The alert rules of this instance (tests feed them what they ingest directly). */
+  alerting: Alerting
   stop(): Promise<void>
 }
 
@@ -46,8 +49,15 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   const store = await connectStore(topology, { commandTimeoutMs: config.security.redisCommandTimeoutMs })
   const stopProbe = probeRedis(store)
   const channels = new Channels(config.zone)
-  const reader = new ChannelReader(store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots)
+  const reader = new ChannelReader(
+    store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots,
+    config.categories.config.agentVisitsPerVillagePerWeek,
+  )
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
+  const sweeper = new ChannelSweeper(store, channels, {
+    windowMs: config.parkWindowMs, everyMs: config.parkSweepMs, logMaxLen: config.logMaxLen, closedTtlMs: config.closedTtlMs,
+    archive: { dir: config.archiveDir, retentionDays: config.logRetentionDays },
+  })
   const replays = new ReplayChannels({
     store, channels,
     ingest: { store, regions: config.regions, categories: config.categories, onApplied: (c, applied) => alerting.onApplied(c, applied) },
@@ -76,9 +86,11 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
     channels,
     store,
     sessions: auth.sessions,
+    alerting,
     async stop() {
       await replays.stop()
       await alerting.stop()
+      sweeper.stop()
       await realtime.stop()
       await new Promise<void>((resolve) => http.close(() => resolve()))
       stopProbe()

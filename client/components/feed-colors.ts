@@ -5,6 +5,7 @@ export const FEED_COLORS: Record<Feed, string> = {
   case: '#fbbf24',
   hotline: '#38bdf8',
   grid: '#34d399',
+  service: '#c084fc',
 }
 /** Critical IoT/video alerts stand out whatever their feed. */
 export const CRITICAL_COLOR = '#f43f5e'

@@ -19,10 +19,11 @@ const names = computed(() => {
   }
   walk(resource.data.value?.case as CategoryNode[] | undefined)
   walk(resource.data.value?.hotline as CategoryNode[] | undefined)
+  walk(resource.data.value?.service as CategoryNode[] | undefined)
   return map
 })
 
-/** Category names by code (case and hotline trees), fetched once and shared; English ones (`en`) with ?lang=en. */
+/** Category names by code (case, hotline and 代办 service trees), fetched once and shared; English ones (`en`) with ?lang=en. */
 export function useCategories() {
   resource.load()
   const t = useMessages()

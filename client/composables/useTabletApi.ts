@@ -36,7 +36,7 @@ export async function requestJson<T>(url: string, init: RequestInit = {}): Promi
   return body as T
 }
 
-export type SubjectFeed = 'case' | 'hotline'
+export type SubjectFeed = 'case' | 'hotline' | 'service'
 
 /** One row of GET /api/v1/open. */
 export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }

@@ -12,9 +12,9 @@ const REFRESH_MS = 3_000
  * work moves (a new case or hotline event, an overdue count); a change
  * refetches, at most once per REFRESH_MS.
  */
-export function useTabletOpen(region: () => string | null, changes: () => unknown) {
+export function useTabletOpen(region: () => string | null, changes: () => unknown, initialFeed: SubjectFeed | null = null) {
   const api = useTabletApi()
-  const feed = ref<SubjectFeed | null>(null)
+  const feed = ref<SubjectFeed | null>(initialFeed)
   const limit = ref(OPEN_PAGE)
   const page = shallowRef<OpenPage | null>(null)
   const loading = ref(false)

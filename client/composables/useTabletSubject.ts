@@ -5,7 +5,7 @@ import { ApiError, useTabletApi, type SubjectFeed, type SubjectView } from './us
 export interface SubjectRef { feed: SubjectFeed; subject: string }
 
 function parse(v: unknown): SubjectRef | null {
-  const m = typeof v === 'string' ? /^(case|hotline):(.+)$/.exec(v) : null
+  const m = typeof v === 'string' ? /^(case|hotline|service):(.+)$/.exec(v) : null
   return m ? { feed: m[1] as SubjectFeed, subject: m[2]! } : null
 }
 

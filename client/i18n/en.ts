@@ -10,7 +10,7 @@ export const en: Messages = {
   clock: { paused: 'Paused', speed: 'speed' },
   weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
   periods: { today: 'Today', '7d': '7 days', month: 'Month', year: 'Year' },
-  sections: { case: 'Urban cases', hotline: '12345 hotline', grid: 'Grid management', map: 'Situation map', ticker: 'Live events' },
+  sections: { case: 'Urban cases', hotline: '12345 hotline', grid: 'Grid management', map: 'Situation map', ticker: 'Live events', service: 'Service errands' },
   panels: {
     trend: 'Intake today vs yesterday', categories: 'Top 8 categories', kinds: 'Hotline request kinds', ranking: 'Ranking · flags',
     redBlack: 'Red & black lists', overdue: 'Overdue', alertHistory: 'Alert log', periods: 'By period', moreKpis: 'More indicators',
@@ -25,10 +25,11 @@ export const en: Messages = {
   duration: { overdue: 'overdue', day: 'd', hour: 'h', minute: 'm', sep: ' ' },
   alertTypes: { overdue: 'Overdue', urgent: 'Urgent case', critical: 'Critical alert', surge: 'Intake surge', hotspot: 'Repeat hotspot' },
   alertStates: { active: 'New', resolved: 'Resolved', acknowledged: 'Acknowledged' },
+  servicePanel: { serviceAccepted: 'taken', onTimeServiceCompleteRate: 'on time', serviceOpen: 'open', serviceOverdue: 'overdue' },
   carousel: 'Tour',
   alertsActive: 'Active',
-  overdueFeeds: { case: 'Case', hotline: 'Order' },
-  feeds: { case: 'Case', hotline: '12345', grid: 'Grid' },
+  overdueFeeds: { case: 'Case', hotline: 'Order', service: 'Errand' },
+  feeds: { case: 'Case', hotline: '12345', grid: 'Grid', service: 'Errand' },
   eventTypes: {
     case: {
       reported: 'reported', registered: 'registered', cancelled: 'cancelled', dispatched: 'dispatched', returned: 'returned',
@@ -39,6 +40,10 @@ export const en: Messages = {
       extended: 'extended', urged: 'urged', replied: 'replied', reopened: 'reopened', closed: 'closed', rated: 'rated', voided: 'voided',
     },
     grid: { onDuty: 'on duty', offDuty: 'off duty', position: 'position', patrol: 'patrol', visit: 'visit', alert: 'alert' },
+    service: {
+      accepted: 'accepted', forwarded: 'forwarded', returnedForDocs: 'documents requested', resumed: 'resumed', completed: 'completed',
+      delivered: 'delivered', rated: 'follow-up', withdrawn: 'withdrawn',
+    },
   },
   hotlineKinds: {
     consult: 'Consult', help: 'Help', complaint: 'Complaint', report: 'Report', suggestion: 'Suggestion', praise: 'Praise', other: 'Other',
@@ -52,6 +57,10 @@ export const en: Messages = {
     answerRate: 'Answered', directCloseRate: 'Closed direct', hotlineCloseRate: 'Closed %', onTimeHotlineCloseRate: 'On-time closed',
     satisfactionRate: 'Satisfied', solveRate: 'Solved', responseRate: 'Reached', hotlineOpen: 'Open', hotlineOverdue: 'Overdue',
     workersOnDuty: 'On duty', patrols: 'Patrols', visits: 'Visits', households: 'Households', alerts: 'Alerts', alertsCritical: 'Critical', patrolCoverage: 'Patrol coverage',
+    serviceAccepted: 'Errands taken', serviceAcceptedLocal: 'Done locally', serviceAcceptedOutside: 'Done outside', serviceCompleteRate: 'Errands completed',
+    onTimeServiceCompleteRate: 'Completed on time', onTimeServiceCompleteRateLocal: 'On time (local)', onTimeServiceCompleteRateOutside: 'On time (outside)',
+    serviceOpen: 'Errands open', serviceOverdue: 'Errands overdue', serviceAvgHours: 'Avg. hours', serviceSatisfactionRate: 'Errands satisfied',
+    agentVisits: 'Agent visits', agentVisitRate: 'Visits vs plan',
   },
   kpiUnits: {},
   errors: {
@@ -73,14 +82,16 @@ export const en: Messages = {
     back: 'Back', logout: 'Sign out', breadcrumb: 'Region levels', levels: { city: 'City', district: 'District', township: 'Township', village: 'Village', grid: 'Grid' },
     kpis: 'Key indicators', children: 'Sub-regions', noChildren: 'A grid is the smallest unit: no sub-regions', swipeHint: 'Swipe right to go up',
     open: 'Open items', overdueCount: (n: number) => `${n} overdue`, noOpen: 'No open items', loading: 'Loading…', retry: 'Retry',
-    feedFilter: { all: 'All', case: 'Cases', hotline: 'Orders' },
+    feedFilter: { all: 'All', case: 'Cases', hotline: 'Orders', service: 'Errands' },
     more: (shown: number, total: number) => `Show more (${shown} / ${total})`,
     dueIn: 'due in', deadline: 'Deadline', noDeadline: 'no deadline',
     history: 'History', notApplied: 'not applied', close: 'Close', place: 'Region', category: 'Category', state: 'State',
     states: {
       REPORTED: 'Reported', REGISTERED: 'Registered', DISPATCHED: 'In progress', DISPOSED: 'Disposed', CLOSED: 'Closed', CANCELLED: 'Cancelled',
       RECEIVED: 'Received', REPLIED: 'Replied', VOID: 'Void',
+      ACCEPTED: 'Accepted', FORWARDED: 'Forwarded', WAITING: 'Awaiting documents', COMPLETED: 'Completed', DELIVERED: 'Delivered', WITHDRAWN: 'Withdrawn',
     },
+    scopes: { local: 'local', outside: 'outside' },
     workers: 'Grid workers on duty', workersUnit: '', lastSeen: 'last seen', noWorkers: 'No one on duty', moreWorkers: (n: number) => `${n} more`,
     denied: (code: string, home: string) => `Region ${code} is outside your scope; back to ${home}`,
     unknownHome: 'Your account has no region to view; ask an administrator',

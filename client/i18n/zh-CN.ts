@@ -15,7 +15,7 @@ export const zhCN = {
   clock: { paused: '已暂停', speed: '倍速' },
   weekdays: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
   periods: { today: '今日', '7d': '近7日', month: '本月', year: '本年' },
-  sections: { case: '数字城管', hotline: '12345 热线', grid: '网格管理', map: '态势地图', ticker: '实时事件' },
+  sections: { case: '数字城管', hotline: '12345 热线', grid: '网格管理', map: '态势地图', ticker: '实时事件', service: '便民代办' },
   panels: {
     trend: '今日受理趋势', categories: '类别分布 TOP8', kinds: '热线诉求类型', ranking: '区域排名 · 三色旗',
     redBlack: '红黑榜', overdue: '超期督办', alertHistory: '告警记录', periods: '周期对比', moreKpis: '专项指标',
@@ -31,10 +31,12 @@ export const zhCN = {
   duration: { overdue: '超期', day: '天', hour: '小时', minute: '分', sep: '' },
   alertTypes: { overdue: '超期', urgent: '紧急案件', critical: '严重告警', surge: '受理激增', hotspot: '重复投诉' } as Record<string, string>,
   alertStates: { active: '新告警', resolved: '已解除', acknowledged: '已确认' } as Record<string, string>,
+  /** The wall's 便民代办 panel: short labels under its figures (the period goes before them). */
+  servicePanel: { serviceAccepted: '受理', onTimeServiceCompleteRate: '按期率', serviceOpen: '在办', serviceOverdue: '超期' } as Record<string, string>,
   carousel: '轮播',
   alertsActive: '待处置',
-  overdueFeeds: { case: '案件', hotline: '工单' } as Record<string, string>,
-  feeds: { case: '数字城管', hotline: '12345', grid: '网格' },
+  overdueFeeds: { case: '案件', hotline: '工单', service: '代办' } as Record<string, string>,
+  feeds: { case: '数字城管', hotline: '12345', grid: '网格', service: '代办' },
   eventTypes: {
     case: {
       reported: '上报', registered: '立案', cancelled: '不予立案', dispatched: '派遣', returned: '回退',
@@ -45,6 +47,10 @@ export const zhCN = {
       extended: '延期', urged: '催办', replied: '答复', reopened: '重办', closed: '办结', rated: '回访', voided: '作废',
     },
     grid: { onDuty: '上岗', offDuty: '下岗', position: '定位', patrol: '巡查', visit: '走访', alert: '告警' },
+    service: {
+      accepted: '受理', forwarded: '转办', returnedForDocs: '补正', resumed: '补齐续办', completed: '办结',
+      delivered: '送达', rated: '回访', withdrawn: '撤回',
+    },
   } as Record<string, Record<string, string>>,
   hotlineKinds: {
     consult: '咨询', help: '求助', complaint: '投诉', report: '举报', suggestion: '建议', praise: '表扬', other: '其他',
@@ -58,12 +64,18 @@ export const zhCN = {
     answerRate: '接通率', directCloseRate: '直接办结率', hotlineCloseRate: '办结率', onTimeHotlineCloseRate: '按期办结率',
     satisfactionRate: '满意率', solveRate: '解决率', responseRate: '响应率', hotlineOpen: '在办', hotlineOverdue: '超期',
     workersOnDuty: '在岗网格员', patrols: '巡查', visits: '走访', households: '入户', alerts: '告警', alertsCritical: '严重告警', patrolCoverage: '巡查覆盖率',
+    serviceAccepted: '代办受理量', serviceAcceptedLocal: '本镇办理', serviceAcceptedOutside: '外出代办', serviceCompleteRate: '代办办结率',
+    onTimeServiceCompleteRate: '按期办结率', onTimeServiceCompleteRateLocal: '本镇按期率', onTimeServiceCompleteRateOutside: '外出按期率',
+    serviceOpen: '代办在办', serviceOverdue: '代办超期', serviceAvgHours: '平均办理时长', serviceSatisfactionRate: '代办满意率',
+    agentVisits: '巡回服务', agentVisitRate: '巡回服务完成率',
   } satisfies Record<KpiKey, string>,
   /** Units of counts; rates carry their own "%". */
   kpiUnits: {
     caseReported: '件', caseRegistered: '件', caseClosedFlow: '件', caseOpen: '件', caseOverdue: '件', casePending: '件',
     hotlineReceived: '件', hotlineClosedFlow: '件', hotlineOpen: '件', hotlineOverdue: '件', calls: '通',
     workersOnDuty: '人', patrols: '次', visits: '次', households: '户', alerts: '条', alertsCritical: '条',
+    serviceAccepted: '件', serviceAcceptedLocal: '件', serviceAcceptedOutside: '件', serviceOpen: '件', serviceOverdue: '件',
+    serviceAvgHours: '小时', agentVisits: '次',
   } as Partial<Record<KpiKey, string>>,
   errors: {
     BAD_REQUEST: '请求无效', INVALID_EVENT: '事件无效', UNKNOWN_REGION: '未知区划代码', OUTSIDE_REGIONS: '位置不在辖区内',
@@ -84,14 +96,16 @@ export const zhCN = {
     back: '返回', logout: '退出', breadcrumb: '区域层级', levels: { city: '市', district: '区县', township: '乡镇', village: '村/社区', grid: '网格' } as Record<string, string>,
     kpis: '核心指标', children: '下级区域', noChildren: '网格是最小管理单元，无下级区域', swipeHint: '右滑返回上一级',
     open: '在办事项', overdueCount: (n: number) => `超期 ${n}`, noOpen: '暂无在办事项', loading: '加载中…', retry: '重试',
-    feedFilter: { all: '全部', case: '案件', hotline: '工单' } as Record<string, string>,
+    feedFilter: { all: '全部', case: '案件', hotline: '工单', service: '代办' } as Record<string, string>,
     more: (shown: number, total: number) => `显示更多（${shown} / ${total}）`,
     dueIn: '剩余', deadline: '时限', noDeadline: '无时限',
     history: '办理过程', notApplied: '未生效', close: '关闭', place: '区域', category: '类别', state: '状态',
     states: {
       REPORTED: '待立案', REGISTERED: '已立案', DISPATCHED: '处置中', DISPOSED: '已处置', CLOSED: '已办结', CANCELLED: '已作废',
       RECEIVED: '已受理', REPLIED: '已答复', VOID: '已作废',
+      ACCEPTED: '已受理', FORWARDED: '已转办', WAITING: '待补正', COMPLETED: '已办结', DELIVERED: '已送达', WITHDRAWN: '已撤回',
     } as Record<string, string>,
+    scopes: { local: '本镇', outside: '外出' } as Record<string, string>,
     workers: '在岗网格员', workersUnit: '人', lastSeen: '最近定位', noWorkers: '暂无在岗网格员', moreWorkers: (n: number) => `另有 ${n} 人`,
     denied: (code: string, home: string) => `无权查看区域 ${code}，已返回 ${home}`,
     unknownHome: '您的账号未绑定可查看的区域，请联系管理员',

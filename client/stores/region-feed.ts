@@ -48,6 +48,7 @@ export function createRegionFeed() {
   /** On-duty grid workers by id: last position and when. */
   const workers = shallowRef<ReadonlyMap<string, WorkerMark>>(new Map())
   const overdue = computed<readonly OverdueItem[]>(() => panels.value?.overdue ?? [])
+  const serviceOverdue = computed<readonly OverdueItem[]>(() => panels.value?.serviceOverdue ?? [])
   /** Newest log position received; sent as `since` when subscribing again. */
   const cursor = ref<string | null>(null)
 
@@ -127,7 +128,9 @@ export function createRegionFeed() {
     panelsInbox = null
     snapshot.value = s
     kpis.value = s.kpis
-    panels.value = { trend: s.trend, categories: s.categories, hotlineKinds: s.hotlineKinds, overdue: s.overdue, ranking: s.ranking }
+    panels.value = {
+      trend: s.trend, categories: s.categories, hotlineKinds: s.hotlineKinds, overdue: s.overdue, serviceOverdue: s.serviceOverdue, ranking: s.ranking,
+    }
     // the log starts with what is open, not only with what is raised after the page opened
     if (!s.resumed) alertLog.value = seedAlertLog(s.alerts, alertSeq, ALERT_LOG_CAP)
     else for (const alert of missedAlerts(alerts.value, s.alerts)) alertInbox.push({ state: 'active', alert })
@@ -140,7 +143,7 @@ export function createRegionFeed() {
   }
 
   return {
-    state: { snapshot, kpis, panels, clock, recent, points, alerts, alertLog, workers, overdue, cursor },
+    state: { snapshot, kpis, panels, clock, recent, points, alerts, alertLog, workers, overdue, serviceOverdue, cursor },
     receiveEvents, receiveKpis, receivePanels, receiveClock, receiveAlert, flush, clear, applySnapshot,
   }
 }

@@ -12,10 +12,14 @@ export const alertConfigSchema = z.strictObject({
   }),
   /** Events older than this (channel time) raise no urgent, critical or hotspot alert: late history is not news. */
   intake: z.strictObject({ maxAgeHours: z.number().positive() }).optional(),
+  /** A critical IoT/video alert with no clearing event ends after this much quiet (channel time). */
+  critical: z.strictObject({ quietMinutes: z.number().positive() }).optional(),
 })
 export type AlertConfig = z.infer<typeof alertConfigSchema>
 
 /** How old an event may be and still raise an intake alert, when the config says nothing. */
 export const DEFAULT_INTAKE_MAX_AGE_HOURS = 6
+/** How long a critical alert stays without a clearing event, when the config says nothing. */
+export const DEFAULT_CRITICAL_QUIET_MINUTES = 60
 
 export const parseAlertConfig = (raw: unknown, file = 'config/alerts.json'): AlertConfig => parseConfig(alertConfigSchema, raw, file)

@@ -9,7 +9,7 @@ import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel, Channels } from '../channels/channels.ts'
 import type { ApplyInput } from '../store/apply-event.ts'
-import { raiseAlert } from '../store/alert-store.ts'
+import { activeAlerts, endAlert, raiseAlert } from '../store/alert-store.ts'
 import type { Alert } from '../domain/alerts.ts'
 import { alertsRaised, channelKind } from '../metrics/metrics.ts'
 import { logger } from '../ops/logger.ts'
@@ -23,6 +23,7 @@ import { DriverLease } from '../channels/driver-lease.ts'
 import { replayScripts, type ReplayScripts } from '../channels/replay-scripts.ts'
 import { leaseKeys } from '../store/keys.ts'
 import { surgeAlerts } from './surge-rule.ts'
+import { lifetimesOf, resolveSurges } from './alert-lifecycle.ts'
 
 /** Raise, and count it when it is new (another instance may have raised it first). */
 async function raise(store: Store, channel: string, alert: Alert): Promise<void> {
@@ -54,6 +55,9 @@ export class Alerting {
       // applies them in order), instead of one awaited round trip per hotline `received` before the ack
       const hotspots = inputs.map((input) => hotspotCheck(channel, input, this.d).catch((err: unknown) => err as Error))
       for (const [i, input] of inputs.entries()) {
+        const e = input.event
+        // a clearing event ends the critical alert it names, however late it comes
+        if (e.feed === 'grid' && e.type === 'alert' && typeof e.attrs.clears === 'string') await endAlert(store, channel, `critical:${e.attrs.clears}`, 'resolved')
         const fresh = input.event.at >= oldest
         if (fresh) for (const alert of immediateAlerts(input, regions, categories)) await raise(store, channel, alert)
         const hotspot = await hotspots[i] // kept up to date either way: its window counts old complaints
@@ -78,7 +82,9 @@ export class Alerting {
   // with several instances, one runs the scanner and the surge check: it holds the lease; when it dies, another takes over within LEASE_TTL_MS
   private follow(ch: Channel): void {
     const lease = new DriverLease(ch.id, this.holder, this.scripts, () => {
-      const scanner = new OverdueScanner({ store: this.d.store, channel: ch, regions: this.d.regions, categories: this.d.categories })
+      const scanner = new OverdueScanner({
+        store: this.d.store, channel: ch, regions: this.d.regions, categories: this.d.categories, lifetimes: lifetimesOf(this.d.config),
+      })
       scanner.start()
       const surge = setInterval(() => void this.checkSurge(ch), this.d.config.surge.everySec * 1000)
       return { stop: async () => { scanner.stop(); clearInterval(surge) } }
@@ -96,7 +102,9 @@ export class Alerting {
   private async checkSurge(ch: Channel): Promise<void> {
     if (this.d.store.status !== 'ready' || ch.clock.paused) return
     try {
-      for (const alert of await surgeAlerts(this.d.store, ch, this.d.regions, this.d.config.surge)) await raise(this.d.store, ch.id, alert)
+      const surging = await surgeAlerts(this.d.store, ch, this.d.regions, this.d.config.surge)
+      for (const alert of surging) await raise(this.d.store, ch.id, alert)
+      await resolveSurges(this.d.store, ch.id, await activeAlerts(this.d.store, ch.id), surging)
     } catch {
       // Redis away: the next check tries again
     }

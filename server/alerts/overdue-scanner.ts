@@ -14,8 +14,9 @@ import { alertsRaised, channelKind } from '../metrics/metrics.ts'
 import { keys } from '../store/keys.ts'
 import type { Store } from '../store/redis-client.ts'
 import { placeName } from './region-place.ts'
+import { resolveEnded, type AlertLifetimes } from './alert-lifecycle.ts'
 
-const FEEDS = ['case', 'hotline'] as const
+const FEEDS = ['case', 'hotline', 'service'] as const
 const MAX_SLEEP_MS = 1000 // new subjects with earlier deadlines and speed changes are noticed within this
 const RESOLVE_EVERY_MS = 2000
 const BATCH = 1000
@@ -23,7 +24,11 @@ const BATCH = 1000
 type Due = { feed: (typeof FEEDS)[number]; subject: string; deadline: number }
 type Armed = { alert: Alert; guard: StillOpen }
 
-export interface ScannerDeps { store: Store; channel: Channel; regions: RegionIndex; categories: Categories }
+export interface ScannerDeps {
+  store: Store; channel: Channel; regions: RegionIndex; categories: Categories
+  /** Lifetimes of the other alert kinds, resolved on the same round (absent: only overdue alerts are resolved here). */
+  lifetimes?: AlertLifetimes
+}
 
 export class OverdueScanner {
   private armed: { deadline: number; alerts: Armed[] } | undefined
@@ -63,7 +68,7 @@ export class OverdueScanner {
         const more = await this.raiseDue(now)
         if (Date.now() - this.lastResolve > RESOLVE_EVERY_MS) {
           this.lastResolve = Date.now()
-          await this.resolveEnded()
+          await this.resolveEnded(now)
         }
         const next = await this.nextDeadline(now)
         if (next !== null && clock.wallDelayUntil(next) < MAX_SLEEP_MS) await this.arm(next)
@@ -144,12 +149,14 @@ export class OverdueScanner {
     this.armed = { deadline: next, alerts: await this.build(due) }
   }
 
-  /** Overdue alerts end when their subject left the open set or its deadline moved. */
-  private async resolveEnded(): Promise<void> {
+  /** Overdue alerts end when their subject left the open set or its deadline moved; the other kinds by their own rule. */
+  private async resolveEnded(now: number): Promise<void> {
     const { store, regions, channel } = this.d
     const root = regions.root.code
-    for (const a of await activeAlerts(store, channel.id)) {
-      if (a.type !== 'overdue' || !a.subject || (a.feed !== 'case' && a.feed !== 'hotline')) continue
+    const active = await activeAlerts(store, channel.id)
+    if (this.d.lifetimes) await resolveEnded(store, channel.id, active, now, this.d.lifetimes)
+    for (const a of active) {
+      if (a.type !== 'overdue' || !a.subject || (a.feed !== 'case' && a.feed !== 'hotline' && a.feed !== 'service')) continue
       const score = await store.zscore(this.k.open(a.feed, root), a.subject)
       if (score === null || Number(score) !== a.at) await endAlert(store, channel.id, a.id, 'resolved')
     }

@@ -27,6 +27,7 @@ export class ChannelReader {
     private readonly basicWeight: number,
     private readonly ranking: RankingConfig,
     limits: SnapshotQueueLimits = SNAPSHOT_LIMITS,
+    private readonly agentVisitsPerVillagePerWeek = 0,
   ) {
     this.snapshots = new SnapshotQueue(limits)
   }
@@ -37,6 +38,7 @@ export class ChannelReader {
     return {
       channel: ch.id, now: ch.clock.now(), zone: ch.clock.zone, basicWeight: this.basicWeight,
       gridCount: (code: string) => regions.gridCount(code), clock: this.channels.clockState(ch), regions, ranking: this.ranking,
+      agentPlan: { villages: (code: string) => regions.villageCount(code), perVillagePerWeek: this.agentVisitsPerVillagePerWeek },
     }
   }
 

@@ -6,10 +6,11 @@
  * aggregates never disagree). Exit 0 identical, 1 differences, 2 when a
  * recount is impossible (trimmed log) or Redis cannot be reached.
  */
+import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
-import { applyModelEntry, createModelState, type ModelInput } from '../domain/apply-model.ts'
+import { applyModelEntry, createModelState, refuseParked, type ModelInput, type SubjectState } from '../domain/apply-model.ts'
 import { diffAggregates, diffSubjects, type Difference } from '../domain/apply-model-diff.ts'
 import type { Categories } from '../domain/categories.ts'
 import type { ValidEvent } from '../domain/events.ts'
@@ -20,7 +21,8 @@ import type { RawEntry } from '../store/log-entry.ts'
 import { readAggregates } from '../store/read-aggregates.ts'
 import { createRedis } from '../store/redis-client.ts'
 import { describeTopology, redisSettingsFromEnv, type RedisTopology } from '../store/redis-topology.ts'
-import { intakeArg } from '../ingest/ingest.ts'
+import { intakeArg, prepare } from '../ingest/ingest.ts'
+import { readArchive } from '../channels/log-archive.ts'
 
 export type { Difference }
 
@@ -33,11 +35,15 @@ export interface ConsistencyOptions {
   subjects?: boolean
   pageSize?: number
   onProgress?: (entries: number) => void
+  /** Recount from the channel's archive (ARCHIVE_DIR) first, then the log after it (DESIGN §8). */
+  archiveDir?: string
 }
 
 export interface ConsistencyReport {
   /** Log entries replayed. */
   entries: number
+  /** Archived events replayed before the log (with archiveDir). */
+  archived?: number
   differences: Difference[]
   /** The log lost entries (MAXLEN/XDEL): no recount was attempted. */
   trimmed: boolean
@@ -68,15 +74,44 @@ function inputOf(e: ValidEvent, r: string, o: ConsistencyOptions): ModelInput {
   return { event: e, chain, grid, intake: intakeArg(e, o.categories) }
 }
 
+/** Order of two stream ids (ms-seq). */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint]
+  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint]
+  return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1
+}
+
+const ENDED = new Set([
+  'case:CLOSED', 'case:CANCELLED', 'hotline:CLOSED', 'hotline:VOID', 'service:COMPLETED', 'service:DELIVERED', 'service:WITHDRAWN',
+])
+
+/** The model's subjects without the ended ones Redis no longer holds: retention expired them (DESIGN §8). */
+function unexpired(model: Map<string, SubjectState>, stored: Map<string, Record<string, string>>): Map<string, SubjectState> {
+  return new Map([...model].filter(([id, sub]) => stored.has(id) || !ENDED.has(`${id.split(':', 1)[0]}:${sub.state}`)))
+}
+
 /** Recount a channel from its log and list every difference with Redis. */
 export async function checkConsistency(redis: Redis, o: ConsistencyOptions): Promise<ConsistencyReport> {
   const k = keys(o.channel)
   const before = await streamInfo(redis, k.log)
   const report: ConsistencyReport = { entries: 0, differences: [], trimmed: false, logGrew: false, ignored: [] }
-  if (before.added !== null && before.added > before.length) return { ...report, entries: before.length, trimmed: true }
+  if (!o.archiveDir && before.added !== null && before.added > before.length) return { ...report, entries: before.length, trimmed: true }
   const model = createModelState()
   const logDiffs: Difference[] = []
   const logDiff = (field: string, stored: string | null, recount: string | null) => logDiffs.push({ key: k.log, field, stored, recount })
+  // the archive first: its events as they were sent (the recording format), then only the log entries after it
+  let archivedTo = ''
+  if (o.archiveDir) {
+    archivedTo = (await redis.hget(k.meta, 'archivedTo')) ?? ''
+    const lines = readArchive(o.archiveDir, o.channel)
+    for (const [i, line] of lines.entries()) {
+      const input = prepare(JSON.parse(line) as unknown, o)
+      if (typeof input === 'string') logDiff(`archive line ${i + 1}`, line.slice(0, 80), input)
+      else applyModelEntry(model, input, o.zone)
+    }
+    report.archived = lines.length
+  }
+  const archived = (sid: string) => archivedTo !== '' && compareIds(sid, archivedTo) <= 0
   let start = '-'
   for (;;) {
     const page = (await redis.xrange(k.log, start, '+', 'COUNT', o.pageSize ?? 1000)) as RawEntry[]
@@ -85,8 +120,14 @@ export async function checkConsistency(redis: Redis, o: ConsistencyOptions): Pro
       for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!
       const e = JSON.parse(f.e ?? '{}') as ValidEvent
       const r = f.r ?? ''
-      const logged = f.a === '1' ? 'applied' : 'outOfOrder'
+      // a: 1 applied on arrival, p parked on arrival, 0 a parked event refused after the park window
+      const logged = f.a === '1' ? 'applied' : f.a === 'p' ? 'outOfOrder' : 'refused'
       if (r && !o.regions.get(r)) logDiff(`${sid} ${e.id} r`, r, 'not in the region file')
+      if (logged === 'refused') {
+        if (!refuseParked(model, e)) logDiff(`${sid} ${e.id}`, 'refused', 'not parked')
+        continue
+      }
+      if (archived(sid)) continue // replayed from the archive
       try {
         const out = applyModelEntry(model, inputOf(e, r, o), o.zone)
         if (out.status !== logged) logDiff(`${sid} ${e.id}`, logged, out.status)
@@ -108,8 +149,9 @@ export async function checkConsistency(redis: Redis, o: ConsistencyOptions): Pro
   report.ignored = stored.ignored
   report.differences = [
     ...logDiffs,
-    ...diffAggregates(stored.aggregates, model, k.prefix),
-    ...(withSubjects ? diffSubjects(stored.subjects, model.subjects, k.prefix) : []),
+    // from the archive the channel stats (parked, refused) cannot be recounted: refusals are not archived
+    ...diffAggregates(stored.aggregates, model, k.prefix).filter((d) => !o.archiveDir || d.key !== `${k.prefix}stats`),
+    ...(withSubjects ? diffSubjects(stored.subjects, unexpired(model.subjects, stored.subjects), k.prefix) : []),
   ]
   return report
 }
@@ -122,6 +164,9 @@ const HELP = `用法 usage: npx tsx server/cli/check-consistency.ts --redis redi
   --redis <地址>     Redis 地址，默认取环境变量 REDIS_URL（或 REDIS_CLUSTER_NODES、REDIS_SENTINELS + REDIS_SENTINEL_NAME）
   --channel <频道>   频道，默认 live
   --no-subjects      不比对事项哈希（s:*），只比对聚合
+  --from-archive     先重放归档（ARCHIVE_DIR/<频道>/<日期>.ndjson.gz），再重放其后的日志；
+                     日志已裁剪时用它（频道统计 stats 不比对：超窗拒收不入归档）
+  --archive-dir <目录> 归档目录，默认环境变量 ARCHIVE_DIR，或 DATA_DIR/archive
   --help             显示本帮助
 时区取环境变量 TIME_ZONE（默认 Asia/Shanghai），须与写入时服务器的时区一致；
 区划与分类取 config/（REGIONS_FILE 可指定区划文件）。请在频道无写入时运行。
@@ -133,7 +178,10 @@ async function main(): Promise<number> {
   let flags
   try {
     flags = parseArgs({
-      options: { redis: { type: 'string' }, channel: { type: 'string' }, 'no-subjects': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        redis: { type: 'string' }, channel: { type: 'string' }, 'no-subjects': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        'from-archive': { type: 'boolean' }, 'archive-dir': { type: 'string' },
+      },
       strict: true, allowPositionals: false,
     }).values
   } catch (err) {
@@ -168,6 +216,7 @@ async function main(): Promise<number> {
       channel, zone: process.env.TIME_ZONE || 'Asia/Shanghai',
       regions: loadRegions(process.env.REGIONS_FILE || undefined), categories: loadCategories(),
       subjects: !flags['no-subjects'],
+      ...(flags['from-archive'] ? { archiveDir: flags['archive-dir'] || process.env.ARCHIVE_DIR || resolve(process.env.DATA_DIR || 'data', 'archive') } : {}),
       onProgress: (n) => process.stderr.write(`已读取 ${n} 条日志…${process.stderr.isTTY ? '\r' : '\n'}`),
     })
     if (process.stderr.isTTY && report.entries > 0) process.stderr.write('\n')
@@ -193,6 +242,7 @@ function printReport(channel: string, r: ConsistencyReport): number {
   out(r.differences.length === 0
     ? `一致：频道 ${channel} 重放 ${r.entries} 条日志，聚合与 Redis 完全相同。`
     : `不一致：频道 ${channel} 重放 ${r.entries} 条日志，发现 ${r.differences.length} 处差异。`)
+  if (r.archived !== undefined) out(`（另先重放归档事件 ${r.archived} 条）`)
   return r.differences.length === 0 ? 0 : 1
 }
 

@@ -14,7 +14,7 @@ export interface Alert {
   region: string
   at: number // channel time first seen
   text: string
-  feed?: 'case' | 'hotline' | 'grid'
+  feed?: 'case' | 'hotline' | 'grid' | 'service'
   subject?: string
   category?: string
   // the facts behind `text`, so a screen in another language can say the same (client/components/alerts/alert-text.ts)
@@ -28,7 +28,7 @@ export interface Alert {
 export type AlertState = 'active' | 'resolved' | 'acknowledged'
 export interface AlertUpdate { state: AlertState; alert: Alert }
 
-const FEED_NAME = { case: '案件', hotline: '工单', grid: '告警' } as const
+const FEED_NAME = { case: '案件', hotline: '工单', grid: '告警', service: '代办事项' } as const
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 /** Month, day and time in the channel's zone; formatters are costly to build, so one per zone. */
@@ -41,9 +41,9 @@ function hhmm(ms: number, zone: string): string {
   return f.format(ms)
 }
 
-/** An open case or work order passed its deadline. */
+/** An open case, work order or 代办 errand passed its deadline. */
 export function overdueAlert(o: {
-  feed: 'case' | 'hotline'; subject: string; deadline: number; region: string; place: string; category?: string; categoryName?: string; zone: string
+  feed: 'case' | 'hotline' | 'service'; subject: string; deadline: number; region: string; place: string; category?: string; categoryName?: string; zone: string
 }): Alert {
   const what = o.categoryName ? `（${o.categoryName}）` : ''
   return {

@@ -47,10 +47,24 @@ export const categories = ex(z.looseObject({ case: z.array(z.looseObject({ code:
   { case: [{ code: 'city', name: '市容环境', children: [{ code: 'city.sanitation', name: '环境卫生', sla: { normal: 48, urgent: 4 } }] }], hotline: [] })
 export const snapshot = ex(z.looseObject({ region: z.string(), cursor: z.string(), kpis: z.record(z.string(), z.record(z.string(), z.number().nullable())), events: z.array(z.looseObject({ id: z.string() })) }),
   { region: '6504', cursor: '1795000000000-0', kpis: { today: { caseReported: 12, disposalRate: 0.969 } }, events: [] })
-export const openItems = ex(z.object({ total: z.number().int(), items: z.array(z.looseObject({ feed: z.enum(['case', 'hotline']), subject: z.string(), state: z.string(), region: z.string(), deadline: z.number(), overdue: z.boolean() })) }),
+export const openItems = ex(z.object({ total: z.number().int(), items: z.array(z.looseObject({ feed: z.enum(['case', 'hotline', 'service']), subject: z.string(), state: z.string(), region: z.string(), deadline: z.number(), overdue: z.boolean() })) }),
   { total: 1, items: [{ feed: 'case', subject: 'C1', state: 'DISPATCHED', region: '650402001001001', deadline: 1795000000000, overdue: false }] })
-export const subject = ex(z.looseObject({ feed: z.enum(['case', 'hotline']), subject: z.string(), state: z.string(), region: z.string(), history: z.array(z.object({ type: z.string(), at: z.number(), applied: z.boolean() })) }),
+export const subject = ex(z.looseObject({ feed: z.enum(['case', 'hotline', 'service']), subject: z.string(), state: z.string(), region: z.string(), history: z.array(z.object({ type: z.string(), at: z.number(), applied: z.boolean() })) }),
   { feed: 'case', subject: 'C1', state: 'REPORTED', region: '650402001001001', history: [{ type: 'reported', at: 1795000000000, applied: true }] })
+export const refusedEvents = ex(z.object({
+  channel: z.string(), total: z.number().int(),
+  items: z.array(z.object({
+    event: z.looseObject({ id: z.string(), feed: z.string(), type: z.string(), subject: z.string(), at: z.number() }),
+    region: z.string(), reason: z.string(), state: z.string(), parkedAt: z.number(), refusedAt: z.number(),
+  })),
+}), {
+  channel: 'live', total: 1,
+  items: [{
+    event: { id: 'case-C1-disposed', feed: 'case', type: 'disposed', subject: 'C1', at: 1795485600000 }, region: '650402001001001',
+    reason: 'step "disposed" does not follow from the state "REGISTERED" after 24 h parked', state: 'REGISTERED',
+    parkedAt: 1795485600000, refusedAt: 1795572000000,
+  }],
+})
 export const alertAck = ex(z.object({ acknowledged: z.looseObject({ id: z.string(), type: z.string(), severity: z.string(), region: z.string(), at: z.number(), text: z.string() }) }),
   { acknowledged: { id: 'urgent:case:C1', type: 'urgent', severity: 'critical', region: '650402001001001', at: 1795000000000, text: '紧急案件 C1' } })
 export const anyObject = ex(z.looseObject({}), {})

@@ -28,3 +28,15 @@ export interface ReportData {
   /** Alerts come from the alert stream (its last entries), not only the active ones. */
   alertsSource: 'history'
 }
+
+/** One event refused after the park window (GET /api/v1/refused). */
+export interface RefusedEvent {
+  event: { id: string; feed: string; type: string; subject: string; at: number; [k: string]: unknown }
+  region: string
+  reason: string
+  /** The subject's state when it was refused ('' when the subject never arrived). */
+  state: string
+  parkedAt: number
+  refusedAt: number
+}
+export interface RefusedList { channel: string; total: number; items: RefusedEvent[] }

@@ -9,7 +9,7 @@ import type { ValidEvent } from './events.ts'
 export interface Aggregates {
   /** d: m: y: counters, t: trend buckets, k: intake categories, stats. */
   hashes: Map<string, Map<string, number>>
-  /** o:case: / o:hotline: subject → deadline ms. */
+  /** o:case: / o:hotline: / o:service: subject → deadline ms. */
   zsets: Map<string, Map<string, number>>
   /** p: pending cases, w: on-duty workers, pc: patrolled grids. */
   sets: Map<string, Set<string>>
@@ -26,24 +26,47 @@ export interface SubjectState {
   sla?: string
   priority?: string
   kind?: string
+  /** service: local | outside, and the state before WAITING. */
+  scope?: string
+  prev?: string
   /** m.<name> → event time of the first time the milestone was reached. */
   milestones: Map<string, number>
   sat?: string
   solved?: boolean
   contacted?: boolean
+  /** Grid workers: time of the duty event in force, of the earliest onDuty, of the position kept. */
+  dutyAt?: number
+  firstOn?: number
+  posAt?: number
+}
+
+/** One event in a subject's list (apply.lua's ev: key): what a derivation needs, and whether it is parked now. */
+export interface ModelEntry {
+  id: string
+  t: number
+  event: ValidEvent
+  /** Region chain of the event, comma separated (used by intake). */
+  chain: string
+  day: string
+  bucket: string
+  intake: string
+  explicit: number | null
+  parked: boolean
 }
 
 export interface ModelState extends Aggregates {
   seen: Set<string>
   /** Keyed `<feed>:<subject>`, like the s: keys. */
   subjects: Map<string, SubjectState>
-  /** Last reported position of on-duty workers (the geo set). */
+  /** Last reported position of workers (the geo set). */
   positions: Map<string, [number, number]>
+  /** Each case's, work order's and errand's events in event-time order; a worker's parked offDuty events. Keyed like subjects. */
+  lists: Map<string, ModelEntry[]>
 }
 
 /** An empty channel. */
 export function createModelState(): ModelState {
-  return { seen: new Set(), subjects: new Map(), positions: new Map(), hashes: new Map(), zsets: new Map(), sets: new Map() }
+  return { seen: new Set(), subjects: new Map(), positions: new Map(), lists: new Map(), hashes: new Map(), zsets: new Map(), sets: new Map() }
 }
 
 // HINCRBY creates the field even when n is 0, so a zero is kept, never dropped.
@@ -85,7 +108,7 @@ export function count(a: Aggregates, chain: readonly string[], day: string, fiel
   }
 }
 
-/** Events refused as out of order so far (the channel's stats hash). */
+/** Events parked on arrival so far (the channel's stats hash). */
 export const outOfOrderCount = (s: Aggregates): number => s.hashes.get('stats')?.get('outOfOrder') ?? 0
 
 /** Lua truthiness of a decoded JSON value: only nil and false are false (JSON null is cjson.null, truthy). */
@@ -106,11 +129,12 @@ export interface ModelInput {
   chain: readonly string[]
   /** The event's place when it is a grid, else ''. */
   grid: string
-  /** Case reported: SLA hours; hotline received: deadline ms; else ''. */
+  /** Case reported: SLA hours; hotline received, service accepted: deadline ms; else ''. */
   intake: string
 }
 
-export type ModelStatus = 'applied' | 'outOfOrder' | 'duplicate'
+/** outOfOrder: parked with its subject (it may take effect later); refused: dropped after the park window. */
+export type ModelStatus = 'applied' | 'outOfOrder' | 'duplicate' | 'refused'
 
 /** The decision and the log entry's r (region) and c (category) fields; both '' for a duplicate. */
 export interface ModelOutcome { status: ModelStatus; region: string; category: string }
@@ -118,7 +142,6 @@ export interface ModelOutcome { status: ModelStatus; region: string; category: s
 /** Per-event values apply.lua gets as ARGV, and the helpers shared by the feeds. */
 export interface StepContext {
   day: string
+  bucket: string
   explicitDeadline: number | null
-  refuse(region: string, category: string): ModelOutcome
-  intakeMarks(chain: readonly string[], category: string): void
 }

@@ -1,168 +1,259 @@
 /**
- * Case and hotline subjects in the apply model: the lifecycle check and the
- * writes of each transition, branch for branch as in apply.lua.
+ * Case, hotline and service subjects in the apply model, step for step as in apply.lua:
+ * a subject is derived from its own events in event-time order (events that
+ * do not fit are parked and retried after each later step); a new event is
+ * inserted at its time and only the difference of the two derivations is
+ * written, so arrival order never changes the result.
  */
 import {
-  count, luaNumber, luaTruthy, sadd, srem, zadd, zrem,
-  type ModelInput, type ModelOutcome, type ModelState, type StepContext, type SubjectState,
+  hincrby, luaNumber, luaTruthy, sadd, srem, zadd, zrem,
+  type ModelEntry, type ModelInput, type ModelOutcome, type ModelState, type StepContext, type SubjectState,
 } from './apply-model-state.ts'
-import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from './lifecycles.ts'
+import { lifecycleOf, SERVICE_OPEN, type Transition } from './lifecycles.ts'
+import { serviceStep, type DeriveContext } from './apply-model-service.ts'
 
 const HOUR = 3_600_000
+const CASE_OPEN = new Set(['REGISTERED', 'DISPATCHED', 'DISPOSED'])
+const HOTLINE_OPEN = new Set(['RECEIVED', 'DISPATCHED', 'REPLIED'])
+const OPEN: Record<SubjectFeed, ReadonlySet<string>> = { case: CASE_OPEN, hotline: HOTLINE_OPEN, service: new Set(SERVICE_OPEN) }
+type SubjectFeed = 'case' | 'hotline' | 'service'
 
-/** Apply a case or hotline (non-call) event to its subject; refuses it when the lifecycle does not allow it. */
-export function applySubjectEvent(s: ModelState, input: ModelInput, x: StepContext): ModelOutcome {
-  const e = input.event
-  const feed = e.feed === 'case' ? 'case' : 'hotline'
-  const table: Record<string, Transition> = feed === 'case' ? CASE_LIFECYCLE : HOTLINE_LIFECYCLE
-  const key = `${feed}:${e.subject}`
-  const found = s.subjects.get(key)
-  const state = found?.state ?? ''
-  const t = Object.hasOwn(table, e.type) ? table[e.type] : undefined
-  if (!t || !t.from.includes(state)) {
-    return x.refuse(found ? (found.chain[0] ?? '') : (input.chain[0] ?? ''), found?.category ?? '')
-  }
-  const to = t.to === '=' ? state : t.to
-  // only intake is allowed from '' (no subject): it creates the hash
-  const sub: SubjectState = found ?? { state: '', chain: [...input.chain], iday: x.day, milestones: new Map() }
-  if (!found) s.subjects.set(key, sub)
-  if (feed === 'case') applyCase(s, sub, state, input, x)
-  else applyHotline(s, sub, state, input, x)
-  sub.state = to
-  return { status: 'applied', region: sub.chain[0] ?? '', category: sub.category ?? '' }
+/** What one derivation of a subject adds: counters, open-set scores, pending sets, the subject, which entries applied. */
+interface Derived {
+  h: Map<string, Map<string, number>>
+  z: Map<string, number>
+  s: Set<string>
+  sub: SubjectState | null
+  ok: boolean[]
 }
 
-/** HSETNX m.<name>: true the first time only. */
-function milestone(sub: SubjectState, name: string, at: number): boolean {
-  if (sub.milestones.has(name)) return false
-  sub.milestones.set(name, at)
+/** Insert at its event time, after every entry of the same or an earlier time. */
+export function insertByTime<T extends { t: number }>(list: T[], entry: T): void {
+  let pos = list.length
+  while (pos > 0 && list[pos - 1]!.t > entry.t) pos--
+  list.splice(pos, 0, entry)
+}
+
+/** Apply a case, hotline (non-call) or service event: it takes effect, or is parked until its predecessors arrive. */
+export function applySubjectEvent(s: ModelState, input: ModelInput, x: StepContext): ModelOutcome {
+  const e = input.event
+  const feed: SubjectFeed = e.feed === 'case' || e.feed === 'service' ? e.feed : 'hotline'
+  const key = `${feed}:${e.subject}`
+  const list = s.lists.get(key) ?? []
+  const before = derive(feed, list)
+  const entry: ModelEntry = {
+    id: e.id, t: e.at, event: e, chain: input.chain.join(','), day: x.day, bucket: x.bucket,
+    intake: input.intake, explicit: x.explicitDeadline, parked: false,
+  }
+  insertByTime(list, entry)
+  s.lists.set(key, list)
+  const after = derive(feed, list)
+  writeDifference(s, e.subject, before, after)
+  if (after.sub) s.subjects.set(key, after.sub)
+  else s.subjects.delete(key)
+  list.forEach((en, i) => { en.parked = !after.ok[i] })
+  const region = after.sub?.chain[0] ?? input.chain[0] ?? ''
+  const category = after.sub?.category ?? ''
+  if (entry.parked) {
+    hincrby(s, 'stats', 'outOfOrder', 1)
+    return { status: 'outOfOrder', region, category }
+  }
+  return { status: 'applied', region, category }
+}
+
+/** A parked event refused after the park window: it leaves its subject's list and changes nothing else. */
+export function dropParked(s: ModelState, feed: string, subject: string, id: string): boolean {
+  const key = `${feed}:${subject}`
+  const list = s.lists.get(key)
+  const i = list?.findIndex((en) => en.id === id && en.parked) ?? -1
+  if (!list || i < 0) return false
+  list.splice(i, 1)
+  if (list.length === 0) s.lists.delete(key)
+  hincrby(s, 'stats', 'refused', 1)
   return true
 }
 
-const onTime = (sub: SubjectState, at: number) => sub.deadline !== undefined && at <= sub.deadline
-
-function required(n: number | null, what: string): number {
-  // apply.lua answers 'invalid' here before any write (not logged, so the model never sees it); ingest validation makes it unreachable
-  if (n === null) throw new Error(`apply model: ${what} is missing`)
-  return n
-}
-
-function applyCase(s: ModelState, sub: SubjectState, state: string, input: ModelInput, x: StepContext): void {
-  const e = input.event
-  const { chain } = sub
-  const iday = sub.iday!
-  const dispute = (sub.category ?? e.category ?? '').startsWith('dispute.')
-  const each = (op: typeof sadd, prefix: string) => { for (const r of chain) op(s, prefix + r, e.subject) }
-  switch (e.type) {
-    case 'reported':
-      Object.assign(sub, { category: e.category ?? '', sla: input.intake, priority: (e.attrs.priority as string | undefined) ?? 'normal' })
-      count(s, chain, x.day, 'c.reported', 1)
-      x.intakeMarks(chain, e.category ?? '')
-      each(sadd, 'p:')
-      break
-    case 'registered': {
-      const deadline = x.explicitDeadline ?? e.at + required(luaNumber(sub.sla), 'sla') * HOUR
-      sub.cday = x.day
-      sub.deadline = deadline
-      count(s, chain, iday, 'c.reportedRegistered', 1)
-      count(s, chain, x.day, 'c.registered', 1)
-      each(srem, 'p:')
-      for (const r of chain) zadd(s, `o:case:${r}`, deadline, e.subject)
-      break
-    }
-    case 'cancelled':
-      each(srem, 'p:')
-      break
-    case 'extended':
-      sub.deadline = required(x.explicitDeadline, 'attrs.deadline')
-      for (const r of chain) zadd(s, `o:case:${r}`, sub.deadline, e.subject)
-      break
-    case 'disposed':
-      if (milestone(sub, 'disposed', e.at)) {
-        count(s, chain, sub.cday!, 'c.disposed', 1)
-        if (onTime(sub, e.at)) count(s, chain, sub.cday!, 'c.disposedOnTime', 1)
-      }
-      break
-    case 'rework':
-      if (milestone(sub, 'reworked', e.at)) count(s, chain, sub.cday!, 'c.reworked', 1)
-      break
-    case 'closed': {
-      count(s, chain, x.day, 'cf.closed', 1)
-      if (state === 'REPORTED') {
-        count(s, chain, iday, 'c.selfClosed', 1)
-        each(srem, 'p:')
-      } else {
-        count(s, chain, sub.cday!, 'c.closedRegistered', 1)
-        if (onTime(sub, e.at)) count(s, chain, sub.cday!, 'c.closedOnTime', 1)
-        each(zrem, 'o:case:')
-      }
-      if (dispute) {
-        // self-closed disputes were never registered: they count in their reporting day
-        const cohort = sub.cday ?? iday
-        count(s, chain, cohort, 'c.disputeClosed', 1)
-        if (e.attrs.outcome === 'success') count(s, chain, cohort, 'c.disputeSuccess', 1)
-      }
-      break
-    }
-    case 'urged':
-      count(s, chain, x.day, 'cf.urged', 1)
-      break
-  }
-}
-
-function applyHotline(s: ModelState, sub: SubjectState, state: string, input: ModelInput, x: StepContext): void {
-  const e = input.event
-  const { chain } = sub
-  const iday = sub.iday!
-  const a = e.attrs
-  switch (e.type) {
-    case 'received':
-      sub.deadline = x.explicitDeadline ?? required(luaNumber(input.intake), 'intake deadline')
-      Object.assign(sub, { category: e.category ?? '', kind: a.kind as string })
-      count(s, chain, x.day, 'h.received', 1)
-      count(s, chain, x.day, `hk.${a.kind as string}`, 1)
-      x.intakeMarks(chain, e.category ?? '')
-      for (const r of chain) zadd(s, `o:hotline:${r}`, sub.deadline, e.subject)
-      break
-    case 'extended':
-      sub.deadline = required(x.explicitDeadline, 'attrs.deadline')
-      for (const r of chain) zadd(s, `o:hotline:${r}`, sub.deadline, e.subject)
-      break
-    case 'directClosed':
-    case 'closed':
-      count(s, chain, x.day, 'hf.closed', 1)
-      if (milestone(sub, 'closed', e.at)) {
-        count(s, chain, iday, 'h.closed', 1)
-        if (e.type === 'directClosed') count(s, chain, iday, 'h.directClosed', 1)
-        if (onTime(sub, e.at)) count(s, chain, iday, 'h.closedOnTime', 1)
-      }
-      for (const r of chain) zrem(s, `o:hotline:${r}`, e.subject)
-      break
-    case 'reopened':
-      if (state === 'CLOSED') for (const r of chain) zadd(s, `o:hotline:${r}`, required(sub.deadline ?? null, 'deadline'), e.subject)
-      break
-    case 'urged':
-      count(s, chain, x.day, 'hf.urged', 1)
-      break
-    case 'voided':
-      count(s, chain, iday, 'h.voided', 1)
-      for (const r of chain) zrem(s, `o:hotline:${r}`, e.subject)
-      break
-    case 'rated': {
-      // a subject's satisfaction is its latest rating: replace the previous one
-      if (sub.sat !== undefined) {
-        count(s, chain, iday, `h.${sub.sat}`, -1)
-        if (sub.solved) count(s, chain, iday, 'h.solved', -1)
-        if (sub.contacted) count(s, chain, iday, 'h.contacted', -1)
-      } else {
-        count(s, chain, iday, 'h.rated', 1)
-      }
-      Object.assign(sub, { sat: a.satisfaction as string, solved: luaTruthy(a.solved), contacted: luaTruthy(a.contacted) })
-      count(s, chain, iday, `h.${sub.sat}`, 1)
-      if (sub.solved) count(s, chain, iday, 'h.solved', 1)
-      if (sub.contacted) count(s, chain, iday, 'h.contacted', 1)
-      break
+function writeDifference(s: ModelState, subject: string, before: Derived, after: Derived): void {
+  for (const [key, fields] of after.h) {
+    const old = before.h.get(key)
+    for (const [field, n] of fields) {
+      const was = old?.get(field)
+      const d = n - (was ?? 0)
+      if (d !== 0 || was === undefined) hincrby(s, key, field, d)
     }
   }
+  for (const [key, fields] of before.h) {
+    const now = after.h.get(key)
+    for (const [field, n] of fields) if (now?.get(field) === undefined && n !== 0) hincrby(s, key, field, -n)
+  }
+  for (const [key, score] of after.z) if (before.z.get(key) !== score) zadd(s, key, score, subject)
+  for (const key of before.z.keys()) if (!after.z.has(key)) zrem(s, key, subject)
+  for (const key of after.s) if (!before.s.has(key)) sadd(s, key, subject)
+  for (const key of before.s) if (!after.s.has(key)) srem(s, key, subject)
 }
 
+function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
+  const table: Record<string, Transition> = lifecycleOf(feed)!
+  const W: Derived = { h: new Map(), z: new Map(), s: new Set(), sub: null, ok: entries.map(() => false) }
+  const add = (key: string, field: string, n: number) => {
+    let h = W.h.get(key)
+    if (!h) W.h.set(key, (h = new Map()))
+    h.set(field, (h.get(field) ?? 0) + n)
+  }
+  const sub: SubjectState = { state: '', chain: [], milestones: new Map() }
+  const cnt = (d: string, field: string, n: number) => {
+    for (const r of sub.chain) {
+      add(`d:${r}:${d}`, field, n)
+      add(`m:${r}:${d.slice(0, 6)}`, field, n)
+      add(`y:${r}:${d.slice(0, 4)}`, field, n)
+    }
+  }
+  const marks = (en: ModelEntry, category: string) => {
+    for (const r of sub.chain) {
+      add(`t:${r}:${en.day}`, en.bucket, 1)
+      add(`k:${r}:${en.day}`, category, 1)
+    }
+  }
+  const milestone = (name: string, t: number) => {
+    if (sub.milestones.has(name)) return false
+    sub.milestones.set(name, t)
+    return true
+  }
+  let slaMs = 0
+  const ctx: DeriveContext = { sub, cnt, milestone }
+
+  const step = (en: ModelEntry): boolean => {
+    const e = en.event
+    const t = Object.hasOwn(table, e.type) ? table[e.type] : undefined
+    if (!t || !t.from.includes(sub.state)) return false
+    const a = e.attrs
+    const when = en.t
+    const onTime = sub.deadline !== undefined && when <= sub.deadline
+    if (feed === 'service') serviceStep(ctx, en, onTime)
+    else if (feed === 'case') {
+      switch (e.type) {
+        case 'reported':
+          sub.chain = en.chain.split(',').filter(Boolean)
+          Object.assign(sub, { iday: en.day, category: e.category, sla: en.intake, priority: (a.priority as string | undefined) ?? 'normal' })
+          cnt(en.day, 'c.reported', 1)
+          marks(en, e.category ?? '')
+          break
+        case 'registered':
+          sub.cday = en.day
+          sub.deadline = en.explicit ?? when + (luaNumber(sub.sla) ?? 0) * HOUR
+          cnt(sub.iday!, 'c.reportedRegistered', 1)
+          cnt(en.day, 'c.registered', 1)
+          break
+        case 'extended':
+          sub.deadline = en.explicit ?? undefined
+          break
+        case 'disposed':
+          if (milestone('disposed', when)) {
+            cnt(sub.cday!, 'c.disposed', 1)
+            if (onTime) cnt(sub.cday!, 'c.disposedOnTime', 1)
+          }
+          break
+        case 'rework':
+          if (milestone('reworked', when)) cnt(sub.cday!, 'c.reworked', 1)
+          break
+        case 'closed':
+          cnt(en.day, 'cf.closed', 1)
+          if (sub.state === 'REPORTED') cnt(sub.iday!, 'c.selfClosed', 1)
+          else {
+            cnt(sub.cday!, 'c.closedRegistered', 1)
+            if (onTime) cnt(sub.cday!, 'c.closedOnTime', 1)
+          }
+          if ((sub.category ?? '').startsWith('dispute.')) {
+            // self-closed disputes were never registered: they count in their reporting day
+            cnt(sub.cday ?? sub.iday!, 'c.disputeClosed', 1)
+            if (a.outcome === 'success') cnt(sub.cday ?? sub.iday!, 'c.disputeSuccess', 1)
+          }
+          break
+        case 'urged':
+          cnt(en.day, 'cf.urged', 1)
+          break
+      }
+    } else {
+      switch (e.type) {
+        case 'received': {
+          sub.chain = en.chain.split(',').filter(Boolean)
+          const intake = luaNumber(en.intake)
+          slaMs = intake !== null ? intake - when : 0
+          Object.assign(sub, { iday: en.day, category: e.category, kind: a.kind as string })
+          sub.deadline = en.explicit ?? intake ?? undefined
+          cnt(en.day, 'h.received', 1)
+          cnt(en.day, `hk.${a.kind as string}`, 1)
+          marks(en, e.category ?? '')
+          break
+        }
+        case 'extended':
+          sub.deadline = en.explicit ?? undefined
+          break
+        case 'directClosed':
+        case 'closed':
+          cnt(en.day, 'hf.closed', 1)
+          if (milestone('closed', when)) {
+            cnt(sub.iday!, 'h.closed', 1)
+            if (e.type === 'directClosed') cnt(sub.iday!, 'h.directClosed', 1)
+            if (onTime) cnt(sub.iday!, 'h.closedOnTime', 1)
+          }
+          break
+        case 'reopened':
+          // a reopened order is due again: its own deadline, else the SLA from the reopen time
+          sub.deadline = en.explicit ?? when + slaMs
+          break
+        case 'urged':
+          cnt(en.day, 'hf.urged', 1)
+          break
+        case 'voided':
+          // a voided order leaves the received cohort (and its kind)
+          cnt(sub.iday!, 'h.voided', 1)
+          cnt(sub.iday!, 'h.received', -1)
+          cnt(sub.iday!, `hk.${sub.kind}`, -1)
+          break
+        case 'rated':
+          Object.assign(sub, { sat: a.satisfaction as string, solved: luaTruthy(a.solved), contacted: luaTruthy(a.contacted) })
+          break
+      }
+    }
+    // '<': service resumed goes back to the state before WAITING
+    if (t.to === '<') sub.state = sub.prev ?? sub.state
+    else if (t.to !== '=') sub.state = t.to
+    return true
+  }
+
+  const waiting: number[] = []
+  entries.forEach((en, i) => {
+    if (!step(en)) return void waiting.push(i)
+    W.ok[i] = true
+    // every step may let parked ones fit: retry them, earliest first, until none does
+    for (let again = true; again;) {
+      again = false
+      for (const [j, k] of waiting.entries()) {
+        if (step(entries[k]!)) {
+          W.ok[k] = true
+          waiting.splice(j, 1)
+          again = true
+          break
+        }
+      }
+    }
+  })
+  if (sub.sat !== undefined && feed === 'service') {
+    // as 12345: an errand's satisfaction is its latest rating (by event time), counted once
+    cnt(sub.iday!, 's.rated', 1)
+    cnt(sub.iday!, `s.${sub.sat}`, 1)
+  } else if (sub.sat !== undefined) {
+    // a subject's satisfaction is its latest rating (by event time): counted once
+    cnt(sub.iday!, 'h.rated', 1)
+    cnt(sub.iday!, `h.${sub.sat}`, 1)
+    if (sub.solved) cnt(sub.iday!, 'h.solved', 1)
+    if (sub.contacted) cnt(sub.iday!, 'h.contacted', 1)
+  }
+  if (OPEN[feed].has(sub.state) && sub.deadline !== undefined) {
+    for (const r of sub.chain) W.z.set(`o:${feed}:${r}`, sub.deadline)
+  }
+  if (sub.state === 'REPORTED') for (const r of sub.chain) W.s.add(`p:${r}`)
+  W.sub = sub.state === '' ? null : sub
+  return W
+}

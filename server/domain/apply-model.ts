@@ -6,9 +6,9 @@
  */
 import {
   count, hincrby, luaNumber, luaTruthy, sadd, srem,
-  type ModelInput, type ModelOutcome, type ModelState, type ModelStatus, type StepContext,
+  type ModelEntry, type ModelInput, type ModelOutcome, type ModelState, type ModelStatus, type StepContext, type SubjectState,
 } from './apply-model-state.ts'
-import { applySubjectEvent } from './apply-model-subjects.ts'
+import { applySubjectEvent, dropParked, insertByTime } from './apply-model-subjects.ts'
 import { bucketOfDay, dayKey } from './clock.ts'
 
 export * from './apply-model-state.ts'
@@ -25,22 +25,8 @@ export function applyModelEntry(s: ModelState, input: ModelInput, zone: string):
   if (s.seen.has(e.id)) return { status: 'duplicate', region: '', category: '' }
   s.seen.add(e.id)
   const day = dayKey(e.at, zone)
-  const bucket = String(bucketOfDay(e.at, zone))
   const explicit = typeof e.attrs.deadline === 'string' ? luaNumber(String(Date.parse(e.attrs.deadline))) : null
-  const x: StepContext = {
-    day,
-    explicitDeadline: explicit,
-    refuse(region, category) {
-      hincrby(s, 'stats', 'outOfOrder', 1)
-      return { status: 'outOfOrder', region, category }
-    },
-    intakeMarks(chain, category) {
-      for (const r of chain) {
-        hincrby(s, `t:${r}:${day}`, bucket, 1)
-        hincrby(s, `k:${r}:${day}`, category, 1)
-      }
-    },
-  }
+  const x: StepContext = { day, bucket: String(bucketOfDay(e.at, zone)), explicitDeadline: explicit }
   if (e.feed === 'grid') return applyGrid(s, input, x)
   if (e.feed === 'hotline' && e.type === 'call') {
     // no subject state: flow counts by call day (placeless calls got the root chain in prepare)
@@ -51,29 +37,67 @@ export function applyModelEntry(s: ModelState, input: ModelInput, zone: string):
   return applySubjectEvent(s, input, x)
 }
 
-// grid workers: duty sets and flow counters in the region of the event
+/** park-sweep.lua's refusal of a parked event (a log entry a=0): true when the model had it parked. */
+export function refuseParked(s: ModelState, e: { feed: string; subject: string; id: string }): boolean {
+  return dropParked(s, e.feed, e.subject, e.id)
+}
+
+// grid workers: the latest onDuty/offDuty by event time decides the duty state; flows count at the event's place
 function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutcome {
   const { event: e, chain } = input
   let region = chain[0] ?? ''
   const key = `grid:${e.subject}`
-  const worker = s.subjects.get(key)
-  const on = worker?.state === 'ON'
+  const found = s.subjects.get(key)
+  const worker: SubjectState = found ?? { state: '', chain: [], milestones: new Map() }
   switch (e.type) {
     case 'onDuty':
-      // on duty again elsewhere: the worker moves to the new place
-      if (on) for (const r of worker.chain) srem(s, `w:${r}`, e.subject)
-      s.subjects.set(key, { ...(worker ?? { milestones: new Map() }), state: 'ON', chain: [...chain] })
-      for (const r of chain) sadd(s, `w:${r}`, e.subject)
-      break
-    case 'offDuty':
-      if (!on) return x.refuse(region, '')
-      region = worker.chain[0] ?? ''
-      for (const r of worker.chain) srem(s, `w:${r}`, e.subject)
-      worker.state = 'OFF'
-      break
+    case 'offDuty': {
+      if (worker.state !== '' && worker.firstOn === undefined) worker.firstOn = 0
+      const duty = (type: string, t: number, dutyChain: readonly string[]) => {
+        if (worker.dutyAt !== undefined && t < worker.dutyAt) return
+        if (worker.state === 'ON') for (const r of worker.chain) srem(s, `w:${r}`, e.subject)
+        if (type === 'onDuty') {
+          worker.state = 'ON'
+          worker.chain = [...dutyChain]
+          for (const r of worker.chain) sadd(s, `w:${r}`, e.subject)
+        } else worker.state = 'OFF'
+        worker.dutyAt = t
+      }
+      const parked = s.lists.get(key) ?? []
+      let status: ModelStatus = 'applied'
+      if (e.type === 'onDuty') {
+        if (worker.firstOn === undefined || e.at < worker.firstOn) worker.firstOn = e.at
+        duty('onDuty', e.at, chain)
+        // offDuty events parked for want of an earlier onDuty take effect now, in time order
+        const still = parked.filter((p) => {
+          if (p.t < worker.firstOn!) return true
+          duty('offDuty', p.t, [])
+          return false
+        })
+        parked.splice(0, parked.length, ...still)
+      } else if (worker.firstOn !== undefined && e.at >= worker.firstOn) {
+        duty('offDuty', e.at, [])
+        region = worker.chain[0] ?? region
+      } else {
+        const entry: ModelEntry = {
+          id: e.id, t: e.at, event: e, chain: chain.join(','), day: x.day, bucket: x.bucket, intake: input.intake, explicit: null, parked: true,
+        }
+        insertByTime(parked, entry)
+        hincrby(s, 'stats', 'outOfOrder', 1)
+        status = 'outOfOrder'
+      }
+      if (parked.length > 0) s.lists.set(key, parked)
+      else s.lists.delete(key)
+      if (worker.state !== '' || found) s.subjects.set(key, worker)
+      return { status, region, category: '' }
+    }
     case 'position':
-      if (!on) return x.refuse(region, '')
-      if (e.location) s.positions.set(e.subject, [e.location[0], e.location[1]])
+      // the latest position by event time is where the worker is
+      if (worker.posAt === undefined || e.at >= worker.posAt) {
+        if (e.location) s.positions.set(e.subject, [e.location[0], e.location[1]])
+        worker.posAt = e.at
+        s.subjects.set(key, worker)
+      }
       break
     case 'patrol':
       count(s, chain, x.day, 'gf.patrols', 1)
@@ -84,6 +108,7 @@ function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutco
     case 'visit':
       count(s, chain, x.day, 'gf.visits', 1)
       count(s, chain, x.day, 'gf.households', luaNumber(e.attrs.households) ?? 0)
+      if (e.attrs.role === 'agent') count(s, chain, x.day, 'gf.agentVisits', 1)
       break
     case 'alert':
       count(s, chain, x.day, 'gf.alerts', 1)

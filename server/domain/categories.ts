@@ -10,6 +10,9 @@ const sla = z.strictObject({ normal: z.number().positive(), urgent: z.number().p
 const en = z.string().trim().min(1).max(80).optional()
 const leaf = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, sla: sla.optional() })
 const group = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, children: z.array(leaf).min(1) })
+// a service item's own time limit in days overrides the local/outside default (a regulation's limit)
+const serviceLeaf = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, limitDays: z.number().positive().max(366).optional() })
+const serviceGroup = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, children: z.array(serviceLeaf).min(1) })
 const KINDS = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const
 
 export const categoriesSchema = z.strictObject({
@@ -18,6 +21,12 @@ export const categoriesSchema = z.strictObject({
   case: z.array(group).min(1),
   hotline: z.array(group).min(1),
   hotlineSla: z.record(z.enum(KINDS), sla),
+  /** 便民服务代办 items (DESIGN §6): 社保, 医保, 户籍, … */
+  service: z.array(serviceGroup).default([]),
+  /** 限: days to finish an errand the township does itself (local) or that needs an outside office. */
+  serviceLimitDays: z.strictObject({ local: z.number().positive().max(366), outside: z.number().positive().max(366) }).default({ local: 7, outside: 30 }),
+  /** 定: planned circuit visits of the service agents, per village and week (巡回服务完成率). */
+  agentVisitsPerVillagePerWeek: z.number().min(0).max(100).default(1),
 })
 export type CategoryConfig = z.infer<typeof categoriesSchema>
 export type HotlineKind = (typeof KINDS)[number]
@@ -28,6 +37,7 @@ export class Categories {
   private readonly caseSla = new Map<string, { normal: number; urgent: number }>()
   private readonly names = new Map<string, string>()
   private readonly hotlineCodes = new Set<string>()
+  private readonly serviceLimits = new Map<string, number | undefined>()
 
   constructor(readonly config: CategoryConfig) {
     for (const g of config.case) {
@@ -45,6 +55,13 @@ export class Categories {
         this.names.set(c.code, c.name)
       }
     }
+    for (const g of config.service) {
+      this.names.set(g.code, g.name)
+      for (const c of g.children) {
+        this.serviceLimits.set(c.code, c.limitDays)
+        this.names.set(c.code, c.name)
+      }
+    }
   }
 
   /** Parse and check the config file's content; throws with the path of the first problem. */
@@ -57,9 +74,14 @@ export class Categories {
   }
 
   /** Error text when a category does not belong to the feed, else null. */
-  check(feed: 'case' | 'hotline', code: string): string | null {
-    const known = feed === 'case' ? this.caseSla.has(code) : this.hotlineCodes.has(code)
+  check(feed: 'case' | 'hotline' | 'service', code: string): string | null {
+    const known = feed === 'case' ? this.caseSla.has(code) : feed === 'hotline' ? this.hotlineCodes.has(code) : this.serviceLimits.has(code)
     return known ? null : `category: "${code}" is not a ${feed} category (see GET /api/v1/categories)`
+  }
+
+  /** Time limit in days of a service errand: the item's own limit, else the default of its scope. */
+  serviceLimitDays(item: string, scope: string | undefined): number {
+    return this.serviceLimits.get(item) ?? (scope === 'outside' ? this.config.serviceLimitDays.outside : this.config.serviceLimitDays.local)
   }
 
   /** SLA in hours of a case category and priority. */

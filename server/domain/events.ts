@@ -3,7 +3,7 @@
  * feed and type must carry, validated with zod, with per-item errors.
  */
 import { z } from 'zod'
-import { CASE_TYPES, GRID_TYPES, HOTLINE_TYPES, INTAKE_TYPES, type Feed } from './lifecycles.ts'
+import { CASE_TYPES, GRID_TYPES, HOTLINE_TYPES, INTAKE_TYPES, SERVICE_TYPES, type Feed } from './lifecycles.ts'
 import { checkAt, checkAttrs, COUNTED_ATTR_MAX, DEFAULT_EVENT_BOUNDS, type EventBounds } from './event-bounds.ts'
 
 const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-](\d\d):(\d\d))$/
@@ -77,16 +77,35 @@ const hotlineAttrs: Record<string, z.ZodRawShape> = {
 
 const gridAttrs: Record<string, z.ZodRawShape> = {
   patrol: { durationMin: count(COUNTED_ATTR_MAX.durationMin).optional(), distanceM: count(COUNTED_ATTR_MAX.distanceM).optional() },
-  visit: { households: count(COUNTED_ATTR_MAX.households).int().optional() },
+  // role agent: a 便民服务 agent's circuit visit (定), counted against the plan besides the visit itself
+  visit: { households: count(COUNTED_ATTR_MAX.households).int().optional(), role: z.enum(['grid', 'agent']).optional() },
   alert: {
     source: z.string().max(40).optional(),
     severity: z.enum(['info', 'warning', 'critical']),
     title: z.string().max(200).optional(),
+    /** The id of an earlier critical alert event this one clears (its alert resolves). */
+    clears: z.string().min(1).max(128).optional(),
   },
 }
 
-const TYPES: Record<Feed, readonly string[]> = { case: CASE_TYPES, hotline: HOTLINE_TYPES, grid: GRID_TYPES }
-const SHAPES: Record<Feed, Record<string, z.ZodRawShape>> = { case: caseAttrs, hotline: hotlineAttrs, grid: gridAttrs }
+// 便民服务代办: the item is a code of the service category tree (checked against config at ingest)
+const serviceAttrs: Record<string, z.ZodRawShape> = {
+  accepted: {
+    scope: z.enum(['local', 'outside']),
+    item: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'may hold letters, digits and . _ - only'),
+    deadline,
+  },
+  forwarded: { office: z.string().max(100).optional() },
+  returnedForDocs: { missing: z.string().max(200).optional() },
+  rated: {
+    contacted: z.boolean().optional(),
+    solved: z.boolean().optional(),
+    satisfaction: z.enum(['satisfied', 'basic', 'unsatisfied']),
+  },
+}
+
+const TYPES: Record<Feed, readonly string[]> = { case: CASE_TYPES, hotline: HOTLINE_TYPES, grid: GRID_TYPES, service: SERVICE_TYPES }
+const SHAPES: Record<Feed, Record<string, z.ZodRawShape>> = { case: caseAttrs, hotline: hotlineAttrs, grid: gridAttrs, service: serviceAttrs }
 const ATTRS = Object.fromEntries(Object.entries(SHAPES).map(([feed, byType]) =>
   [feed, Object.fromEntries(Object.entries(byType).map(([type, shape]) => [type, z.looseObject(shape)]))])) as unknown as Record<Feed, Record<string, z.ZodType>>
 
@@ -108,7 +127,7 @@ function misplacedAttr(feed: Feed, type: string, attrs: Record<string, unknown>)
 const code = /^[\w.:-]+$/
 const envelope = z.strictObject({
   id: z.string().min(1).max(128).regex(code, 'may hold letters, digits and . _ : - only'),
-  feed: z.enum(['case', 'hotline', 'grid']),
+  feed: z.enum(['case', 'hotline', 'grid', 'service']),
   type: z.string().max(32),
   subject: z.string().min(1).max(128).regex(code, 'may hold letters, digits and . _ : - only'),
   at: isoWithOffset,
@@ -166,7 +185,14 @@ export function validateEvent(raw: unknown, ctx: ValidationContext = {}): Valida
   const attrs = attrsSchema ? attrsSchema.safeParse(e.attrs ?? {}) : { success: true as const, data: e.attrs ?? {} }
   if (!attrs.success) return { ok: false, error: describe(attrs.error, 'attrs') }
   const intake = e.type === INTAKE_TYPES[e.feed] && e.feed !== 'grid'
-  if (intake && !e.category) return { ok: false, error: `category: required on ${e.feed} ${e.type}` }
+  const data = attrs.data as Record<string, unknown>
+  // a service errand's category is its item: the envelope's category may repeat it, never contradict it
+  let category = e.category
+  if (e.feed === 'service' && intake) {
+    if (category && category !== data.item) return { ok: false, error: `category: must equal attrs.item ("${String(data.item)}") on service accepted, or be left out` }
+    category = data.item as string
+  }
+  if (intake && !category) return { ok: false, error: `category: required on ${e.feed} ${e.type}` }
   if (needsPlace(e.feed, e.type) && !e.region && !e.location) {
     return { ok: false, error: `region or location: one is required on ${e.feed} ${e.type}` }
   }
@@ -177,14 +203,13 @@ export function validateEvent(raw: unknown, ctx: ValidationContext = {}): Valida
   const at = parseInstant(e.at)!
   const badAt = checkAt(at, ctx.now, bounds)
   if (badAt) return { ok: false, error: badAt }
-  const data = attrs.data as Record<string, unknown>
   if (typeof data.deadline === 'string' && Math.abs(parseInstant(data.deadline)! - at) > bounds.pastDays * DAY) {
     return { ok: false, error: `attrs.deadline: must lie within ${bounds.pastDays} days of at` }
   }
   const event: ValidEvent = { id: e.id, feed: e.feed, type: e.type, subject: e.subject, at, attrs: data }
   if (e.region) event.region = e.region
   if (e.location) event.location = e.location
-  if (e.category) event.category = e.category
+  if (category) event.category = category
   return { ok: true, event }
 }
 

@@ -26,7 +26,7 @@ export interface LiveEvent {
 export interface TrendPoint { bucket: number; today: number; yesterday: number }
 
 /** An open case or work order past its deadline. */
-export interface OverdueItem { feed: 'case' | 'hotline'; subject: string; deadline: number; region: string; state: string; category?: string }
+export interface OverdueItem { feed: 'case' | 'hotline' | 'service'; subject: string; deadline: number; region: string; state: string; category?: string }
 /** An on-duty grid worker's last position. */
 export interface WorkerPosition { id: string; location: [number, number] }
 
@@ -35,7 +35,8 @@ export interface Panels {
   trend: TrendPoint[] // today per 10 minutes, with yesterday beside it
   categories: { code: string; count: number }[] // intake today by category, largest first
   hotlineKinds: { kind: string; count: number }[] // work orders received today by kind
-  overdue: OverdueItem[] // most overdue first, at most SNAPSHOT_OVERDUE
+  overdue: OverdueItem[] // cases and work orders, most overdue first, at most SNAPSHOT_OVERDUE
+  serviceOverdue: OverdueItem[] // 代办 errands past their time limit, most overdue first, at most SNAPSHOT_OVERDUE
   ranking: Ranking | null // the region's children; null for a grid
 }
 

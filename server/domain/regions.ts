@@ -38,6 +38,7 @@ export class RegionIndex {
   private readonly tree = new RBush<Box>()
   private readonly chains = new Map<string, string[]>()
   private readonly grids = new Map<string, number>()
+  private readonly villages = new Map<string, number>()
   readonly root: RegionProps
 
   constructor(readonly collection: RegionCollection) {
@@ -62,6 +63,7 @@ export class RegionIndex {
       for (let p = this.byCode.get(code); p; p = p.parent ? this.byCode.get(p.parent) : undefined) chain.push(p.code)
       this.chains.set(code, chain)
       if (this.byCode.get(code)!.level === 'grid') for (const c of chain) this.grids.set(c, (this.grids.get(c) ?? 0) + 1)
+      if (this.byCode.get(code)!.level === 'village') for (const c of chain) this.villages.set(c, (this.villages.get(c) ?? 0) + 1)
     }
   }
 
@@ -100,6 +102,11 @@ export class RegionIndex {
   /** How many grids lie in a region (a grid counts itself). */
   gridCount(code: string): number {
     return this.grids.get(code) ?? 0
+  }
+
+  /** How many villages lie in a region (a village counts itself; a grid holds none). */
+  villageCount(code: string): number {
+    return this.villages.get(code) ?? 0
   }
 
   get size(): number {

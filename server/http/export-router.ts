@@ -19,7 +19,8 @@ import type { ScopeGuard } from './subjects-router.ts'
 
 /** Most rows of open.csv (most urgent deadlines first). */
 export const OPEN_EXPORT_MAX = 10_000
-const FEED_NAMES: Record<string, string> = { case: '案件', hotline: '工单' }
+const FEED_NAMES: Record<string, string> = { case: '案件', hotline: '工单', service: '代办' }
+const hours = (v: number | null | undefined): string => (typeof v === 'number' ? v.toFixed(1) : '')
 
 function send(res: Response, name: string, body: string) {
   res.set('Content-Type', 'text/csv; charset=utf-8')
@@ -51,7 +52,7 @@ export function exportRouter(d: ReportDeps, inScope: ScopeGuard): Router {
       ['区划代码', '名称', ...KPI_HEADERS.map(([, h]) => h)],
       rows.map((c): CsvCell[] => {
         const v = kpis.get(c.code)!.values
-        return [c.code, c.name, ...KPI_HEADERS.map(([k]) => (PERCENT_KPIS.has(k) ? percent(v[k]) : v[k]))]
+        return [c.code, c.name, ...KPI_HEADERS.map(([k]) => (PERCENT_KPIS.has(k) ? percent(v[k]) : k === 'serviceAvgHours' ? hours(v[k]) : v[k]))]
       }),
     )
     send(res, `指标_${code}_${rq.period}_${rq.spans.current.from}-${rq.spans.current.to}.csv`, body)

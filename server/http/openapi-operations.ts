@@ -7,7 +7,7 @@
 import type { z } from 'zod'
 import * as s from '../domain/api-schemas.ts'
 
-export type Access = 'public' | 'ingestKey' | 'user' | 'admin' | 'trainer' | 'operator' | 'open311Key' | 'open311Read'
+export type Access = 'public' | 'ingestKey' | 'user' | 'admin' | 'trainer' | 'operator' | 'operatorOnly' | 'open311Key' | 'open311Read'
 export interface Param { name: string; in?: 'query' | 'path'; description: string; required?: boolean }
 export interface Operation {
   method: 'get' | 'post' | 'patch' | 'delete'
@@ -59,6 +59,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/v1/export/open.csv', tag: 'reads', summary: 'Open (or only overdue) cases and work orders', access: 'user', params: [region, { name: 'overdue', description: '1: only overdue' }], response: csv, errors: [400, 401, 403] },
   { method: 'get', path: '/api/v1/open', tag: 'reads', summary: 'Open cases and work orders of a region, most urgent first', access: 'user', params: [region, channel, { name: 'feed', description: 'case | hotline' }, { name: 'limit', description: '1–500, default 50' }], response: { schema: s.openItems }, errors: [400, 401, 403] },
   { method: 'get', path: '/api/v1/subjects/:feed/:subject', tag: 'reads', summary: 'A case or work order: state and its last 100 steps', access: 'user', params: [{ name: 'feed', in: 'path', description: 'case | hotline', required: true }, { name: 'subject', in: 'path', description: 'subject id', required: true }, channel], response: { schema: s.subject }, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/refused', tag: 'ingest', summary: 'Events refused after the park window (still out of order), newest first, with the reason (operator)', access: 'operatorOnly', params: [channel, { name: 'limit', description: '1–1000, default 200' }], response: { schema: s.refusedEvents }, errors: [400, 401, 403] },
   { method: 'post', path: '/api/v1/alerts/:id/ack', tag: 'alerts', summary: 'Acknowledge an active alert (operator, leader)', access: 'operator', params: [{ name: 'id', in: 'path', description: 'alert id', required: true }, channel], response: { schema: s.alertAck }, errors: [401, 403, 404] },
   { method: 'get', path: '/api/v1/wall-config', tag: 'reference', summary: 'Wall settings (map engine, tiles, refresh)', access: 'user', response: { schema: s.anyObject }, errors: [401] },
 

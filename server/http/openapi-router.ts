@@ -20,9 +20,11 @@ const SECURITY: Record<Access, Record<string, string[]>[]> = {
   admin: [{ session: [] }, { sessionCookie: [] }],
   trainer: [{ session: [] }, { sessionCookie: [] }],
   operator: [{ session: [] }, { sessionCookie: [] }],
+  operatorOnly: [{ session: [] }, { sessionCookie: [] }],
   open311Key: [{ open311Key: [] }],
   open311Read: [{ open311KeyQuery: [] }, { session: [] }, { sessionCookie: [] }],
 }
+const ROLE_NEEDED: Partial<Record<Access, string>> = { admin: 'admin', trainer: 'trainer', operator: 'operator or leader', operatorOnly: 'operator' }
 const ERRORS: Record<number, string> = {
   400: 'bad request', 401: 'no or unknown session / key', 403: 'not allowed', 404: 'not found', 413: 'too large', 415: 'unsupported encoding', 429: 'too many attempts', 503: 'store unavailable; nothing was applied',
 }
@@ -52,7 +54,7 @@ function operation(o: Operation) {
     summary: o.summary,
     operationId: `${o.method}${o.path.replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     security: SECURITY[o.access],
-    ...(o.access === 'admin' || o.access === 'trainer' || o.access === 'operator' ? { description: `Needs the role ${o.access === 'operator' ? 'operator or leader' : o.access} (admin may do everything).` } : {}),
+    ...(ROLE_NEEDED[o.access] ? { description: `Needs the role ${ROLE_NEEDED[o.access]} (admin may do everything).` } : {}),
     parameters: (o.params ?? []).map((p) => ({ name: p.name, in: p.in ?? 'query', required: p.in === 'path' ? true : (p.required ?? false), description: p.description, schema: p.name === 'format' ? { type: 'string', enum: ['json', 'xml'] } : { type: 'string' } })),
     ...(o.body ? { requestBody: { required: true, content: content(o.body.schema, o.body.type ?? 'application/json') } } : {}),
     responses,

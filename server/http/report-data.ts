@@ -32,7 +32,10 @@ export function reportRequest(d: ReportDeps, channelId: string, region: string, 
   const p = parseReportPeriod(period ?? 'day')
   return {
     channel: ch.id, region, period: p, day, spans: reportSpans(day, p), zone: ch.clock.zone,
-    q: { channel: ch.id, now, basicWeight: d.basicWeight, gridCount: (c) => d.regions.gridCount(c) },
+    q: {
+      channel: ch.id, now, basicWeight: d.basicWeight, gridCount: (c) => d.regions.gridCount(c),
+      agentPlan: { villages: (c) => d.regions.villageCount(c), perVillagePerWeek: d.categories.config.agentVisitsPerVillagePerWeek },
+    },
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * Drill-down reads for the tablet: GET /api/v1/open (open cases and work
- * orders of a region) and GET /api/v1/subjects/:feed/:subject (state and
+ * Drill-down reads for the tablet: GET /api/v1/open (open cases, work
+ * orders or 代办 errands of a region) and GET /api/v1/subjects/:feed/:subject (state and
  * lifecycle history), both within the caller's region scope.
  */
 import { Router, type Request } from 'express'
@@ -19,10 +19,11 @@ class UnknownSubjectError extends AppError {
 /** Throws when the caller may not see this region on this channel. */
 export type ScopeGuard = (req: Request, region: string, channel: string) => void
 
+// without ?feed= the list holds cases and work orders; 代办 errands are asked for by name (feed=service)
 const FEEDS: SubjectFeed[] = ['case', 'hotline']
 const feedOf = (v: unknown): SubjectFeed => {
-  if (v === 'case' || v === 'hotline') return v
-  throw new BadRequestError('feed must be case or hotline')
+  if (v === 'case' || v === 'hotline' || v === 'service') return v
+  throw new BadRequestError('feed must be case, hotline or service')
 }
 
 export function subjectsRouter(store: Store, channels: Channels, regions: RegionIndex, guard: ScopeGuard): Router {

@@ -35,6 +35,7 @@ export interface IngestDeps {
 export interface IngestOptions extends ApplyOptions { now?: () => number }
 
 const HOUR = 3_600_000
+const DAY = 24 * HOUR
 
 /** Validate and prepare one item for apply.lua; a string is the reason it is rejected. */
 export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'categories'>, ctx: ValidationContext = {}): ApplyInput | string {
@@ -54,13 +55,19 @@ export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'catego
 
 // a grid event may name a category (an alert about a case category, say) but only a known one: it is shown on the wall
 function categoryError(feed: ValidEvent['feed'], code: string, categories: Categories): string | null {
+  if (feed === 'service') {
+    return categories.check('service', code) && `attrs.item: "${code}" is not a service item (see GET /api/v1/categories)`
+  }
   if (feed !== 'grid') return categories.check(feed, code)
   if (!categories.check('case', code) || !categories.check('hotline', code)) return null
   return `category: "${code}" is not a known category (see GET /api/v1/categories)`
 }
 
-/** apply.lua's intake argument: case reported → SLA hours; hotline received → deadline ms. */
+/** apply.lua's intake argument: case reported → SLA hours; hotline received and service accepted → deadline ms. */
 export function intakeArg(e: ValidEvent, categories: Categories): string {
+  if (e.feed === 'service' && e.type === 'accepted') {
+    return String(e.at + categories.serviceLimitDays(e.attrs.item as string, e.attrs.scope as string) * DAY)
+  }
   if (e.feed === 'case' && e.type === 'reported') return String(categories.caseSlaHours(e.category!, e.attrs.priority as string))
   if (e.feed === 'hotline' && e.type === 'received') {
     return String(e.at + categories.hotlineSlaHours(e.attrs.kind as string, e.attrs.urgency as string) * HOUR)
@@ -97,7 +104,8 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   }
   if (!isReady(deps.store)) throw new StoreUnavailableError()
   const pipe = deps.store.pipeline() as unknown as Store
-  for (const input of ready) void applyEvent(pipe, input, options)
+  const applyOptions = { ...options, parkedAt: ctx.now }
+  for (const input of ready) void applyEvent(pipe, input, applyOptions)
   const wait = deps.waitReplicas?.replicas ? deps.waitReplicas : undefined
   // WAIT has no key: in the same pipeline it goes to the master that applied the batch (on a Cluster too)
   if (wait) void (pipe as unknown as { wait(n: number, ms: number): unknown }).wait(wait.replicas, wait.timeoutMs)

@@ -15,7 +15,7 @@ const registers = [registry]
 export const channelKind = (channel: string): 'live' | 'replay' => (channel === 'live' ? 'live' : 'replay')
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'outOfOrder' | 'rejected'
-const FEEDS = new Set(['case', 'hotline', 'grid'])
+const FEEDS = new Set(['case', 'hotline', 'grid', 'service'])
 
 export const ingestEvents = new Counter({
   name: 'situation_ingest_events_total',

@@ -1,26 +1,31 @@
 /** Typed wrapper of apply.lua: builds its keys and arguments from a resolved event. */
 import type { ValidEvent } from '../domain/events.ts'
-import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from '../domain/lifecycles.ts'
+import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, SERVICE_LIFECYCLE, type Transition } from '../domain/lifecycles.ts'
 import { bucketOfDay, dayKey } from '../domain/clock.ts'
 import { keys, type ChannelKeys } from './keys.ts'
 import type { Store } from './redis-client.ts'
 
+/** outOfOrder: parked with its subject until its predecessors arrive (DESIGN §5). */
 export type ApplyStatus = 'applied' | 'outOfOrder' | 'duplicate' | 'invalid'
-/** sid is the stream id when applied or refused, the reason when invalid. */
+/** sid is the stream id when applied or parked, the reason when invalid. */
 export interface ApplyResult { status: ApplyStatus; sid: string }
 
 const asLua = (t: Record<string, Transition>) =>
   JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [v.from, v.to]])))
-const TRANSITIONS = { case: asLua(CASE_LIFECYCLE), hotline: asLua(HOTLINE_LIFECYCLE), grid: '{}' }
+const TRANSITIONS = { case: asLua(CASE_LIFECYCLE), hotline: asLua(HOTLINE_LIFECYCLE), grid: '{}', service: asLua(SERVICE_LIFECYCLE) }
 
 export interface ApplyInput {
   event: ValidEvent
   grid: string // the event's place when it is a grid (patrol coverage), else ''
   chain: readonly string[] // region chain of the event, deepest first; [] when the event names no place
-  intake: string // case reported: SLA hours; hotline received: deadline ms; else ''
+  intake: string // case reported: SLA hours; hotline received, service accepted: deadline ms; else ''
 }
 
-export interface ApplyOptions { channel: string; zone: string; logMaxLen: number; seenTtlSec: number }
+export interface ApplyOptions {
+  channel: string; zone: string; logMaxLen: number; seenTtlSec: number
+  /** Channel now, ms: when an event is parked (the park window counts from it); default the event's time. */
+  parkedAt?: number
+}
 
 // built once per channel, not once per event: a batch of 1,000 would build 1,000 sets of key closures
 const channelKeys = new Map<string, ChannelKeys>()
@@ -39,8 +44,9 @@ export function applyEvent(target: Pick<Store, 'applyEvent'>, input: ApplyInput,
   const e = input.event
   const deadline = typeof e.attrs.deadline === 'string' ? String(Date.parse(e.attrs.deadline)) : ''
   return target.applyEvent(
-    k.log, k.seen(e.id), k.subject(e.feed, e.subject), k.stats,
+    k.log, k.seen(e.id), k.subject(e.feed, e.subject), k.stats, k.events(e.feed, e.subject), k.parked,
     JSON.stringify(e), input.chain.join(','), dayKey(e.at, o.zone), String(bucketOfDay(e.at, o.zone)),
     TRANSITIONS[e.feed], input.intake, k.prefix, String(o.logMaxLen), String(o.seenTtlSec), deadline, input.grid,
+    String(o.parkedAt ?? e.at),
   )
 }

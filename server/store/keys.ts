@@ -11,14 +11,20 @@ export function keys(channel: string) {
     stats: `${p}stats`,
     seen: (id: string) => `${p}seen:${id}`,
     subject: (feed: string, subject: string) => `${p}s:${feed}:${subject}`,
-    /** A case's or work order's last 100 steps, applied or refused. */
-    history: (feed: string, subject: string) => `${p}h:${feed}:${subject}`,
+    /** A subject's own events in event-time order (JSON), each marked when parked; a worker's parked offDuty only. */
+    events: (feed: string, subject: string) => `${p}ev:${feed}:${subject}`,
+    /** Parked events of the channel (JSON {feed, subject, id}) scored by when they were parked, channel time. */
+    parked: `${p}pk`,
+    /** Closed and terminal subjects (`<feed>:<subject>`) scored by when they ended, channel time: they expire after CLOSED_TTL_DAYS. */
+    ended: `${p}cx`,
+    /** Events refused after the park window, newest last, capped (JSON with the reason). */
+    refused: `${p}rf`,
     day: (region: string, day: string) => `${p}d:${region}:${day}`,
     month: (region: string, month: string) => `${p}m:${region}:${month}`,
     year: (region: string, year: string) => `${p}y:${region}:${year}`,
     trend: (region: string, day: string) => `${p}t:${region}:${day}`,
     categories: (region: string, day: string) => `${p}k:${region}:${day}`,
-    open: (feed: 'case' | 'hotline', region: string) => `${p}o:${feed}:${region}`,
+    open: (feed: 'case' | 'hotline' | 'service', region: string) => `${p}o:${feed}:${region}`,
     pending: (region: string) => `${p}p:${region}`,
     onDuty: (region: string) => `${p}w:${region}`,
     /** Grids patrolled in a period: key yyyymmdd, yyyymm or yyyy. */
@@ -34,6 +40,8 @@ export function keys(channel: string) {
     alertLog: `${p}alog`,
     /** Complaints of one category in one grid, scored by time (repeat hotspots). */
     complaints: (grid: string, category: string) => `${p}hot:${grid}:${category}`,
+    /** Held by the one instance that archives and trims the channel's log for a while. */
+    archiveLease: `${p}archive:lease`,
     /** Channel metadata: clock, scanner watermarks. */
     meta: `${p}meta`,
     /** Open311 requests posted here: service_request_id scored by reported time, and their request details. */

@@ -11,9 +11,9 @@ import { scanKeys } from './scan-keys.ts'
 // first segment of the key names apply.lua writes per region, plus the channel stats
 const AGGREGATES = new Set(['d', 'm', 'y', 't', 'k', 'o', 'p', 'w', 'pc', 'stats'])
 // not aggregates: the log, idempotency marks, worker positions, each subject's
-// history (h:), a display copy of its log entries that the tablet reads, and each
-// region's recent stream ids (rl:), an index into the log for snapshots
-const SKIPPED = new Set(['log', 'seen', 'geo', 'h', 'rl'])
+// event list (ev:, and h: of older versions), the parked index, the refused list, the ended-subjects
+// index and each region's recent stream ids (rl:, an index into the log for snapshots)
+const SKIPPED = new Set(['log', 'seen', 'geo', 'h', 'ev', 'pk', 'rf', 'cx', 'rl'])
 
 export interface StoredChannel {
   aggregates: Aggregates

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis'
 import { dayKey, lastDays } from '../domain/clock.ts'
-import { addCounters, computeKpis, type Counters, type KpiSet, type NowCounts } from '../domain/kpis.ts'
+import { addCounters, agentVisitPlan, computeKpis, periodDays, type AgentPlan, type Counters, type KpiSet, type NowCounts, type Period } from '../domain/kpis.ts'
 import { keys } from './keys.ts'
 
 const toCounters = (h: Record<string, string>): Counters => {
@@ -19,6 +19,7 @@ export interface KpiQuery {
   zone: string
   basicWeight: number
   gridCount: (region: string) => number
+  agentPlan?: AgentPlan
 }
 
 type Queue = ReturnType<Redis['pipeline']>
@@ -38,7 +39,8 @@ export function queueKpiReads(p: Queue, region: string, q: KpiQuery) {
   p.scard(k.patrolled(region, today))
   p.sunion(...week.map((d) => k.patrolled(region, d)))
   p.scard(k.patrolled(region, month)).scard(k.patrolled(region, year))
-  const size = week.length + 2 + 6 + 4
+  p.zcard(k.open('service', region)).zcount(k.open('service', region), '-inf', `(${q.now}`)
+  const size = week.length + 2 + 6 + 4 + 2
   return {
     size,
     /** Today's raw counters (e.g. work orders by kind) from the same replies. */
@@ -47,18 +49,24 @@ export function queueKpiReads(p: Queue, region: string, q: KpiQuery) {
       const hashes = replies.slice(0, week.length + 2).map((r) => toCounters(r as Record<string, string>))
       const rest = replies.slice(week.length + 2)
       const [caseOpen, caseOverdue, casePending, hotlineOpen, hotlineOverdue, workersOnDuty] = rest as number[]
+      const [serviceOpen, serviceOverdue] = rest.slice(10) as number[]
       const now: NowCounts = {
         caseOpen: caseOpen!, caseOverdue: caseOverdue!, casePending: casePending!,
         hotlineOpen: hotlineOpen!, hotlineOverdue: hotlineOverdue!, workersOnDuty: workersOnDuty!,
+        serviceOpen: serviceOpen!, serviceOverdue: serviceOverdue!,
       }
       const [pcToday, pcWeek, pcMonth, pcYear] = rest.slice(6) as [number, string[], number, number]
       const days = hashes.slice(0, week.length)
-      const ctx = (patrolledGrids: number) => ({ now, patrolledGrids, grids: q.gridCount(region), basicWeight: q.basicWeight })
+      const villages = q.agentPlan?.villages(region) ?? 0
+      const ctx = (patrolledGrids: number, period: Period) => ({
+        now, patrolledGrids, grids: q.gridCount(region), basicWeight: q.basicWeight,
+        plannedAgentVisits: agentVisitPlan(villages, q.agentPlan?.perVillagePerWeek ?? 0, periodDays(period, today)),
+      })
       return {
-        today: computeKpis(days[days.length - 1]!, ctx(pcToday)),
-        '7d': computeKpis(days.reduce((acc, c) => addCounters(acc, c), {}), ctx(pcWeek.length)),
-        month: computeKpis(hashes[week.length]!, ctx(pcMonth)),
-        year: computeKpis(hashes[week.length + 1]!, ctx(pcYear)),
+        today: computeKpis(days[days.length - 1]!, ctx(pcToday, 'today')),
+        '7d': computeKpis(days.reduce((acc, c) => addCounters(acc, c), {}), ctx(pcWeek.length, '7d')),
+        month: computeKpis(hashes[week.length]!, ctx(pcMonth, 'month')),
+        year: computeKpis(hashes[week.length + 1]!, ctx(pcYear, 'year')),
       }
     },
   }

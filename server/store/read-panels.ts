@@ -10,7 +10,7 @@ import { rankChildren, type Ranking, type RankingConfig } from '../domain/rankin
 import type { RegionIndex } from '../domain/regions.ts'
 import { keys } from './keys.ts'
 import { readKpis, type KpiQuery } from './read-kpis.ts'
-import { readOverdue } from './read-region-state.ts'
+import { readOverdueLists } from './read-region-state.ts'
 
 export interface PanelQuery extends KpiQuery { region: string; regions: RegionIndex; ranking: RankingConfig }
 
@@ -28,12 +28,16 @@ export async function readPanels(redis: Redis, q: PanelQuery): Promise<Panels> {
     if (err) throw err
     return v as Record<string, string>
   })
-  const [overdue, ranking] = await Promise.all([readOverdue(redis, q.channel, q.region, q.now), rankingOf(redis, q)])
+  const [[overdue, serviceOverdue], ranking] = await Promise.all([
+    readOverdueLists(redis, q.channel, q.region, q.now, [['case', 'hotline'], ['service']]),
+    rankingOf(redis, q),
+  ])
   return {
     trend: trend(trendToday ?? {}, trendYesterday ?? {}),
     categories: countsOf(cats ?? {}, ''),
     hotlineKinds: countsOf(counters ?? {}, 'hk.').map(({ code, count }) => ({ kind: code, count })),
-    overdue,
+    overdue: overdue ?? [],
+    serviceOverdue: serviceOverdue ?? [],
     ranking,
   }
 }

@@ -5,7 +5,7 @@
  * applied. Also the period's intake trend and category counts.
  */
 import type { Redis } from 'ioredis'
-import { addCounters, computeKpis, type Counters, type KpiValues, type NowCounts } from '../domain/kpis.ts'
+import { addCounters, agentVisitPlan, computeKpis, type AgentPlan, type Counters, type KpiValues, type NowCounts } from '../domain/kpis.ts'
 import { keys } from './keys.ts'
 
 export interface PeriodQuery {
@@ -13,6 +13,7 @@ export interface PeriodQuery {
   now: number
   basicWeight: number
   gridCount: (region: string) => number
+  agentPlan?: AgentPlan
 }
 
 export interface PeriodRead {
@@ -36,18 +37,22 @@ function queuePeriod(p: Queue, region: string, days: string[], q: PeriodQuery) {
   p.scard(k.pending(region))
   p.zcard(k.open('hotline', region)).zcount(k.open('hotline', region), '-inf', `(${q.now}`)
   p.scard(k.onDuty(region))
+  p.zcard(k.open('service', region)).zcount(k.open('service', region), '-inf', `(${q.now}`)
   return {
-    size: days.length + 7,
+    size: days.length + 9,
     decode(r: unknown[]): PeriodRead {
       const perDay = r.slice(0, days.length).map((h) => toCounters(h as Record<string, string>))
       const patrolled = (r[days.length] as string[]).length
-      const [caseOpen, caseOverdue, casePending, hotlineOpen, hotlineOverdue, workersOnDuty] = r.slice(days.length + 1) as number[]
+      const [caseOpen, caseOverdue, casePending, hotlineOpen, hotlineOverdue, workersOnDuty, serviceOpen, serviceOverdue] =
+        r.slice(days.length + 1) as number[]
       const now: NowCounts = {
         caseOpen: caseOpen!, caseOverdue: caseOverdue!, casePending: casePending!,
         hotlineOpen: hotlineOpen!, hotlineOverdue: hotlineOverdue!, workersOnDuty: workersOnDuty!,
+        serviceOpen: serviceOpen!, serviceOverdue: serviceOverdue!,
       }
       const sum = perDay.reduce((acc, c) => addCounters(acc, c), {})
-      return { perDay, values: computeKpis(sum, { now, patrolledGrids: patrolled, grids: q.gridCount(region), basicWeight: q.basicWeight }) }
+      const plannedAgentVisits = agentVisitPlan(q.agentPlan?.villages(region) ?? 0, q.agentPlan?.perVillagePerWeek ?? 0, days.length)
+      return { perDay, values: computeKpis(sum, { now, patrolledGrids: patrolled, grids: q.gridCount(region), basicWeight: q.basicWeight, plannedAgentVisits }) }
     },
   }
 }

@@ -1,8 +1,8 @@
-/** Open cases and work orders of a region, and one subject's state and history, for drill-down screens. */
+/** Open cases, work orders and 代办 errands of a region, and one subject's state and history, for drill-down screens. */
 import type { Redis } from 'ioredis'
 import { keys } from './keys.ts'
 
-export type SubjectFeed = 'case' | 'hotline'
+export type SubjectFeed = 'case' | 'hotline' | 'service'
 export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
 export interface SubjectView {
   feed: SubjectFeed
@@ -44,18 +44,22 @@ export async function readOpen(redis: Redis, channel: string, region: string, fe
   }
 }
 
-/** A subject's state and its last 100 steps, or null when unknown. */
+/** A subject's state and its steps in event-time order (parked ones marked not applied), or null when unknown. */
 export async function readSubject(redis: Redis, channel: string, feed: SubjectFeed, subject: string): Promise<SubjectView | null> {
   const k = keys(channel)
-  const replies = (await redis.pipeline().hgetall(k.subject(feed, subject)).lrange(k.history(feed, subject), 0, -1).exec()) ?? []
+  const replies = (await redis.pipeline().hgetall(k.subject(feed, subject)).get(k.events(feed, subject)).exec()) ?? []
   const [hash, list] = replies.map(([err, v]) => {
     if (err) throw err
     return v
-  }) as [Record<string, string>, string[]]
+  }) as [Record<string, string>, string | null]
   if (!hash.chain) return null
+  const entries = list ? (JSON.parse(list) as { e: string; p?: number }[] | Record<string, never>) : []
   const view: SubjectView = {
     feed, subject, state: hash.state ?? '', region: hash.chain.split(',')[0]!,
-    history: list.map((j) => JSON.parse(j) as SubjectView['history'][number]),
+    history: (Array.isArray(entries) ? entries : []).slice(-100).map((en) => {
+      const e = JSON.parse(en.e) as { type: string; at: number }
+      return { type: e.type, at: e.at, applied: en.p === undefined }
+    }),
   }
   if (hash.category) view.category = hash.category
   if (hash.deadline) view.deadline = Number(hash.deadline)

@@ -11,12 +11,14 @@ import { failCommandsWhenHung } from './hang-timeout.ts'
 import type { RedisTopology } from './redis-topology.ts'
 
 const lua = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8')
-const SCRIPTS = { applyEvent: [4, lua('apply')], raiseAlert: [5, lua('raise-alert')], endAlert: [3, lua('end-alert')] } as const
+const SCRIPTS = { applyEvent: [6, lua('apply')], raiseAlert: [5, lua('raise-alert')], endAlert: [3, lua('end-alert')], parkSweep: [4, lua('park-sweep')], expireClosed: [2, lua('expire-closed')] } as const
 
 export type Store = Redis & {
-  applyEvent(log: string, seen: string, subject: string, stats: string, ...argv: string[]): Promise<[string, string]>
+  applyEvent(log: string, seen: string, subject: string, stats: string, events: string, parked: string, ...argv: string[]): Promise<[string, string]>
   raiseAlert(seen: string, active: string, byId: string, stream: string, open: string, ...argv: string[]): Promise<0 | 1>
   endAlert(active: string, byId: string, stream: string, ...argv: string[]): Promise<string | null>
+  parkSweep(parked: string, log: string, refused: string, stats: string, ...argv: string[]): Promise<number>
+  expireClosed(ended: string, parked: string, ...argv: string[]): Promise<number>
 }
 
 export interface StoreOptions {

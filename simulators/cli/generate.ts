@@ -49,7 +49,7 @@ try {
 
 const end = start + scenario.durationHours * 3_600_000
 const began = performance.now()
-const byFeed = { case: 0, hotline: 0, grid: 0 }
+const byFeed = { case: 0, hotline: 0, grid: 0, service: 0 }
 let lastSay = began
 say(`生成场景「${scenario.title}」（${scenario.name}）：${shortTime(start)} 起 ${scenario.durationHours} 小时 · 种子 ${seed} → ${outPath === '-' ? '标准输出' : outPath}`)
 try {
@@ -59,10 +59,10 @@ try {
     if (now - lastSay < 2000) return
     lastSay = now
     const at = Date.parse(e.at)
-    say(`已生成 ${count(byFeed.case + byFeed.hotline + byFeed.grid)} 条 · 场景时间 ${shortTime(at)} · ${Math.round(((at - start) / (end - start)) * 100)}%`)
+    say(`已生成 ${count(byFeed.case + byFeed.hotline + byFeed.grid + byFeed.service)} 条 · 场景时间 ${shortTime(at)} · ${Math.round(((at - start) / (end - start)) * 100)}%`)
   })
   const secs = ((performance.now() - began) / 1000).toFixed(1)
-  say(`完成：${count(total)} 条（热线 ${count(byFeed.hotline)} · 案件 ${count(byFeed.case)} · 网格 ${count(byFeed.grid)}）· 用时 ${secs} 秒`)
+  say(`完成：${count(total)} 条（热线 ${count(byFeed.hotline)} · 案件 ${count(byFeed.case)} · 网格 ${count(byFeed.grid)} · 代办 ${count(byFeed.service)}）· 用时 ${secs} 秒`)
 } catch (err) {
   die(`写入 ${outPath} 失败：${(err as Error).message}`)
 }

@@ -8,7 +8,10 @@ import { entriesOf, type GridActivity, type HotlineKind, type SimParams } from '
 import { WeightedTable } from './random.ts'
 
 /** The parts of config/categories.json the simulator reads (CategoryConfig fits). */
-export type SimCategories = Pick<CategoryConfig, 'case' | 'hotline' | 'hotlineSla'>
+export type SimCategories = Pick<CategoryConfig, 'case' | 'hotline' | 'hotlineSla'> & Partial<Pick<CategoryConfig, 'service' | 'serviceLimitDays'>>
+
+/** A 代办 item and its own time limit in days, if a regulation sets one. */
+export interface ServiceItem { code: string; limitDays?: number }
 
 export interface CaseCategory { code: string; sla: { normal: number; urgent: number } }
 
@@ -22,6 +25,8 @@ export class Catalog {
   readonly satisfaction: ['satisfied' | 'basic' | 'unsatisfied', number][]
   readonly activities: [GridActivity, number][]
   readonly severity: ['info' | 'warning' | 'critical', number][]
+  /** 代办 items by frequency; empty when config/simulation.json has no service section. */
+  readonly serviceItems: WeightedTable<ServiceItem>
   private readonly caseCodes: Map<string, CaseCategory>
   private readonly hotlineCodes: Set<string>
 
@@ -35,6 +40,18 @@ export class Catalog {
     this.satisfaction = entriesOf(params.hotline.satisfaction)
     this.activities = entriesOf(params.grid.activities)
     this.severity = entriesOf(params.grid.severity)
+    const items = new Map((config.service ?? []).flatMap((g) => g.children.map((c) => [c.code, { code: c.code, limitDays: c.limitDays }] as const)))
+    this.serviceItems = new WeightedTable(entriesOf(params.service?.items ?? {}).map(([code, w]) => {
+      const item = items.get(code)
+      if (!item) throw new Error(`${PARAMS_FILE}: service.items.${code}: "${code}" is not a service item of config/categories.json`)
+      return [item, w] as const
+    }))
+  }
+
+  /** Time limit in days of an errand: the item's own, else 7 (local) or 30 (outside) as configured. */
+  serviceLimitDays(item: ServiceItem, outside: boolean): number {
+    const byScope = this.config.serviceLimitDays ?? { local: 7, outside: 30 }
+    return item.limitDays ?? (outside ? byScope.outside : byScope.local)
   }
 
   /** A case leaf by code; `where` names the setting for the error when it is unknown. */

@@ -14,6 +14,7 @@ import { createWorkers, raiseSensorAlert, type Worker } from './grid-stream.ts'
 import { ordersPerArrival, startHotline } from './hotline-stream.ts'
 import { Intensity, type DayTypeMode } from './intensity.ts'
 import { scheduleRoster } from './roster.ts'
+import { AgentRoster, simulatesService, startErrand } from './service-stream.ts'
 import { createCore, type Simulation } from './sim-core.ts'
 import type { SimContext } from './sim-context.ts'
 
@@ -69,6 +70,15 @@ export function createRealisticSimulation(o: RealisticOptions): Simulation {
   const iotPerHour = (p.grid.iotAlertsPer10kPerDay * population) / 10_000 / 24 * scale.iot
   runSource(ctx, { perHour: () => iotPerHour, arrive: (t) => raiseSensorAlert(ctx, t, ctx.grids.pick(ctx.rng)) }, o.start)
   scheduleRoster(ctx, workers, intensity, o.start)
+  const service = p.service
+  if (service && simulatesService(ctx)) {
+    // errands follow office hours like the hotline; a week has 5 weekdays and 2 weekend days at weekendFactor
+    const weekDays = 5 + 2 * p.profile.weekendFactor
+    runSource(ctx, { perHour: (t) => intensity.perHour(service.errandsPer10kPerWeek / weekDays, population, t), arrive: (t) => startErrand(ctx, t) }, o.start)
+    const agents = new AgentRoster(core.grids)
+    const visitsPerDay = (agents.villages * service.agentVisitsPerVillagePerWeek) / weekDays
+    runSource(ctx, { perHour: (t) => intensity.perHour(visitsPerDay, 10_000, t), arrive: (t) => agents.visit(ctx, t) }, o.start)
+  }
   o.extras?.(env)
 
   return {

@@ -13,6 +13,7 @@ import type { SimCategories } from './catalog.ts'
 import { createWorkforce, eventsPerShift, type Workforce } from './grid-stream.ts'
 import { HOTLINE_EVENTS_PER_INTAKE, startHotline } from './hotline-stream.ts'
 import { createRealisticSimulation, type RealisticOptions } from './realistic-stream.ts'
+import { AgentRoster, SERVICE_EVENTS_PER_INTAKE, simulatesService, startErrand } from './service-stream.ts'
 import { createCore, type Simulation } from './sim-core.ts'
 
 export type { Simulation, SimulationStats } from './sim-core.ts'
@@ -36,8 +37,9 @@ export interface RateOptions {
 
 export type SimulationOptions = RateOptions | (RealisticOptions & { mode: 'realistic' })
 
-// Share of the event volume per feed: grid workers are the busiest, then cases, then the hotline.
-const SHARES = { grid: 0.55, case: 0.28, hotline: 0.17 }
+// Share of the event volume per feed: grid workers are the busiest, then cases, then the hotline;
+// 便民代办 errands and the agents' circuit visits are a small extra on top.
+const SHARES = { grid: 0.55, case: 0.28, hotline: 0.17, service: 0.03, agentVisits: 0.01 }
 
 export function createSimulation(o: SimulationOptions): Simulation {
   if (o.mode === 'realistic') return createRealisticSimulation(o)
@@ -46,12 +48,16 @@ export function createSimulation(o: SimulationOptions): Simulation {
   const { ctx } = core
   let workforce: Workforce | undefined
   let started = false
+  const agents = new AgentRoster(core.grids)
+  const service = simulatesService(ctx) ? 1 : 0
 
   const perSecond = (share: number, eventsPerIntake: number) => (o.rate * share) / eventsPerIntake
   const feeds = [
     [(at: number) => workforce?.startShift(ctx, at), perSecond(SHARES.grid, eventsPerShift(ctx))],
     [(at: number) => startCase(ctx, at), perSecond(SHARES.case, CASE_EVENTS_PER_INTAKE)],
     [(at: number) => startHotline(ctx, at), perSecond(SHARES.hotline, HOTLINE_EVENTS_PER_INTAKE)],
+    [(at: number) => startErrand(ctx, at), service * perSecond(SHARES.service, SERVICE_EVENTS_PER_INTAKE)],
+    [(at: number) => agents.visit(ctx, at), service * perSecond(SHARES.agentVisits, 1)],
   ] as const
   const meanGapMs = 1000 / feeds.reduce((sum, [, perSec]) => sum + perSec, 0)
   const arrive = (at: number) => {

@@ -129,8 +129,12 @@ describe('apply model against apply.lua', () => {
     const codes = ['650400', '650402', '650402001', VILLAGE, GRID_A, GRID_B]
     const served = await readKpis(store, codes, {
       channel: CHANNEL, now, zone: ZONE, basicWeight: 0.9, gridCount: (c) => regions.gridCount(c),
+      agentPlan: { villages: (c) => regions.villageCount(c), perVillagePerWeek: 2 },
     })
-    for (const code of codes) expect(kpisFromModel(model, code, now, ZONE, regions.gridCount(code), 0.9), code).toEqual(served.get(code))
+    for (const code of codes) {
+      const plan = { villages: regions.villageCount(code), perVillagePerWeek: 2 }
+      expect(kpisFromModel(model, code, now, ZONE, regions.gridCount(code), 0.9, plan), code).toEqual(served.get(code))
+    }
     expect(served.get('650400')!.today.caseReported).toBeGreaterThan(0)
   })
 })

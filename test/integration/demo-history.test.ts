@@ -82,7 +82,7 @@ describe('history backfill', () => {
     const days = Array.from({ length: 6 }, (_, i) => dayKey(now - (4 + i) * DAY, ZONE))
     const hashes = await Promise.all(days.map((d) => server.store.hgetall(k.day(CITY, d))))
     const counters = hashes.reduce<Counters>((acc, h) => addCounters(acc, Object.fromEntries(Object.entries(h).map(([f, v]) => [f, Number(v)]))), {})
-    const now0 = { caseOpen: 0, caseOverdue: 0, casePending: 0, hotlineOpen: 0, hotlineOverdue: 0, workersOnDuty: 0 }
+    const now0 = { caseOpen: 0, caseOverdue: 0, casePending: 0, hotlineOpen: 0, hotlineOverdue: 0, workersOnDuty: 0, serviceOpen: 0, serviceOverdue: 0 }
     const past = computeKpis(counters, { now: now0, patrolledGrids: 0, grids: 1, basicWeight: 0.9 })
     expect(past.caseRegistered).toBeGreaterThan(200)
     expect(past.disposalRate).toBeGreaterThanOrEqual(0.9)
@@ -101,6 +101,30 @@ describe('history backfill', () => {
     expect(short.duplicates).toBe(short.events)
     expect(short.accepted).toBe(0)
   }, 120_000)
+
+  it('carries realistic 便民代办 traffic: 10–40 errands a week for a township of 20,000, most local, agents visiting to plan', async () => {
+    const city = await snapshot()
+    const population = loadSimConfig().regions.features.filter((f) => f.properties.level === 'grid').reduce((sum, f) => sum + (f.properties.population ?? 0), 0)
+    const week = city.kpis['7d']
+    const per20kWeek = (week.serviceAccepted ?? 0) / (population / 20_000)
+    console.log(`history: 7d ${week.serviceAccepted} errands (${week.serviceAcceptedLocal} local, ${week.serviceAcceptedOutside} outside) = ${per20kWeek.toFixed(1)} per 20,000 residents; ` +
+      `complete ${week.serviceCompleteRate?.toFixed(3)}, on time ${week.onTimeServiceCompleteRate?.toFixed(3)}, avg ${week.serviceAvgHours?.toFixed(1)} h, ` +
+      `open ${city.kpis.today.serviceOpen}, overdue ${city.kpis.today.serviceOverdue}, agent visits ${week.agentVisits} (${week.agentVisitRate?.toFixed(2)} of plan)`)
+    expect(per20kWeek).toBeGreaterThanOrEqual(10)
+    expect(per20kWeek).toBeLessThanOrEqual(40)
+    expect(week.serviceAcceptedLocal!).toBeGreaterThan(week.serviceAcceptedOutside!)
+    expect(week.serviceAcceptedOutside).toBeGreaterThan(0)
+    expect(city.kpis.today.serviceOpen).toBeGreaterThan(0)
+    expect(week.agentVisitRate).toBeGreaterThan(0.6)
+    expect(week.agentVisitRate).toBeLessThan(1.2)
+    // the errands a month back are done, mostly by their limit
+    const k = keys('live')
+    const days = Array.from({ length: 3 }, (_, i) => dayKey(now - (6 + i) * DAY, ZONE))
+    const hashes = await Promise.all(days.map((d) => server.store.hgetall(k.day(CITY, d))))
+    const counters = hashes.reduce<Counters>((acc, h) => addCounters(acc, Object.fromEntries(Object.entries(h).map(([f, v]) => [f, Number(v)]))), {})
+    expect(counters['s.accepted.local']).toBeGreaterThan(0)
+    expect((counters['s.completedOnTime.local'] ?? 0) / (counters['s.accepted.local'] ?? 1)).toBeGreaterThan(0.8)
+  })
 
   it('ranks districts and townships with more than one 三色旗 colour', async () => {
     // the wall ranks the month; on the 1st the month holds hours, so the week's ranking (of the 日报) is read then

@@ -1,17 +1,24 @@
 /**
  * An independent recount of the KPIs of DESIGN §6 from the events exactly as
- * they were sent (arrival order), for tests that compare it with what the
- * server serves. Written from the DESIGN text, not from the server: it does
- * not use apply.lua, the apply model, the store or server/domain/kpis.ts.
- * Only the lifecycle tables of §5 (server/domain/lifecycles.ts), the region
- * tree (RegionIndex: chains and point lookup) and config/categories.json (SLAs,
- * the weight of a 'basic' rating) are shared with the server, as contracts.
+ * they were sent, for tests that compare it with what the server serves.
+ * Written from the DESIGN text, not from the server: it does not use
+ * apply.lua, the apply model, the store, server/domain/kpis.ts or the server's
+ * lifecycle tables (§5 is written out again below). Only the region tree
+ * (RegionIndex: chains and point lookup, passed in) and config/categories.json
+ * (SLAs, the weight of a 'basic' rating) are shared with the server, as contracts.
  *
- * Style: first the facts of each subject — walk its own events in arrival
- * order through the lifecycle table, keep the first occurrence of an id,
- * refuse what does not fit the current state, note when each milestone was
- * first reached and whether that was by the deadline in force at that moment.
- * Then each KPI of a region and period is a filter-and-count over those facts.
+ * Style: first the facts of each subject — its own events (first occurrence of
+ * an id) walked in event-time order through the lifecycle table; a step that
+ * does not fit the state reached so far waits (parked) and is tried again after
+ * every later step (DESIGN §5); note when each milestone was first reached and
+ * whether that was by the deadline in force at that moment. So the facts do not
+ * depend on arrival order. Arrival order only decides which events the server
+ * answers as `outOfOrder` (parked when they arrived): the walk is repeated over
+ * what had arrived so far. Then each KPI of a region and period is a
+ * filter-and-count over the facts.
+ *
+ * The 便民服务代办 feed (DESIGN §6) is recounted with a table of its own
+ * written here from the DESIGN text (SERVICE_STEPS), not the server's.
  *
  * Where DESIGN leaves a choice open, the behaviour of
  * server/store/scripts/apply.lua was read and is followed here; each such
@@ -20,8 +27,67 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { EventEnvelope } from '../../server/domain/events.ts'
-import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, type Transition } from '../../server/domain/lifecycles.ts'
 import type { RegionIndex } from '../../server/domain/regions.ts'
+
+/**
+ * DESIGN §5, written out: type → [states it may follow, state it leads to ('=' keeps the state;
+ * 'BACK' goes back to where the subject was before it started waiting, told by the walk's `apply`)].
+ */
+type Table = Record<string, [from: string[], to: string]>
+const CASE_OPEN = ['REGISTERED', 'DISPATCHED', 'DISPOSED']
+const CASE_STEPS: Table = {
+  reported: [[''], 'REPORTED'], registered: [['REPORTED'], 'REGISTERED'], cancelled: [['REPORTED'], 'CANCELLED'],
+  dispatched: [['REGISTERED'], 'DISPATCHED'], returned: [['DISPATCHED'], 'REGISTERED'], extended: [CASE_OPEN, '='],
+  disposed: [['DISPATCHED'], 'DISPOSED'], rework: [['DISPOSED'], 'DISPATCHED'], closed: [['DISPOSED', 'REPORTED'], 'CLOSED'],
+  urged: [['REPORTED', ...CASE_OPEN], '='],
+}
+const ORDER_OPEN = ['RECEIVED', 'DISPATCHED', 'REPLIED']
+const ORDER_STEPS: Table = {
+  received: [[''], 'RECEIVED'], directClosed: [['RECEIVED'], 'CLOSED'], dispatched: [['RECEIVED'], 'DISPATCHED'],
+  returned: [['DISPATCHED'], 'RECEIVED'], extended: [ORDER_OPEN, '='], urged: [ORDER_OPEN, '='],
+  replied: [['DISPATCHED'], 'REPLIED'], reopened: [['REPLIED', 'CLOSED'], 'DISPATCHED'], closed: [['REPLIED'], 'CLOSED'],
+  rated: [[...ORDER_OPEN, 'CLOSED'], '='], voided: [['RECEIVED'], 'VOID'],
+}
+/**
+ * 便民服务代办 as DESIGN §6 words it: 受理 creates the errand; 转办 from ACCEPTED; 补正
+ * from ACCEPTED or FORWARDED waits for the resident; resumed goes BACK to where
+ * it waited from; 办结 from any open state; 送达 after 办结; 撤回 from any open state;
+ * 回访 from anything but WITHDRAWN, state unchanged.
+ */
+const ERRAND_OPEN = ['ACCEPTED', 'FORWARDED', 'WAITING']
+const SERVICE_STEPS: Table = {
+  accepted: [[''], 'ACCEPTED'], forwarded: [['ACCEPTED'], 'FORWARDED'], returnedForDocs: [['ACCEPTED', 'FORWARDED'], 'WAITING'],
+  resumed: [['WAITING'], 'BACK'], completed: [ERRAND_OPEN, 'COMPLETED'], delivered: [['COMPLETED'], 'DELIVERED'],
+  withdrawn: [ERRAND_OPEN, 'WITHDRAWN'], rated: [[...ERRAND_OPEN, 'COMPLETED', 'DELIVERED'], '='],
+}
+
+/**
+ * Walk one subject's events in event-time order (equal times: as given), parking a step that does
+ * not fit and trying the parked ones again after each step that did; `apply` sees each step taken,
+ * with the state before it (and names the state a 'BACK' step leads to). Returns the events left parked.
+ */
+function walk<E extends { at: string; type: string }>(
+  events: readonly E[], table: Table, apply: (e: E, from: string) => string | undefined | void,
+): E[] {
+  const byTime = events.map((e, i) => ({ e, i, t: Date.parse(e.at) })).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.e)
+  let state = ''
+  const take = (e: E): boolean => {
+    const rule = Object.hasOwn(table, e.type) ? table[e.type] : undefined
+    if (!rule || !rule[0].includes(state)) return false
+    const back = apply(e, state)
+    if (rule[1] === 'BACK') state = back ?? state
+    else if (rule[1] !== '=') state = rule[1]
+    return true
+  }
+  const waiting: E[] = []
+  for (const e of byTime) {
+    if (!take(e)) { waiting.push(e); continue }
+    for (let k = 0; k < waiting.length;) {
+      if (take(waiting[k]!)) { waiting.splice(k, 1); k = 0 } else k++
+    }
+  }
+  return waiting
+}
 
 export type RecountPeriod = 'today' | '7d' | 'month' | 'year'
 export type KpiRow = Record<string, number | null>
@@ -33,6 +99,9 @@ export const RECOUNT_KEYS = [
   'mediationSuccessRate', 'hotlineReceived', 'calls', 'answerRate', 'directCloseRate', 'hotlineCloseRate',
   'onTimeHotlineCloseRate', 'satisfactionRate', 'solveRate', 'responseRate', 'hotlineOpen', 'hotlineOverdue',
   'workersOnDuty', 'patrols', 'visits', 'households', 'patrolCoverage', 'alerts', 'alertsCritical',
+  'serviceAccepted', 'serviceAcceptedLocal', 'serviceAcceptedOutside', 'serviceCompleteRate', 'onTimeServiceCompleteRate',
+  'onTimeServiceCompleteRateLocal', 'onTimeServiceCompleteRateOutside', 'serviceOpen', 'serviceOverdue', 'serviceAvgHours',
+  'serviceSatisfactionRate', 'agentVisits', 'agentVisitRate',
 ] as const
 
 const HOUR = 3_600_000
@@ -47,6 +116,9 @@ interface CategoryFile {
   satisfactionBasicWeight?: number
   case: { code: string; children: { code: string; sla?: { normal: number; urgent: number } }[] }[]
   hotlineSla: Record<string, { normal: number; urgent: number }>
+  service?: { code: string; children: { code: string; limitDays?: number }[] }[]
+  serviceLimitDays?: { local: number; outside: number }
+  agentVisitsPerVillagePerWeek?: number
 }
 
 /** What the recount knows of a case (数字城管 / 网格事件). */
@@ -79,22 +151,40 @@ export interface OrderFacts {
   state: string
 }
 
+/** What the recount knows of a 代办 errand. */
+export interface ErrandFacts {
+  subject: string
+  chain: readonly string[]
+  acceptedAt: number
+  scope: 'local' | 'outside'
+  deadline: number
+  completedAt?: number
+  completedByDeadline: boolean
+  withdrawn: boolean
+  satisfaction?: unknown // the latest rating
+  state: string
+}
+
 interface WorkerFacts { subject: string; on: boolean; chain: readonly string[] }
 interface CallFact { chain: readonly string[]; at: number; answered: boolean }
-interface GridFlow { chain: readonly string[]; at: number; type: 'patrol' | 'visit' | 'alert'; households: number; critical: boolean; grid: string | null }
+interface GridFlow { chain: readonly string[]; at: number; type: 'patrol' | 'visit' | 'alert'; households: number; critical: boolean; grid: string | null; agent: boolean }
 
 export interface RecountTotals {
-  /** Items that are not a replayed id: the server's `accepted` (refused ones included). */
+  /** Items that are not a replayed id: the server's `accepted` (parked ones included). */
   accepted: number
   duplicates: number
+  /** Events parked when they arrived (the server's `outOfOrder`), whether or not they took effect later. */
   outOfOrder: number
-  refusedByType: Record<string, number>
+  /** Events still parked after everything arrived: refused once the park window passes. */
+  parked: EventEnvelope[]
+  parkedByType: Record<string, number>
 }
 
 export interface Recount {
   totals: RecountTotals
   cases: CaseFacts[]
   orders: OrderFacts[]
+  errands: ErrandFacts[]
   /** KPI values of a region for a period, at the channel instant `now` (also decides which days the period holds). */
   kpis(region: string, period: RecountPeriod, now: number): KpiRow
 }
@@ -117,6 +207,11 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   for (const group of categories.case) for (const c of group.children) if (c.sla) caseSla.set(c.code, c.sla)
   const hotlineSla = (kind: unknown) => categories.hotlineSla[String(kind)] ?? categories.hotlineSla.other ?? { normal: 72, urgent: 24 }
   const basicWeight = categories.satisfactionBasicWeight ?? 0.9
+  // 限: an item's own limit in days, else 7 days for an errand done in the township and 30 for one that needs an outside office
+  const itemLimit = new Map<string, number | undefined>()
+  for (const group of categories.service ?? []) for (const c of group.children) itemLimit.set(c.code, c.limitDays)
+  const scopeLimit = categories.serviceLimitDays ?? { local: 7, outside: 30 }
+  const plannedPerVillageWeek = categories.agentVisitsPerVillagePerWeek ?? 1
   const regions = o.regions
   const root = regions.root.code
 
@@ -138,12 +233,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     seen.add(e.id)
     unique.push(e)
   }
-  const totals: RecountTotals = { accepted: unique.length, duplicates: arrival.length - unique.length, outOfOrder: 0, refusedByType: {} }
-  const refuse = (e: EventEnvelope) => {
-    totals.outOfOrder++
-    const k = `${e.feed}.${e.type}`
-    totals.refusedByType[k] = (totals.refusedByType[k] ?? 0) + 1
-  }
+  const totals: RecountTotals = { accepted: unique.length, duplicates: arrival.length - unique.length, outOfOrder: 0, parked: [], parkedByType: {} }
 
   // 2. Each subject's own events, in arrival order.
   const calls: CallFact[] = []
@@ -162,126 +252,203 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   }
 
   const cases: CaseFacts[] = []
-  const slaHoursOf = new Map<CaseFacts, number>() // SLA of a case: category and priority of its report
   const orders: OrderFacts[] = []
+  const errands: ErrandFacts[] = []
   const workers: WorkerFacts[] = []
   const flows: GridFlow[] = []
-  const fits = (table: Record<string, Transition>, type: string, state: string) =>
-    Object.hasOwn(table, type) && table[type]!.from.includes(state)
-  const after = (t: Transition, state: string) => (t.to === '=' ? state : t.to)
+
+  /** The facts of a case from all its events; `left` gets the events still parked. */
+  const caseFacts = (events: readonly EventEnvelope[]): { facts?: CaseFacts; left: EventEnvelope[] } => {
+    let c: CaseFacts | undefined
+    let slaHours = 0
+    const left = walk(events, CASE_STEPS, (e, from) => {
+      const at = Date.parse(e.at)
+      const attrs = e.attrs ?? {}
+      if (e.type === 'reported') {
+        c = {
+          subject: e.subject, chain: chainOf(placeOf(e)), dispute: (e.category ?? '').startsWith('dispute.'),
+          reportedAt: at, disposedByDeadline: false, reworked: false, closedByDeadline: false, state: '',
+        }
+        const sla = caseSla.get(e.category ?? '')
+        if (!sla) throw new Error(`recount: no SLA for case category ${e.category}`)
+        slaHours = attrs.priority === 'urgent' ? sla.urgent : sla.normal
+      }
+      const f = c!
+      switch (e.type) {
+        case 'registered':
+          f.registeredAt = at
+          f.deadline = parseTime(attrs.deadline) ?? at + slaHours * HOUR
+          break
+        case 'extended':
+          f.deadline = parseTime(attrs.deadline)
+          break
+        case 'disposed':
+          if (f.disposedAt === undefined) {
+            f.disposedAt = at
+            f.disposedByDeadline = f.deadline !== undefined && at <= f.deadline
+          }
+          break
+        case 'rework':
+          f.reworked = true
+          break
+        case 'closed':
+          // CLOSED is terminal for a case, so this happens at most once per subject
+          f.closedAt = at
+          f.closedFrom = from === 'REPORTED' ? 'REPORTED' : 'DISPOSED'
+          f.closedByDeadline = from !== 'REPORTED' && f.deadline !== undefined && at <= f.deadline
+          f.outcome = attrs.outcome
+          break
+      }
+      const rule = CASE_STEPS[e.type]!
+      f.state = rule[1] === '=' ? from : rule[1]
+    })
+    return { facts: c, left }
+  }
+
+  /** The facts of a 12345 work order from all its events; `left` gets the events still parked. */
+  const orderFacts = (events: readonly EventEnvelope[]): { facts?: OrderFacts; left: EventEnvelope[] } => {
+    let h: OrderFacts | undefined
+    let slaMs = 0
+    let ratedAt = -Infinity
+    const left = walk(events, ORDER_STEPS, (e, from) => {
+      const at = Date.parse(e.at)
+      const attrs = e.attrs ?? {}
+      if (e.type === 'received') {
+        const sla = hotlineSla(attrs.kind)
+        slaMs = (attrs.urgency === 'urgent' ? sla.urgent : sla.normal) * HOUR
+        h = { subject: e.subject, chain: chainOf(placeOf(e)), receivedAt: at, deadline: parseTime(attrs.deadline) ?? at + slaMs, closeTimes: [], state: '' }
+      }
+      const f = h!
+      switch (e.type) {
+        case 'extended':
+          f.deadline = parseTime(attrs.deadline)!
+          break
+        case 'reopened':
+          // DESIGN §5: a reopened order takes a new deadline, its own or the SLA from the reopen time
+          f.deadline = parseTime(attrs.deadline) ?? at + slaMs
+          break
+        case 'directClosed':
+        case 'closed':
+          f.closeTimes.push(at)
+          // the closed milestone counts once: the first close. apply.lua: directCloseRate counts orders
+          // whose FIRST close was 直接办结 (a later directClosed after a reopen and a return does not count).
+          f.firstClose ??= { at, direct: e.type === 'directClosed', byDeadline: at <= f.deadline }
+          break
+        case 'rated':
+          // DESIGN: satisfaction is the latest rating, by event time
+          if (at >= ratedAt) {
+            ratedAt = at
+            f.rating = { satisfaction: attrs.satisfaction, solved: attrs.solved === true, contacted: attrs.contacted === true }
+          }
+          break
+      }
+      const rule = ORDER_STEPS[e.type]!
+      f.state = rule[1] === '=' ? from : rule[1]
+    })
+    return { facts: h, left }
+  }
+
+  /** The facts of a 代办 errand from all its events; `left` gets the events still parked. */
+  const errandFacts = (events: readonly EventEnvelope[]): { facts?: ErrandFacts; left: EventEnvelope[] } => {
+    let x: ErrandFacts | undefined
+    let waitedFrom = ''
+    let ratedAt = -Infinity
+    const left = walk(events, SERVICE_STEPS, (e, from) => {
+      const at = Date.parse(e.at)
+      const attrs = e.attrs ?? {}
+      if (e.type === 'accepted') {
+        const scope = attrs.scope === 'outside' ? 'outside' : 'local'
+        const days = itemLimit.get(String(attrs.item)) ?? scopeLimit[scope]
+        x = {
+          subject: e.subject, chain: chainOf(placeOf(e)), acceptedAt: at, scope,
+          deadline: parseTime(attrs.deadline) ?? at + days * DAY, completedByDeadline: false, withdrawn: false, state: '',
+        }
+      }
+      const f = x!
+      let next = SERVICE_STEPS[e.type]![1]
+      switch (e.type) {
+        case 'completed':
+          // COMPLETED is never left for an open state: once per errand
+          f.completedAt = at
+          f.completedByDeadline = at <= f.deadline
+          break
+        case 'withdrawn':
+          f.withdrawn = true
+          break
+        case 'rated':
+          // as 12345: the latest rating by event time
+          if (at >= ratedAt) {
+            ratedAt = at
+            f.satisfaction = attrs.satisfaction
+          }
+          break
+        case 'returnedForDocs':
+          waitedFrom = from
+          break
+        case 'resumed':
+          next = waitedFrom
+          break
+      }
+      f.state = next === '=' ? from : next
+      return next
+    })
+    return { facts: x, left }
+  }
+
+  /**
+   * A grid worker: DESIGN §6, on duty when the latest onDuty/offDuty (by event time) is onDuty, counted
+   * where that onDuty was. DESIGN §5: an offDuty with no onDuty before it waits (parked).
+   * apply.lua: equal times go to the later arrival; position changes no KPI; patrol, visit and alert
+   * count at the event's OWN place whatever the duty state; only a patrol whose place is a grid covers it.
+   */
+  const workerFacts = (events: readonly EventEnvelope[]): { facts?: WorkerFacts; left: EventEnvelope[] } => {
+    const duty = events.filter((e) => e.type === 'onDuty' || e.type === 'offDuty')
+    const firstOn = Math.min(...duty.filter((e) => e.type === 'onDuty').map((e) => Date.parse(e.at)))
+    const left = duty.filter((e) => e.type === 'offDuty' && !(Date.parse(e.at) >= firstOn))
+    const taking = duty.filter((e) => !left.includes(e))
+    let latest: EventEnvelope | undefined
+    for (const e of taking) if (!latest || Date.parse(e.at) >= Date.parse(latest.at)) latest = e
+    if (!duty.some((e) => e.type === 'onDuty')) return { left }
+    const lastOn = taking.filter((e) => e.type === 'onDuty').reduce((a, e) => (Date.parse(e.at) >= Date.parse(a.at) ? e : a))
+    return { facts: { subject: duty[0]!.subject, on: latest?.type === 'onDuty', chain: latest?.type === 'onDuty' ? chainOf(placeOf(lastOn)) : [] }, left }
+  }
+
+  const factsOf = (events: readonly EventEnvelope[]) => {
+    const feed = events[0]!.feed
+    return feed === 'case' ? caseFacts(events) : feed === 'hotline' ? orderFacts(events) : feed === 'service' ? errandFacts(events) : workerFacts(events)
+  }
 
   for (const events of bySubject.values()) {
+    // outOfOrder as the server answers it: the event was parked when it arrived
+    for (let k = 0; k < events.length; k++) {
+      const e = events[k]!
+      if (e.feed === 'grid' && e.type !== 'offDuty') continue
+      if (factsOf(events.slice(0, k + 1)).left.includes(e)) totals.outOfOrder++
+    }
+    const { facts, left } = factsOf(events)
+    for (const e of left) {
+      totals.parked.push(e)
+      const k = `${e.feed}.${e.type}`
+      totals.parkedByType[k] = (totals.parkedByType[k] ?? 0) + 1
+    }
     const feed = events[0]!.feed
-    if (feed === 'case') {
-      let c: CaseFacts | undefined
-      let state = ''
+    if (feed === 'case' && facts) cases.push(facts as CaseFacts)
+    else if (feed === 'hotline' && facts) orders.push(facts as OrderFacts)
+    else if (feed === 'service' && facts) errands.push(facts as ErrandFacts)
+    else if (feed === 'grid') {
+      if (facts) workers.push(facts as WorkerFacts)
       for (const e of events) {
-        if (!fits(CASE_LIFECYCLE, e.type, state)) { refuse(e); continue }
-        const at = Date.parse(e.at)
-        const attrs = e.attrs ?? {}
-        if (e.type === 'reported') {
-          c = {
-            subject: e.subject, chain: chainOf(placeOf(e)), dispute: (e.category ?? '').startsWith('dispute.'),
-            reportedAt: at, disposedByDeadline: false, reworked: false, closedByDeadline: false, state: '',
-          }
-          cases.push(c)
-          const sla = caseSla.get(e.category ?? '')
-          if (!sla) throw new Error(`recount: no SLA for case category ${e.category}`)
-          slaHoursOf.set(c, attrs.priority === 'urgent' ? sla.urgent : sla.normal)
-        }
-        const f = c!
-        switch (e.type) {
-          case 'registered':
-            f.registeredAt = at
-            f.deadline = parseTime(attrs.deadline) ?? at + slaHoursOf.get(f)! * HOUR
-            break
-          case 'extended':
-            f.deadline = parseTime(attrs.deadline)
-            break
-          case 'disposed':
-            if (f.disposedAt === undefined) {
-              f.disposedAt = at
-              f.disposedByDeadline = f.deadline !== undefined && at <= f.deadline
-            }
-            break
-          case 'rework':
-            f.reworked = true
-            break
-          case 'closed':
-            // CLOSED is terminal for a case, so this happens at most once per subject
-            f.closedAt = at
-            f.closedFrom = state === 'REPORTED' ? 'REPORTED' : 'DISPOSED'
-            f.closedByDeadline = state !== 'REPORTED' && f.deadline !== undefined && at <= f.deadline
-            f.outcome = attrs.outcome
-            break
-        }
-        state = after(CASE_LIFECYCLE[e.type as keyof typeof CASE_LIFECYCLE], state)
-        f.state = state
+        if (e.type !== 'patrol' && e.type !== 'visit' && e.type !== 'alert') continue
+        const place = placeOf(e)
+        const households = Number(e.attrs?.households)
+        flows.push({
+          chain: chainOf(place), at: Date.parse(e.at), type: e.type,
+          households: e.type === 'visit' && Number.isFinite(households) ? households : 0,
+          critical: e.type === 'alert' && e.attrs?.severity === 'critical',
+          grid: place && regions.get(place)?.level === 'grid' ? place : null,
+          agent: e.type === 'visit' && e.attrs?.role === 'agent', // 巡回代办 (定) of a service agent
+        })
       }
-    } else if (feed === 'hotline') {
-      let h: OrderFacts | undefined
-      let state = ''
-      for (const e of events) {
-        if (!fits(HOTLINE_LIFECYCLE, e.type, state)) { refuse(e); continue }
-        const at = Date.parse(e.at)
-        const attrs = e.attrs ?? {}
-        if (e.type === 'received') {
-          const sla = hotlineSla(attrs.kind)
-          h = {
-            subject: e.subject, chain: chainOf(placeOf(e)), receivedAt: at,
-            deadline: parseTime(attrs.deadline) ?? at + (attrs.urgency === 'urgent' ? sla.urgent : sla.normal) * HOUR,
-            closeTimes: [], state: '',
-          }
-          orders.push(h)
-        }
-        const f = h!
-        switch (e.type) {
-          case 'extended':
-            f.deadline = parseTime(attrs.deadline)!
-            break
-          case 'directClosed':
-          case 'closed':
-            f.closeTimes.push(at)
-            // the closed milestone counts once: the first close. apply.lua: directCloseRate counts orders
-            // whose FIRST close was 直接办结 (a later directClosed after a reopen and a return does not count).
-            f.firstClose ??= { at, direct: e.type === 'directClosed', byDeadline: at <= f.deadline }
-            break
-          case 'rated':
-            // DESIGN: satisfaction is the latest rating. apply.lua: a new rating replaces the previous one.
-            f.rating = { satisfaction: attrs.satisfaction, solved: attrs.solved === true, contacted: attrs.contacted === true }
-            break
-        }
-        state = after(HOTLINE_LIFECYCLE[e.type as keyof typeof HOTLINE_LIFECYCLE], state)
-        f.state = state
-      }
-    } else {
-      // Grid workers. §5 gives no table; apply.lua: offDuty and position are refused unless the worker is
-      // on duty; onDuty is always applied (again while on duty it moves the worker to the new place);
-      // patrol, visit and alert are applied whatever the duty state and count at the event's OWN place
-      // (not the worker's duty region); only a patrol whose place is a grid covers that grid.
-      const w: WorkerFacts = { subject: events[0]!.subject, on: false, chain: [] }
-      let known = false
-      for (const e of events) {
-        const at = Date.parse(e.at)
-        if (e.type === 'onDuty') {
-          w.on = true
-          w.chain = chainOf(placeOf(e))
-          known = true
-        } else if (e.type === 'offDuty' || e.type === 'position') {
-          if (!w.on) { refuse(e); continue }
-          if (e.type === 'offDuty') w.on = false
-        } else if (e.type === 'patrol' || e.type === 'visit' || e.type === 'alert') {
-          const place = placeOf(e)
-          const households = Number(e.attrs?.households)
-          flows.push({
-            chain: chainOf(place), at, type: e.type,
-            households: e.type === 'visit' && Number.isFinite(households) ? households : 0,
-            critical: e.type === 'alert' && e.attrs?.severity === 'critical',
-            grid: place && regions.get(place)?.level === 'grid' ? place : null,
-          })
-        }
-      }
-      if (known) workers.push(w)
     }
   }
 
@@ -296,10 +463,20 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   const callsIn = index(calls)
   const flowsIn = index(flows)
   const workersIn = index(workers)
+  const errandsIn = index(errands)
   const gridsIn = new Map<string, number>()
+  const villagesIn = new Map<string, number>()
   for (const f of regions.collection.features) {
-    if (f.properties.level !== 'grid') continue
-    for (const r of regions.chain(f.properties.code)) gridsIn.set(r, (gridsIn.get(r) ?? 0) + 1)
+    const tally = f.properties.level === 'grid' ? gridsIn : f.properties.level === 'village' ? villagesIn : null
+    if (tally) for (const r of regions.chain(f.properties.code)) tally.set(r, (tally.get(r) ?? 0) + 1)
+  }
+  /** Days a period holds at `now`, for the visit plan: 1, 7, the month so far, the year so far. */
+  const daysOf = (period: RecountPeriod, now: number): number => {
+    if (period === 'today') return 1
+    if (period === '7d') return 7
+    const today = shanghaiDay(now)
+    const first = Date.parse(`${period === 'month' ? today.slice(0, 8) + '01' : today.slice(0, 5) + '01-01'}T00:00:00Z`)
+    return Math.round((Date.parse(`${today}T00:00:00Z`) - first) / DAY) + 1
   }
 
   /** Which Shanghai days a period holds at `now`: today; today and the 6 days before; the month; the year. */
@@ -320,6 +497,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const os = ordersIn.get(region) ?? []
     const cl = callsIn.get(region) ?? []
     const fl = flowsIn.get(region) ?? []
+    const es = errandsIn.get(region) ?? []
     const count = <T>(xs: T[], p: (x: T) => boolean) => xs.reduce((n, x) => (p(x) ? n + 1 : n), 0)
 
     // cases: 上报数/立案率 by report day; registered, disposed, closed, rework by registration day
@@ -331,7 +509,8 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const disputesClosed = cs.filter((c) => c.dispute && c.closedAt !== undefined && inP(c.registeredAt ?? c.reportedAt))
 
     // hotline: everything of an order by its received day; closes as a flow by close day
-    const received = os.filter((h) => inP(h.receivedAt))
+    // DESIGN §5: a voided order leaves the received denominator
+    const received = os.filter((h) => inP(h.receivedAt) && h.state !== 'VOID')
     const closed = received.filter((h) => h.firstClose)
     const rated = received.filter((h) => h.rating)
     const periodCalls = cl.filter((c) => inP(c.at))
@@ -343,7 +522,33 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     const caseOpen = cs.filter((c) => c.state === 'REGISTERED' || c.state === 'DISPATCHED' || c.state === 'DISPOSED')
     const hotlineOpen = os.filter((h) => h.state === 'RECEIVED' || h.state === 'DISPATCHED' || h.state === 'REPLIED')
 
+    // 代办: everything by the accepted day; withdrawn errands leave the denominators
+    const accepted = es.filter((x) => inP(x.acceptedAt))
+    const kept = (scope?: string) => accepted.filter((x) => !x.withdrawn && (!scope || x.scope === scope))
+    const done = accepted.filter((x) => x.completedAt !== undefined)
+    const ratedErrands = accepted.filter((x) => x.satisfaction !== undefined)
+    const errandsOpen = es.filter((x) => ERRAND_OPEN.includes(x.state))
+    const minutes = done.reduce((n, x) => n + Math.floor((x.completedAt! - x.acceptedAt) / 60_000), 0)
+    const plan = ((villagesIn.get(region) ?? 0) * plannedPerVillageWeek * daysOf(period, now)) / 7
+    const agentVisits = count(pf, (f) => f.agent)
+
     return {
+      serviceAccepted: accepted.length,
+      serviceAcceptedLocal: count(accepted, (x) => x.scope === 'local'),
+      serviceAcceptedOutside: count(accepted, (x) => x.scope === 'outside'),
+      serviceCompleteRate: ratio(done.length, kept().length),
+      onTimeServiceCompleteRate: ratio(count(done, (x) => x.completedByDeadline), kept().length),
+      onTimeServiceCompleteRateLocal: ratio(count(done, (x) => x.completedByDeadline && x.scope === 'local'), kept('local').length),
+      onTimeServiceCompleteRateOutside: ratio(count(done, (x) => x.completedByDeadline && x.scope === 'outside'), kept('outside').length),
+      serviceOpen: errandsOpen.length,
+      serviceOverdue: count(errandsOpen, (x) => x.deadline < now),
+      serviceAvgHours: ratio(minutes / 60, done.length),
+      serviceSatisfactionRate: ratio(
+        count(ratedErrands, (x) => x.satisfaction === 'satisfied') + basicWeight * count(ratedErrands, (x) => x.satisfaction === 'basic'),
+        ratedErrands.length,
+      ),
+      agentVisits,
+      agentVisitRate: ratio(agentVisits, plan),
       caseReported: reported.length,
       caseRegistered: registered.length,
       registerRate: ratio(count(reported, (c) => c.registeredAt !== undefined), reported.length),
@@ -382,5 +587,5 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
     }
   }
 
-  return { totals, cases, orders, kpis }
+  return { totals, cases, orders, errands, kpis }
 }

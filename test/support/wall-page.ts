@@ -17,7 +17,7 @@ export interface WallPage {
 }
 
 export const PANELS = [
-  'panel-trend', 'panel-categories', 'panel-kinds', 'panel-ranking', 'panel-redblack', 'panel-overdue', 'panel-ticker',
+  'panel-trend', 'panel-categories', 'panel-kinds', 'panel-ranking', 'panel-redblack', 'panel-overdue', 'panel-ticker', 'panel-service',
 ] as const
 export const CHART_PANELS = ['panel-trend', 'panel-categories', 'panel-kinds'] as const
 const CJK = /[\u3400-\u9fff]/

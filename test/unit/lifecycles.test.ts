@@ -155,7 +155,7 @@ describe('grid and intake', () => {
   })
 
   it('names the intake types', () => {
-    expect(INTAKE_TYPES).toEqual({ case: 'reported', hotline: 'received', grid: 'onDuty' })
+    expect(INTAKE_TYPES).toEqual({ case: 'reported', hotline: 'received', grid: 'onDuty', service: 'accepted' })
   })
 })
 

@@ -4,7 +4,7 @@ import type { Messages } from '@client/i18n/zh-CN.ts'
 /** Longest English alert text: two lines of the alert log at any wall size; longer ones end on a whole word. */
 export const ALERT_TEXT_MAX = 110
 
-const FEEDS: Record<string, string> = { case: 'Case', hotline: 'Work order', grid: 'Grid' }
+const FEEDS: Record<string, string> = { case: 'Case', hotline: 'Work order', grid: 'Grid', service: 'Errand' }
 
 /** At most `max` characters, cut after a whole word with "…" when longer, never inside a word. */
 export function wholeWords(text: string, max = ALERT_TEXT_MAX): string {

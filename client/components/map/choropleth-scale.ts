@@ -7,7 +7,7 @@ export type Polarity = 'higherBetter' | 'lowerBetter' | 'neutral'
 const FRACTIONS: ReadonlySet<KpiKey> = new Set([...RATE_KPIS, ...COVERAGE_KPIS])
 const NOW: ReadonlySet<KpiKey> = new Set(NOW_KPIS)
 /** Where more is worse; every other rate is better high, every other count is just volume. */
-const LOWER_BETTER: ReadonlySet<KpiKey> = new Set(['reworkRate', 'caseOverdue', 'hotlineOverdue', 'casePending', 'alerts', 'alertsCritical'])
+const LOWER_BETTER: ReadonlySet<KpiKey> = new Set(['reworkRate', 'caseOverdue', 'hotlineOverdue', 'serviceOverdue', 'casePending', 'alerts', 'alertsCritical'])
 /** Five classes per polarity, worst to best or low to high. */
 const COLORS: Record<Polarity, readonly string[]> = {
   higherBetter: ['#e11d48', '#f97316', '#f59e0b', '#2dd4bf', '#0d9488'],

@@ -3,23 +3,39 @@
   region chain, open/pending/on-duty sets and the channel log.
   Lua does not roll back, so every read and every check that can fail comes
   first and the id is marked seen just before the first write: an event is
-  either applied (or refused and logged) whole, or not touched at all. The
+  either applied (or parked and logged) whole, or not touched at all. The
   shebang makes Redis refuse the whole script when out of memory, instead of
   failing at a write half way.
+
+  Arrival order does not matter (DESIGN §5): a case, work order or errand keeps its
+  own events, in event-time order, in its event list (KEYS[5]). Its state and
+  everything it adds to counters and sets is derived from that list: each
+  event in time order, an event that does not fit the state at its place is
+  parked and tried again after every later step. A new event is inserted at
+  its time, the subject is derived before and after, and only the difference
+  is written. So a late predecessor un-parks its successors, and a late step
+  re-judges what came after it, exactly as if all had arrived in order.
+  Parked events are indexed in KEYS[6] by when they were parked (channel
+  time); park-sweep.lua refuses those still parked after the window.
+  Grid workers keep no list: the latest onDuty/offDuty by event time decides;
+  an offDuty with no onDuty before it is parked in KEYS[5] until one arrives.
+
   KEYS[1] log stream   KEYS[2] seen key of the event id   KEYS[3] subject hash
-  KEYS[4] channel stats hash
+  KEYS[4] channel stats hash   KEYS[5] the subject's event list (JSON string)
+  KEYS[6] parked index (zset: JSON {feed, subject, id} scored by park time)
   Per-region keys are derived from ARGV[7] (the channel prefix, which carries
   the {channel} hash tag, so every key is in the same slot) with the suffixes
-  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc: h:<feed>: rl: rl:from
+  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc: rl: rl:from, and the channel's cx (ended subjects)
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
-  ARGV[5] transitions json {type: [[from...], to]} of the event's feed
-  ARGV[6] intake deadline ms (hotline received) or SLA hours (case reported), or ''
+  ARGV[5] transitions json {type: [[from...], to]} of the event's feed ('=' keeps, '<' back to prev)
+  ARGV[6] intake deadline ms (hotline received, service accepted) or SLA hours (case reported), or ''
   ARGV[7] key prefix   ARGV[8] log MAXLEN   ARGV[9] seen-id TTL seconds
   ARGV[10] explicit deadline ms from attrs.deadline, or ''
   ARGV[11] grid code of the event's place when it is a grid, or ''
-  returns: { status, detail }: 'applied' | 'outOfOrder' with the stream id,
+  ARGV[12] channel now ms (when a parked event was parked)
+  returns: { status, detail }: 'applied' | 'outOfOrder' (parked) with the stream id,
   'duplicate' with '', 'invalid' with the reason (nothing written, id not seen) ]]
 
 if redis.call('EXISTS', KEYS[2]) == 1 then
@@ -31,6 +47,8 @@ local function invalid(reason) return { 'invalid', reason } end
 -- no single event moves a counter by more than this (ingest's own bounds are far lower),
 -- so HINCRBY can never overflow and fail half way through an event
 local MAX_STEP = 1000000000
+-- a subject's event list is derived on every event: keep it bounded
+local MAX_SUBJECT_EVENTS = 200
 local function count_step(v)
   local n = tonumber(v)
   if n == nil or n ~= math.floor(n) or n < 0 or n > MAX_STEP then return nil end
@@ -46,6 +64,7 @@ local day, bucket = ARGV[3], ARGV[4]
 local at = tonumber(ev.at)
 local explicitDeadline = tonumber(ARGV[10])
 local seenTtl = tonumber(ARGV[9])
+local now = tonumber(ARGV[12]) or at
 if at == nil then return invalid('at is not a number') end
 if seenTtl == nil or seenTtl < 1 then return invalid('seen-id TTL must be at least 1 second') end
 if type(ev.subject) ~= 'string' or type(ev.type) ~= 'string' then return invalid('subject and type must be strings') end
@@ -56,7 +75,7 @@ local function markSeen() redis.call('SET', KEYS[2], '1', 'EX', seenTtl) end
 
 local function split(s)
   local out = {}
-  for code in string.gmatch(s, '[^,]+') do out[#out + 1] = code end
+  for code in string.gmatch(s or '', '[^,]+') do out[#out + 1] = code end
   return out
 end
 
@@ -70,12 +89,6 @@ local function count(chain, d, field, n)
 end
 local function each(chain, cmd, suffix, ...)
   for _, r in ipairs(chain) do redis.call(cmd, P .. suffix .. r, ...) end
-end
-local function intakeMarks(chain, category)
-  for _, r in ipairs(chain) do
-    redis.call('HINCRBY', P .. 't:' .. r .. ':' .. day, bucket, 1)
-    redis.call('HINCRBY', P .. 'k:' .. r .. ':' .. day, category, 1)
-  end
 end
 
 -- >>> per-region recent events (issue 11): the newest stream ids of every region along the
@@ -101,18 +114,29 @@ local function recent(region, sid)
 end
 -- <<< per-region recent events
 
--- the log entry: the event, the region it counts in, applied or refused, and
--- the subject's category so every step of a case shows what it is about
+-- the log entry: the event, the region it counts in, applied ('1') or parked ('p'),
+-- and the subject's category so every step of a case shows what it is about
 local function log(region, applied, category)
   local sid = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[1], 'r', region, 'a', applied,
     'c', category or '')
   recent(region, sid)
   return sid
 end
-local function refuse(region, category)
-  markSeen()
-  redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1)
-  return { 'outOfOrder', log(region or '', '0', category) }
+local function parkedMember(feed, subject, id) return cjson.encode({ feed = feed, subject = subject, id = id }) end
+local function loadList()
+  local raw = redis.call('GET', KEYS[5])
+  if not raw then return {} end
+  local ok, list = pcall(cjson.decode, raw)
+  return (ok and type(list) == 'table') and list or {}
+end
+local function saveList(list)
+  if #list == 0 then redis.call('DEL', KEYS[5]) else redis.call('SET', KEYS[5], cjson.encode(list)) end
+end
+-- insert at its event time, after every entry of the same or an earlier time (arrival breaks ties)
+local function insertByTime(list, entry)
+  local pos = #list + 1
+  while pos > 1 and list[pos - 1].t > entry.t do pos = pos - 1 end
+  table.insert(list, pos, entry)
 end
 
 local eventChain = split(ARGV[2])
@@ -121,7 +145,6 @@ local feed, etype = ev.feed, ev.type
 -- grid workers: duty sets and flow counters in the region of the event
 if feed == 'grid' then
   local region = eventChain[1] or ''
-  local state = redis.call('HGET', subj, 'state')
   local households = 0
   if etype == 'visit' and attrs.households ~= nil then
     households = count_step(attrs.households)
@@ -135,19 +158,66 @@ if feed == 'grid' then
       return invalid('location of a grid position must lie within ±180 / ±85.05112878')
     end
   end
-  if (etype == 'offDuty' or etype == 'position') and state ~= 'ON' then return refuse(region) end
-  local dutyChain = state == 'ON' and split(redis.call('HGET', subj, 'chain') or '') or {}
+  if etype == 'onDuty' or etype == 'offDuty' then
+    local w = redis.call('HMGET', subj, 'state', 'chain', 'dat', 'fon')
+    local wstate, wchain, dat, fon = w[1], w[2], tonumber(w[3]), tonumber(w[4])
+    if fon == nil and wstate then fon = 0 end -- a worker stored before duty times were kept had been on duty
+    local parked = loadList()
+    markSeen()
+    -- the latest duty event by event time decides (equal times: the later arrival)
+    local function duty(typ, t, chainCsv)
+      if dat ~= nil and t < dat then return end
+      if wstate == 'ON' then each(split(wchain), 'SREM', 'w:', ev.subject) end
+      if typ == 'onDuty' then
+        wstate, wchain = 'ON', chainCsv
+        each(split(wchain), 'SADD', 'w:', ev.subject)
+      else
+        wstate = 'OFF'
+      end
+      dat = t
+    end
+    local status = '1'
+    if etype == 'onDuty' then
+      if fon == nil or at < fon then fon = at end
+      duty('onDuty', at, ARGV[2])
+      -- offDuty events parked for want of an earlier onDuty take effect now, in time order
+      local still = {}
+      for _, p in ipairs(parked) do
+        if p.t >= fon then
+          duty('offDuty', p.t, '')
+          redis.call('ZREM', KEYS[6], parkedMember(feed, ev.subject, p.id))
+        else
+          still[#still + 1] = p
+        end
+      end
+      parked = still
+    elseif fon ~= nil and at >= fon then
+      duty('offDuty', at, '')
+      region = split(wchain)[1] or region
+    else
+      if #parked >= MAX_SUBJECT_EVENTS then return invalid('too many parked events for this worker') end
+      insertByTime(parked, { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], p = now })
+      redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, ev.id))
+      redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1)
+      status = 'p'
+    end
+    saveList(parked)
+    if wstate then
+      local fields = { 'state', wstate, 'chain', wchain or '' }
+      if dat then fields[#fields + 1] = 'dat'; fields[#fields + 1] = dat end
+      if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = fon end
+      redis.call('HSET', subj, unpack(fields))
+    end
+    return { status == '1' and 'applied' or 'outOfOrder', log(region, status) }
+  end
   markSeen()
-  if etype == 'onDuty' then
-    each(dutyChain, 'SREM', 'w:', ev.subject)
-    redis.call('HSET', subj, 'state', 'ON', 'chain', ARGV[2])
-    each(eventChain, 'SADD', 'w:', ev.subject)
-  elseif etype == 'offDuty' then
-    region = dutyChain[1]
-    each(dutyChain, 'SREM', 'w:', ev.subject)
-    redis.call('HSET', subj, 'state', 'OFF')
-  elseif etype == 'position' then
-    redis.call('GEOADD', P .. 'geo', ev.location[1], ev.location[2], ev.subject)
+  if etype == 'position' then
+    -- the latest position by event time is where the worker is
+    local pat = tonumber(redis.call('HGET', subj, 'pat'))
+    if pat == nil or at >= pat then
+      redis.call('GEOADD', P .. 'geo', ev.location[1], ev.location[2], ev.subject)
+      redis.call('HSET', subj, 'pat', at)
+    end
   elseif etype == 'patrol' then
     count(eventChain, day, 'gf.patrols', 1)
     if ARGV[11] ~= '' then
@@ -160,11 +230,12 @@ if feed == 'grid' then
   elseif etype == 'visit' then
     count(eventChain, day, 'gf.visits', 1)
     count(eventChain, day, 'gf.households', households)
+    if attrs.role == 'agent' then count(eventChain, day, 'gf.agentVisits', 1) end -- service: 巡回代办 (定)
   elseif etype == 'alert' then
     count(eventChain, day, 'gf.alerts', 1)
     if attrs.severity == 'critical' then count(eventChain, day, 'gf.alertsCritical', 1) end
   end
-  return { 'applied', log(region or '', '1') }
+  return { 'applied', log(region, '1') }
 end
 
 -- hotline calls have no subject state: flow counts by call day
@@ -175,156 +246,290 @@ if feed == 'hotline' and etype == 'call' then
   return { 'applied', log(eventChain[1] or '', '1') }
 end
 
-if feed ~= 'case' and feed ~= 'hotline' then return invalid('feed must be case, hotline or grid') end
+if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
 
--- case and hotline subjects: check the transition against the lifecycle table
--- a case's or work order's own history (applied and refused), the last 100 steps, for the tablet
-local function remember(applied)
-  local h = P .. 'h:' .. feed .. ':' .. ev.subject
-  redis.call('RPUSH', h, cjson.encode({ type = etype, at = at, applied = applied }))
-  redis.call('LTRIM', h, -100, -1)
-end
-
+-- case, hotline and service subjects: checks that do not depend on the subject's state
 local parsed, transitions = pcall(cjson.decode, ARGV[5])
 if not parsed or type(transitions) ~= 'table' then return invalid('transitions are not decodable JSON') end
-local s = redis.call('HMGET', subj, 'state', 'chain', 'iday', 'cday', 'deadline', 'category', 'sla')
-local state, chainCsv, iday, cday, deadline = s[1] or '', s[2], s[3], s[4], tonumber(s[5])
-local category, sla = s[6], tonumber(s[7])
-local t = transitions[etype]
-local allowed = false
-if type(t) == 'table' and type(t[1]) == 'table' then for _, from in ipairs(t[1]) do if from == state then allowed = true end end end
-if not allowed then
-  local region = chainCsv and split(chainCsv)[1] or eventChain[1]
-  local refused = refuse(region, category)
-  if chainCsv then remember(false) end
-  return refused
+if type(transitions[etype]) ~= 'table' or type(transitions[etype][1]) ~= 'table' then
+  return invalid('type ' .. etype .. ' is not a step of the ' .. feed .. ' lifecycle')
 end
-local to = t[2] == '=' and state or t[2]
-if type(to) ~= 'string' then return invalid('transition target must be a state') end
-if state == '' then chainCsv, iday = ARGV[2], day end
-local chain = split(chainCsv)
-local region = chain[1]
-
--- everything the writes below need, checked before the first of them
 local intakeCategory = type(ev.category) == 'string' and ev.category or nil
-if (etype == 'reported' or etype == 'received') and intakeCategory == nil then return invalid('category is required on intake') end
-if feed == 'case' then
-  if etype == 'reported' and tonumber(ARGV[6]) == nil then return invalid('SLA hours are required on case reported') end
-  if etype == 'registered' then
-    deadline = explicitDeadline or (sla and at + sla * 3600000)
-    if deadline == nil then return invalid('the case has no SLA to take its deadline from') end
-  end
-  if (etype == 'disposed' or etype == 'rework' or (etype == 'closed' and state ~= 'REPORTED')) and cday == nil then
-    return invalid('the case has no registration day')
-  end
-else
-  if etype == 'received' then
-    deadline = explicitDeadline or tonumber(ARGV[6])
-    if deadline == nil then return invalid('a deadline is required on hotline received') end
-    if type(attrs.kind) ~= 'string' then return invalid('attrs.kind is required on hotline received') end
-  end
-  if etype == 'reopened' and state == 'CLOSED' and deadline == nil then return invalid('the work order has no deadline') end
-  if etype == 'rated' and type(attrs.satisfaction) ~= 'string' then return invalid('attrs.satisfaction is required on hotline rated') end
+if (etype == 'reported' or etype == 'received' or (feed == 'service' and etype == 'accepted')) and intakeCategory == nil then
+  return invalid('category is required on intake')
 end
+if etype == 'reported' and tonumber(ARGV[6]) == nil then return invalid('SLA hours are required on case reported') end
+if etype == 'received' then
+  if (explicitDeadline or tonumber(ARGV[6])) == nil then return invalid('a deadline is required on hotline received') end
+  if type(attrs.kind) ~= 'string' then return invalid('attrs.kind is required on hotline received') end
+end
+if (feed == 'hotline' or feed == 'service') and etype == 'rated' and type(attrs.satisfaction) ~= 'string' then
+  return invalid('attrs.satisfaction is required on ' .. feed .. ' rated')
+end
+-- ==== service (便民服务代办) checks: begin ====
+if feed == 'service' and etype == 'accepted' then
+  if (explicitDeadline or tonumber(ARGV[6])) == nil then return invalid('a deadline is required on service accepted') end
+  if attrs.scope ~= 'local' and attrs.scope ~= 'outside' then return invalid('attrs.scope must be local or outside on service accepted') end
+end
+-- ==== service checks: end ====
 if etype == 'extended' and explicitDeadline == nil then return invalid('attrs.deadline is required on extended') end
-if iday == nil then return invalid('the subject has no intake day') end
-local prevRating = etype == 'rated' and redis.call('HMGET', subj, 'sat', 'solved', 'contacted') or nil
+local list = loadList()
+-- the list knows its ids too: a resend after its seen-id expired is still a duplicate
+for _, en in ipairs(list) do
+  if en.id == ev.id then return { 'duplicate', '' } end
+end
+if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' .. MAX_SUBJECT_EVENTS .. ' events; no more are taken') end
+
+-- One derivation of a subject from its event list: what it adds to every
+-- counter (h: key suffix -> field -> n), its members (z: open zset -> score,
+-- s: pending sets), its hash fields (f) and which entries took effect (ok).
+local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED = true }
+  or feed == 'service' and { ACCEPTED = true, FORWARDED = true, WAITING = true }
+  or { RECEIVED = true, DISPATCHED = true, REPLIED = true }
+local function derive(entries)
+  local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
+  local function add(key, field, n)
+    local h = W.h[key]
+    if not h then h = {}; W.h[key] = h end
+    h[field] = (h[field] or 0) + n
+  end
+  local f = W.f
+  local chain = {}
+  local function cnt(d, field, n)
+    for _, r in ipairs(chain) do
+      add('d:' .. r .. ':' .. d, field, n)
+      add('m:' .. r .. ':' .. string.sub(d, 1, 6), field, n)
+      add('y:' .. r .. ':' .. string.sub(d, 1, 4), field, n)
+    end
+  end
+  local function marks(en, category)
+    for _, r in ipairs(chain) do
+      add('t:' .. r .. ':' .. en.d, en.b, 1)
+      add('k:' .. r .. ':' .. en.d, category, 1)
+    end
+  end
+  local function milestone(name, t)
+    if f['m.' .. name] ~= nil then return false end
+    f['m.' .. name] = t
+    return true
+  end
+  local state, slaMs = '', nil
+  -- one step, when it fits the state reached so far; false when it does not
+  local function step(en)
+    local e = en.ev
+    local t = transitions[e.type]
+    local fits = false
+    for _, from in ipairs(t[1]) do if from == state then fits = true end end
+    if not fits then return false end
+    local a = type(e.attrs) == 'table' and e.attrs or {}
+    local et, when = e.type, en.t
+    local deadline = f.deadline
+    local onTime = deadline ~= nil and when <= deadline
+    if feed == 'case' then
+      if et == 'reported' then
+        chain = split(en.c)
+        f.chain, f.iday, f.category, f.sla, f.priority = en.c, en.d, e.category, en.i, a.priority or 'normal'
+        cnt(en.d, 'c.reported', 1)
+        marks(en, e.category)
+      elseif et == 'registered' then
+        f.cday = en.d
+        f.deadline = en.x or (when + (tonumber(f.sla) or 0) * 3600000)
+        cnt(f.iday, 'c.reportedRegistered', 1)
+        cnt(en.d, 'c.registered', 1)
+      elseif et == 'extended' then
+        f.deadline = en.x
+      elseif et == 'disposed' then
+        if milestone('disposed', when) then
+          cnt(f.cday, 'c.disposed', 1)
+          if onTime then cnt(f.cday, 'c.disposedOnTime', 1) end
+        end
+      elseif et == 'rework' then
+        if milestone('reworked', when) then cnt(f.cday, 'c.reworked', 1) end
+      elseif et == 'closed' then
+        cnt(en.d, 'cf.closed', 1)
+        if state == 'REPORTED' then
+          cnt(f.iday, 'c.selfClosed', 1)
+        else
+          cnt(f.cday, 'c.closedRegistered', 1)
+          if onTime then cnt(f.cday, 'c.closedOnTime', 1) end
+        end
+        if string.sub(f.category or '', 1, 8) == 'dispute.' then
+          cnt(f.cday or f.iday, 'c.disputeClosed', 1)
+          if a.outcome == 'success' then cnt(f.cday or f.iday, 'c.disputeSuccess', 1) end
+        end
+      elseif et == 'urged' then
+        cnt(en.d, 'cf.urged', 1)
+      end
+    elseif feed == 'service' then
+      -- ==== service (便民服务代办): cohort counters by accepted day (iday), split by scope: s.<milestone>.<local|outside> ====
+      -- errands feed neither the intake trend nor the category breakdown (no marks)
+      if et == 'accepted' then
+        chain = split(en.c)
+        f.chain, f.iday, f.category, f.scope = en.c, en.d, e.category, a.scope
+        f.deadline = en.x or tonumber(en.i)
+        milestone('accepted', when)
+        cnt(en.d, 's.accepted.' .. f.scope, 1)
+      elseif et == 'returnedForDocs' then
+        -- the clock keeps running (no item pauses it); resumed goes back to this state
+        f.prev = state
+      elseif et == 'completed' then
+        if milestone('completed', when) then
+          cnt(f.iday, 's.completed.' .. f.scope, 1)
+          if onTime then cnt(f.iday, 's.completedOnTime.' .. f.scope, 1) end
+          cnt(f.iday, 's.minutes', math.floor((when - (f['m.accepted'] or when)) / 60000))
+        end
+      elseif et == 'withdrawn' then
+        cnt(f.iday, 's.withdrawn.' .. f.scope, 1)
+      elseif et == 'rated' then
+        -- as 12345: the latest rating (by event time) counts, once, at the end
+        f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
+      end
+      -- ==== service: end ====
+    else
+      if et == 'received' then
+        chain = split(en.c)
+        -- the SLA of the order, kept for a reopen: intake deadline minus receipt
+        slaMs = tonumber(en.i) and (tonumber(en.i) - when) or 0
+        f.chain, f.iday, f.category, f.kind = en.c, en.d, e.category, a.kind
+        f.deadline = en.x or tonumber(en.i)
+        cnt(en.d, 'h.received', 1)
+        cnt(en.d, 'hk.' .. a.kind, 1)
+        marks(en, e.category)
+      elseif et == 'extended' then
+        f.deadline = en.x
+      elseif et == 'directClosed' or et == 'closed' then
+        cnt(en.d, 'hf.closed', 1)
+        if milestone('closed', when) then
+          cnt(f.iday, 'h.closed', 1)
+          if et == 'directClosed' then cnt(f.iday, 'h.directClosed', 1) end
+          if onTime then cnt(f.iday, 'h.closedOnTime', 1) end
+        end
+      elseif et == 'reopened' then
+        -- a reopened order is due again: its own deadline, else the SLA from the reopen time
+        f.deadline = en.x or (when + slaMs)
+      elseif et == 'urged' then
+        cnt(en.d, 'hf.urged', 1)
+      elseif et == 'voided' then
+        -- a voided order leaves the received cohort (and its kind)
+        cnt(f.iday, 'h.voided', 1)
+        cnt(f.iday, 'h.received', -1)
+        cnt(f.iday, 'hk.' .. f.kind, -1)
+      elseif et == 'rated' then
+        -- a subject's satisfaction is its latest rating (by event time): counted once, at the end
+        f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
+      end
+    end
+    if t[2] == '<' then state = f.prev or state -- service resumed: back to the state before WAITING
+    elseif t[2] ~= '=' then state = t[2] end
+    return true
+  end
+
+  local waiting = {}
+  for i, en in ipairs(entries) do
+    if step(en) then
+      W.ok[i] = true
+      -- every step may let parked ones fit: retry them, earliest first, until none does
+      local again = true
+      while again do
+        again = false
+        for j, k in ipairs(waiting) do
+          if step(entries[k]) then
+            W.ok[k] = true
+            table.remove(waiting, j)
+            again = true
+            break
+          end
+        end
+      end
+    else
+      waiting[#waiting + 1] = i
+    end
+  end
+  if state ~= '' then f.state = state end
+  if f.sat and feed == 'service' then
+    cnt(f.iday, 's.rated', 1)
+    cnt(f.iday, 's.' .. f.sat, 1)
+  elseif f.sat then
+    cnt(f.iday, 'h.rated', 1)
+    cnt(f.iday, 'h.' .. f.sat, 1)
+    if f.solved == '1' then cnt(f.iday, 'h.solved', 1) end
+    if f.contacted == '1' then cnt(f.iday, 'h.contacted', 1) end
+  end
+  if OPEN[state] then
+    for _, r in ipairs(chain) do W.z['o:' .. feed .. ':' .. r] = f.deadline end
+  end
+  if state == 'REPORTED' then
+    for _, r in ipairs(chain) do W.s['p:' .. r] = true end
+  end
+  return W
+end
+
+for _, en in ipairs(list) do en.ev = cjson.decode(en.e) end
+local before = derive(list)
+local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, ev = ev }
+insertByTime(list, entry)
+local after = derive(list)
 
 markSeen()
-local milestone = function(name) return redis.call('HSETNX', subj, 'm.' .. name, at) == 1 end
-local onTime = function() return deadline ~= nil and at <= deadline end
-local openKey = feed == 'case' and 'o:case:' or 'o:hotline:'
-
-if feed == 'case' then
-  local dispute = string.sub(category or intakeCategory or '', 1, 8) == 'dispute.'
-  if etype == 'reported' then
-    redis.call('HSET', subj, 'chain', chainCsv, 'iday', day, 'category', intakeCategory,
-      'sla', ARGV[6], 'priority', attrs.priority or 'normal')
-    count(chain, day, 'c.reported', 1)
-    intakeMarks(chain, intakeCategory)
-    each(chain, 'SADD', 'p:', ev.subject)
-  elseif etype == 'registered' then
-    cday = day
-    redis.call('HSET', subj, 'cday', day, 'deadline', deadline)
-    count(chain, iday, 'c.reportedRegistered', 1)
-    count(chain, day, 'c.registered', 1)
-    each(chain, 'SREM', 'p:', ev.subject)
-    each(chain, 'ZADD', openKey, deadline, ev.subject)
-  elseif etype == 'cancelled' then
-    each(chain, 'SREM', 'p:', ev.subject)
-  elseif etype == 'extended' then
-    deadline = explicitDeadline
-    redis.call('HSET', subj, 'deadline', deadline)
-    each(chain, 'ZADD', openKey, deadline, ev.subject)
-  elseif etype == 'disposed' then
-    if milestone('disposed') then
-      count(chain, cday, 'c.disposed', 1)
-      if onTime() then count(chain, cday, 'c.disposedOnTime', 1) end
-    end
-  elseif etype == 'rework' then
-    if milestone('reworked') then count(chain, cday, 'c.reworked', 1) end
-  elseif etype == 'closed' then
-    count(chain, day, 'cf.closed', 1)
-    if state == 'REPORTED' then
-      count(chain, iday, 'c.selfClosed', 1)
-      each(chain, 'SREM', 'p:', ev.subject)
-    else
-      count(chain, cday, 'c.closedRegistered', 1)
-      if onTime() then count(chain, cday, 'c.closedOnTime', 1) end
-      each(chain, 'ZREM', openKey, ev.subject)
-    end
-    if dispute then
-      count(chain, cday or iday, 'c.disputeClosed', 1)
-      if attrs.outcome == 'success' then count(chain, cday or iday, 'c.disputeSuccess', 1) end
-    end
-  elseif etype == 'urged' then
-    count(chain, day, 'cf.urged', 1)
-  end
-else
-  if etype == 'received' then
-    redis.call('HSET', subj, 'chain', chainCsv, 'iday', day, 'category', intakeCategory,
-      'kind', attrs.kind, 'deadline', deadline)
-    count(chain, day, 'h.received', 1)
-    count(chain, day, 'hk.' .. attrs.kind, 1)
-    intakeMarks(chain, intakeCategory)
-    each(chain, 'ZADD', openKey, deadline, ev.subject)
-  elseif etype == 'extended' then
-    deadline = explicitDeadline
-    redis.call('HSET', subj, 'deadline', deadline)
-    each(chain, 'ZADD', openKey, deadline, ev.subject)
-  elseif etype == 'directClosed' or etype == 'closed' then
-    count(chain, day, 'hf.closed', 1)
-    if milestone('closed') then
-      count(chain, iday, 'h.closed', 1)
-      if etype == 'directClosed' then count(chain, iday, 'h.directClosed', 1) end
-      if onTime() then count(chain, iday, 'h.closedOnTime', 1) end
-    end
-    each(chain, 'ZREM', openKey, ev.subject)
-  elseif etype == 'reopened' and state == 'CLOSED' then
-    each(chain, 'ZADD', openKey, deadline, ev.subject)
-  elseif etype == 'urged' then
-    count(chain, day, 'hf.urged', 1)
-  elseif etype == 'voided' then
-    count(chain, iday, 'h.voided', 1)
-    each(chain, 'ZREM', openKey, ev.subject)
-  elseif etype == 'rated' then
-    -- a subject's satisfaction is its latest rating: replace the previous one
-    local prev = prevRating
-    if prev[1] then
-      count(chain, iday, 'h.' .. prev[1], -1)
-      if prev[2] == '1' then count(chain, iday, 'h.solved', -1) end
-      if prev[3] == '1' then count(chain, iday, 'h.contacted', -1) end
-    else
-      count(chain, iday, 'h.rated', 1)
-    end
-    local solved, contacted = attrs.solved and '1' or '0', attrs.contacted and '1' or '0'
-    redis.call('HSET', subj, 'sat', attrs.satisfaction, 'solved', solved, 'contacted', contacted)
-    count(chain, iday, 'h.' .. attrs.satisfaction, 1)
-    if solved == '1' then count(chain, iday, 'h.solved', 1) end
-    if contacted == '1' then count(chain, iday, 'h.contacted', 1) end
+-- the difference of the two derivations, written: counters (a field is created
+-- even at 0, as HINCRBY does), open and pending members, hash fields
+for key, fields in pairs(after.h) do
+  local old = before.h[key] or {}
+  for field, n in pairs(fields) do
+    local d = n - (old[field] or 0)
+    if d ~= 0 or old[field] == nil then redis.call('HINCRBY', P .. key, field, d) end
   end
 end
+for key, fields in pairs(before.h) do
+  local new = after.h[key] or {}
+  for field, n in pairs(fields) do
+    if new[field] == nil and n ~= 0 then redis.call('HINCRBY', P .. key, field, -n) end
+  end
+end
+for key, score in pairs(after.z) do
+  if before.z[key] ~= score then redis.call('ZADD', P .. key, score, ev.subject) end
+end
+for key in pairs(before.z) do
+  if after.z[key] == nil then redis.call('ZREM', P .. key, ev.subject) end
+end
+for key in pairs(after.s) do
+  if not before.s[key] then redis.call('SADD', P .. key, ev.subject) end
+end
+for key in pairs(before.s) do
+  if not after.s[key] then redis.call('SREM', P .. key, ev.subject) end
+end
+local hset = {}
+for field, v in pairs(after.f) do
+  if before.f[field] ~= v then hset[#hset + 1] = field; hset[#hset + 1] = v end
+end
+if #hset > 0 then redis.call('HSET', subj, unpack(hset)) end
+for field in pairs(before.f) do
+  if after.f[field] == nil then redis.call('HDEL', subj, field) end
+end
 
-redis.call('HSET', subj, 'state', to)
-remember(true)
-return { 'applied', log(region, '1', redis.call('HGET', subj, 'category')) }
+-- which entries are parked now: since when (channel time), indexed for the sweep
+local status = 'applied'
+for i, en in ipairs(list) do
+  en.ev = nil
+  if after.ok[i] then
+    if en.p then
+      en.p = nil
+      redis.call('ZREM', KEYS[6], parkedMember(feed, ev.subject, en.id))
+    end
+  elseif not en.p then
+    en.p = now
+    redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, en.id))
+  end
+  if en == entry and not after.ok[i] then status = 'outOfOrder' end
+end
+saveList(list)
+-- closed and terminal subjects expire after CLOSED_TTL_DAYS of channel time (closed-expiry.lua): index them from when they ended
+local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true }
+  or feed == 'service' and { COMPLETED = true, DELIVERED = true, WITHDRAWN = true }
+  or { CLOSED = true, VOID = true }
+local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state or '']
+if isEnded and not wasEnded then redis.call('ZADD', P .. 'cx', now, feed .. ':' .. ev.subject) end
+if wasEnded and not isEnded then redis.call('ZREM', P .. 'cx', feed .. ':' .. ev.subject) end
+if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1) end
+local region = after.f.chain and split(after.f.chain)[1] or eventChain[1] or ''
+return { status, log(region, status == 'applied' and '1' or 'p', after.f.category) }

@@ -1,0 +1,72 @@
+/**
+ * The timed upkeep of every channel, in channel time: refuses the events still
+ * parked after the park window (PARK_WINDOW_HOURS, DESIGN §5) and expires the
+ * subjects ended more than CLOSED_TTL_DAYS ago (DESIGN §8). Both scripts take
+ * each item out atomically, so every instance may run this.
+ */
+import { logger } from '../ops/logger.ts'
+import { randomUUID } from 'node:crypto'
+import { expireClosed } from '../store/closed-expiry.ts'
+import { keys } from '../store/keys.ts'
+import { archiveAndTrim } from './log-archive.ts'
+import { sweepParked } from '../store/parked-events.ts'
+import type { Store } from '../store/redis-client.ts'
+import type { Channel, Channels } from './channels.ts'
+
+export interface ChannelSweeperOptions {
+  windowMs: number; everyMs: number; logMaxLen: number; closedTtlMs: number
+  /** Log archive and retention; absent: the log is only capped by LOG_MAXLEN. */
+  archive?: { dir: string; retentionDays: number }
+}
+
+export class ChannelSweeper {
+  private readonly timers = new Map<string, NodeJS.Timeout>()
+  private readonly me = randomUUID()
+
+  constructor(private readonly store: Store, channels: Channels, private readonly o: ChannelSweeperOptions) {
+    for (const id of channels.ids()) this.follow(channels.get(id))
+    channels.onAdded((ch) => this.follow(ch))
+    channels.onRemoved((ch) => this.unfollow(ch.id))
+  }
+
+  /** Refuse the parked events and expire the ended subjects that are due on one channel now. */
+  async sweep(ch: Channel): Promise<{ refused: number; expired: number }> {
+    const out = { refused: 0, expired: 0 }
+    for (let n = 500; n === 500;) {
+      n = await sweepParked(this.store, { channel: ch.id, now: ch.clock.now(), windowMs: this.o.windowMs, logMaxLen: this.o.logMaxLen })
+      out.refused += n
+    }
+    for (let n = 500; n === 500;) {
+      n = await expireClosed(this.store, { channel: ch.id, now: ch.clock.now(), ttlMs: this.o.closedTtlMs })
+      out.expired += n
+    }
+    const a = this.o.archive
+    // one instance archives a channel at a time: two would write its days twice
+    if (a && (await this.store.set(keys(ch.id).archiveLease, this.me, 'PX', Math.max(60_000, 5 * this.o.everyMs), 'NX')) === 'OK') {
+      try {
+        await archiveAndTrim(this.store, { channel: ch.id, dir: a.dir, zone: ch.clock.zone, now: ch.clock.now(), retentionDays: a.retentionDays })
+      } finally {
+        await this.store.del(keys(ch.id).archiveLease)
+      }
+    }
+    return out
+  }
+
+  stop(): void {
+    for (const id of [...this.timers.keys()]) this.unfollow(id)
+  }
+
+  private follow(ch: Channel): void {
+    const timer = setInterval(() => {
+      if (this.store.status !== 'ready') return
+      this.sweep(ch).catch((err: Error) => logger.warn({ channel: ch.id, err: err.message }, 'channel sweep failed; next time again'))
+    }, this.o.everyMs)
+    timer.unref()
+    this.timers.set(ch.id, timer)
+  }
+
+  private unfollow(id: string): void {
+    clearInterval(this.timers.get(id))
+    this.timers.delete(id)
+  }
+}

@@ -1,0 +1,139 @@
+// Retention (DESIGN §8) against a real server and redis-server: a day and a
+// half of simulated city, then the channel upkeep run with the channel clock
+// moved ahead (the same functions the server's sweeper runs on its timer):
+// ended subjects, their event lists and seen-ids expire after the closed TTL
+// while open ones stay and no KPI moves; the log is archived day by day in
+// the recording format and trimmed; check:consistency --from-archive recounts
+// from archive + log; the archived day replayed as a drill gives the same KPIs.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { archiveAndTrim, readArchive } from '../../server/channels/log-archive.ts'
+import { checkConsistency } from '../../server/cli/check-consistency.ts'
+import { loadCategories, loadRegions } from '../../server/config.ts'
+import type { EventEnvelope } from '../../server/domain/events.ts'
+import type { KpiSet } from '../../server/domain/kpis.ts'
+import type { Running } from '../../server/main.ts'
+import { expireClosed } from '../../server/store/closed-expiry.ts'
+import { keys } from '../../server/store/keys.ts'
+import { readKpis } from '../../server/store/read-kpis.ts'
+import { connectStore, type Store } from '../../server/store/redis-client.ts'
+import { createSimulation } from '../../simulators/generators/stream.ts'
+import { loadSimConfig } from '../../simulators/load-config.ts'
+import { apiFetch, eventually, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const ZONE = 'Asia/Shanghai'
+const regions = loadRegions()
+const categories = loadCategories()
+const codes = regions.collection.features.map((f) => f.properties.code)
+const archiveDir = mkdtempSync(join(tmpdir(), 'sr-archive-'))
+
+let server: Running
+let store: Store
+let redisUrl: string
+let events: EventEnvelope[]
+let now: number
+
+const kpis = (channel: string): Promise<Map<string, KpiSet>> =>
+  readKpis(store, codes, { channel, now, zone: ZONE, basicWeight: 0.9, gridCount: (c) => regions.gridCount(c) })
+const subjectKeys = async (pattern: string) => (await store.keys(`${keys('live').prefix}${pattern}`)).length
+
+beforeAll(async () => {
+  redisUrl = await freshRedisUrl(inject('redisUrl'), 11)
+  server = await startTestServer(redisUrl, { ARCHIVE_DIR: archiveDir })
+  store = await connectStore(redisUrl)
+  now = Date.now()
+  const sim = createSimulation({ ...loadSimConfig(), seed: 20_261_130, rate: 0.01, compress: 60, start: now - 30 * HOUR })
+  events = sim.next(now - 60_000)
+  for (let i = 0; i < events.length; i += 250) {
+    const res = await post(server.url, events.slice(i, i + 250))
+    expect(res.body.rejected).toEqual([])
+  }
+}, 120_000)
+
+afterAll(async () => {
+  store?.disconnect()
+  await server?.stop()
+})
+
+describe('retention', () => {
+  it('expires ended subjects with their event lists and seen-ids after the closed TTL; open ones and every KPI stay', async () => {
+    const before = await kpis('live')
+    const ended = await store.zrange(keys('live').ended, 0, -1, 'WITHSCORES')
+    const endedCount = ended.length / 2
+    expect(endedCount).toBeGreaterThan(20)
+    expect(ended.some((m) => m.startsWith('service:'))).toBe(true) // completed, delivered or withdrawn 代办 errands end too
+    const subjectsBefore = await subjectKeys('s:case:*') + await subjectKeys('s:hotline:*') + await subjectKeys('s:service:*')
+    // an open subject of each feed that has one (the simulated day may leave no case open)
+    const open = (await Promise.all((['case', 'hotline', 'service'] as const).map(async (feed) =>
+      (await store.zrange(keys('live').open(feed, regions.root.code), 0, 0)).map((subject) => [feed, subject] as const)))).flat()
+    expect(open.length).toBeGreaterThan(0)
+    const ttlMs = 0.5 * DAY
+    // sentinel: before the TTL has passed nothing goes
+    expect(await expireClosed(store, { channel: 'live', now, ttlMs })).toBe(0)
+    const expired = await expireClosed(store, { channel: 'live', now: now + ttlMs + HOUR, ttlMs, limit: 100_000 })
+    expect(expired).toBe(endedCount)
+    expect(await subjectKeys('s:case:*') + await subjectKeys('s:hotline:*') + await subjectKeys('s:service:*')).toBe(subjectsBefore - endedCount)
+    const [feedSubject] = ended
+    expect(await store.exists(`${keys('live').prefix}s:${feedSubject}`, `${keys('live').prefix}ev:${feedSubject}`)).toBe(0)
+    const gone = events.find((e) => `${e.feed}:${e.subject}` === feedSubject)!
+    expect(await store.exists(keys('live').seen(gone.id))).toBe(0)
+    for (const [feed, subject] of open) {
+      expect(await store.hget(keys('live').subject(feed, subject), 'state'), `${feed}:${subject}`).not.toBeNull()
+      expect(await store.exists(keys('live').events(feed, subject))).toBe(1)
+    }
+    expect(await kpis('live')).toEqual(before)
+  })
+
+  it('archives the log by day in the recording format, trims it, and check:consistency --from-archive recounts', async () => {
+    const before = await kpis('live')
+    const logged = Number(await store.xlen(keys('live').log))
+    // the channel clock two days on: today's arrivals are a whole day in the past; keep one day of log
+    const r = await archiveAndTrim(store, { channel: 'live', dir: archiveDir, zone: ZONE, now: now + 2 * DAY, retentionDays: 1 })
+    expect(r.days.length).toBeGreaterThanOrEqual(1)
+    expect(readdirSync(join(archiveDir, 'live')).sort()).toEqual(r.days.map((d) => `${d}.ndjson.gz`))
+    const lines = readArchive(archiveDir, 'live')
+    expect(lines).toHaveLength(logged)
+    expect(JSON.parse(lines[0]!).at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/)
+    expect(r.trimmed).toBe(logged)
+    expect(await store.xlen(keys('live').log)).toBe(0)
+    // again: nothing new to archive, nothing written twice
+    expect(await archiveAndTrim(store, { channel: 'live', dir: archiveDir, zone: ZONE, now: now + 2 * DAY, retentionDays: 1 })).toEqual({ days: [], trimmed: 0 })
+    expect(readArchive(archiveDir, 'live')).toHaveLength(logged)
+    expect(await kpis('live')).toEqual(before)
+
+    const redis = new Redis(redisUrl)
+    try {
+      const options = { channel: 'live', zone: ZONE, regions, categories }
+      expect((await checkConsistency(redis, options)).trimmed).toBe(true)
+      const report = await checkConsistency(redis, { ...options, archiveDir })
+      expect(report.differences.slice(0, 10)).toEqual([])
+      expect(report.archived).toBe(logged)
+    } finally {
+      redis.disconnect()
+    }
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/check-consistency.ts', '--redis', redisUrl, '--from-archive', '--archive-dir', archiveDir], { encoding: 'utf8' })
+    expect(cli.status, cli.stdout + cli.stderr).toBe(0)
+    expect(cli.stdout).toContain(`另先重放归档事件 ${logged} 条`)
+  }, 60_000)
+
+  it('replays the archived day as a drill with the same KPIs', async () => {
+    const recording = readArchive(archiveDir, 'live').join('\n')
+    const last = Math.max(...events.map((e) => Date.parse(e.at)))
+    const res = await apiFetch(`${server.url}/api/v1/channels`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recording, speed: 1, start: last }),
+    })
+    expect(res.status).toBe(201)
+    const { id } = (await res.json()) as { id: string }
+    await eventually(async () => expect(Number(await store.xlen(keys(id).log))).toBe(events.length), 60_000)
+    const [live, drill] = await Promise.all([kpis('live'), kpis(id)])
+    const differ = codes.filter((c) => JSON.stringify(live.get(c)) !== JSON.stringify(drill.get(c)))
+    expect(differ.slice(0, 5)).toEqual([])
+    expect(drill.get(regions.root.code)!.year.caseReported).toBeGreaterThan(0)
+  }, 90_000)
+})
