@@ -52,7 +52,7 @@ it('answers 503 and claims nothing until a replica holds the batch, then acknowl
     expect(onReplica.map(([, f]) => JSON.parse(f[f.indexOf('e') + 1]!).id)).toEqual(['case-WAIT-1-reported', 'case-WAIT-2-reported'])
     // a new event is acknowledged now (a busy CI core may miss the 300 ms WAIT once: that answer is a 503 that
     // claims nothing, and the resend is then a duplicate of what the master applied)
-    const answers: Record<string, number>[] = []
+    const answers: { status: number; accepted: number; duplicates: number }[] = []
     await until('WAIT-3 acknowledged', async () => {
       const res = await post(server.url, [caseReported('WAIT-3')])
       answers.push({ status: res.status, accepted: res.body.accepted, duplicates: res.body.duplicates })
