@@ -42,6 +42,7 @@ async function dump(redis: Redis, channel: string): Promise<Record<string, unkno
     const type = await redis.type(key)
     if (key === LIVE_META) out[key] = type
     else if (key.endsWith(':rl:from')) out[key] = 'a stream id' // where the recent-event lists begin: each Redis numbers its own log
+    else if (key.endsWith(':cx')) out[key] = (await redis.zrange(key, 0, -1)).sort() // ended subjects, scored by the instant each instance applied the end
     else if (type === 'hash') out[key] = await redis.hgetall(key)
     else if (type === 'set') out[key] = (await redis.smembers(key)).sort()
     else if (type === 'zset') out[key] = await redis.zrange(key, 0, -1, 'WITHSCORES')

@@ -90,8 +90,8 @@ it('kpis.csv: a row per child region with every KPI under a Chinese header, equa
   const { rows } = await download(`/api/v1/export/kpis.csv?region=${DISTRICT}&period=day`)
   const [header, ...data] = rows
   expect(header!.slice(0, 4)).toEqual(['区划代码', '名称', '上报数', '立案数'])
-  for (const h of ['处置率', '按期结案率', '满意率', '接通率', '巡查覆盖率', '案件超期', '工单在办', '在岗网格员', '告警']) expect(header).toContain(h)
-  expect(header).toHaveLength(2 + 32)
+  for (const h of ['处置率', '按期结案率', '满意率', '接通率', '巡查覆盖率', '案件超期', '工单在办', '在岗网格员', '告警', '代办受理量', '代办按期办结率', '代办超期']) expect(header).toContain(h)
+  expect(header).toHaveLength(2 + 32 + 13) // cases, hotline, grid and now; then 代办
   const regions = (await (await apiFetch(`${server.url}/api/v1/regions`)).json()) as { features: { properties: { code: string; name: string; parent: string } }[] }
   const children = regions.features.map((f) => f.properties).filter((p) => p.parent === DISTRICT)
   expect(data.map((r) => r[0])).toEqual(children.map((c) => c.code))
