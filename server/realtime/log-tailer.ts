@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis'
 import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 import { toLiveEvent, type RawEntry } from '../store/log-entry.ts'
+import { RecentIds } from './recent-ids.ts'
 
 export interface TailerOptions {
   log: string
@@ -22,10 +23,17 @@ const toAlertUpdate = ([, f]: RawEntry): AlertUpdate => ({
   alert: JSON.parse(f[f.indexOf('a') + 1]!),
 })
 
+/** Applied ('1') or parked on arrival ('p'): the entry of the event itself. A refusal after the park window ('0') is a second entry of a parked event, and is shown. */
+function takesEffect([, f]: RawEntry): boolean {
+  const a = f[f.indexOf('a') + 1]
+  return a === '1' || a === 'p'
+}
+
 export class LogTailer {
   private running = false
   private done: Promise<void> = Promise.resolve()
   private lastAlertId = '0-0'
+  private readonly shown = new RecentIds()
   lastId = '0-0'
 
   constructor(private readonly redis: Redis, private readonly o: TailerOptions) {}
@@ -51,7 +59,8 @@ export class LogTailer {
           const last = entries[entries.length - 1]![0]
           if (key === this.o.log) {
             this.lastId = last
-            this.o.onEvents(entries.map(toLiveEvent))
+            const events = entries.map(toLiveEvent).filter((e, i) => !takesEffect(entries[i]!) || this.shown.add(e.id))
+            if (events.length > 0) this.o.onEvents(events)
           } else {
             this.lastAlertId = last
             this.o.onAlerts(entries.map(toAlertUpdate))

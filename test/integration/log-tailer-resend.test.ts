@@ -1,0 +1,41 @@
+// After a Redis failover, an event the old master logged and the screens saw,
+// but no replica kept, is logged again under a new stream id when its sender
+// resends the unacknowledged batch. The tailer hands each event to the screens
+// once; a refusal after the park window (a second entry of a parked event) is
+// still shown. Against a real Redis; "nothing more" is proved by a sentinel.
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, expect, inject, it } from 'vitest'
+import type { LiveEvent } from '../../server/domain/protocol.ts'
+import { LogTailer } from '../../server/realtime/log-tailer.ts'
+import { eventually, freshRedisUrl } from '../support/test-server.ts'
+
+const LOG = 'tailer-test:{t}:log'
+const ALERTS = 'tailer-test:{t}:alerts'
+let redis: Redis
+let tailer: LogTailer
+const seen: LiveEvent[] = []
+
+const entry = (id: string, a: string) => ['e', JSON.stringify({ id, feed: 'case', type: 'reported', subject: id, at: 1, attrs: {} }), 'r', '650402003001001', 'a', a, 'c', '']
+
+beforeAll(async () => {
+  const url = await freshRedisUrl(inject('redisUrl'))
+  redis = new Redis(url)
+  tailer = new LogTailer(new Redis(url), { log: LOG, alertLog: ALERTS, onEvents: (e) => seen.push(...e), onAlerts: () => {}, blockMs: 100 })
+  await tailer.start()
+})
+afterAll(async () => {
+  await tailer?.stop()
+  redis?.disconnect()
+})
+
+it('hands an event to the screens once when it is logged again after a failover, and still shows a refusal', async () => {
+  await redis.xadd(LOG, '*', ...entry('E1', '1'))
+  await redis.xadd(LOG, '*', ...entry('E2', 'p'))
+  await redis.xadd(LOG, '*', ...entry('E1', '1')) // the resend of a batch the old master had applied
+  await redis.xadd(LOG, '*', ...entry('E2', 'p'))
+  await redis.xadd(LOG, '*', ...entry('E2', '0')) // parked E2 refused after the window: shown
+  await redis.xadd(LOG, '*', ...entry('SENTINEL', '1'))
+  await eventually(() => expect(seen.map((e) => e.id)).toContain('SENTINEL'))
+  expect(seen.map((e) => `${e.id}:${e.applied}`)).toEqual(['E1:true', 'E2:false', 'E2:false', 'SENTINEL:true'])
+  expect(new Set(seen.map((e) => e.sid)).size).toBe(4)
+})
