@@ -31,7 +31,7 @@ const key = env.INGEST_KEYS.split(',')[0]!.trim()
 const extraRate = Number(env.DEMO_RATE || 0)
 const historyDays = Number(env.DEMO_HISTORY_DAYS ?? 30)
 // the links must be out within a minute of `npm run demo`, its client build included: older days give way first
-const historyBudgetSec = Number(env.DEMO_HISTORY_BUDGET_SEC || 30)
+const historyBudgetSec = Number(env.DEMO_HISTORY_BUDGET_SEC || 38)
 const seed = Number(env.DEMO_SEED || 1)
 const quiet = (line: string) => { if (!line.startsWith('已发送')) console.log(line) }
 
