@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis'
 import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
-import { toLiveEvent, type RawEntry } from '../store/log-entry.ts'
+import { isEventItself, toLiveEvent, type RawEntry } from '../store/log-entry.ts'
 import { RecentIds } from './recent-ids.ts'
 
 export interface TailerOptions {
@@ -22,12 +22,6 @@ const toAlertUpdate = ([, f]: RawEntry): AlertUpdate => ({
   state: f[f.indexOf('k') + 1] as AlertUpdate['state'],
   alert: JSON.parse(f[f.indexOf('a') + 1]!),
 })
-
-/** Applied ('1') or parked on arrival ('p'): the entry of the event itself. A refusal after the park window ('0') is a second entry of a parked event, and is shown. */
-function takesEffect([, f]: RawEntry): boolean {
-  const a = f[f.indexOf('a') + 1]
-  return a === '1' || a === 'p'
-}
 
 export class LogTailer {
   private running = false
@@ -59,7 +53,7 @@ export class LogTailer {
           const last = entries[entries.length - 1]![0]
           if (key === this.o.log) {
             this.lastId = last
-            const events = entries.map(toLiveEvent).filter((e, i) => !takesEffect(entries[i]!) || this.shown.add(e.id))
+            const events = entries.map(toLiveEvent).filter((e, i) => !isEventItself(entries[i]!) || this.shown.add(e.id))
             if (events.length > 0) this.o.onEvents(events)
           } else {
             this.lastAlertId = last

@@ -4,6 +4,12 @@ import type { LiveEvent } from '../domain/protocol.ts'
 
 export type RawEntry = [sid: string, fields: string[]]
 
+/** Whether an entry is the event itself, applied ('1') or parked on arrival ('p'), rather than a later refusal of a parked event ('0'). */
+export function isEventItself([, fields]: RawEntry): boolean {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === 'a') return fields[i + 1] === '1' || fields[i + 1] === 'p'
+  return false
+}
+
 export function toLiveEvent([sid, fields]: RawEntry): LiveEvent {
   const f: Record<string, string> = {}
   for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!
