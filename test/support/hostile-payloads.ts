@@ -36,13 +36,14 @@ export function hostilePayloads(seed: number, o: HostileOptions): () => HostileP
 
   const valid = (): Json => {
     const subject = `FZ${seed}x${n}x${int(0, 1e6)}`
-    switch (int(0, 5)) {
+    switch (int(0, 6)) {
       case 0: return { id: id(), feed: 'case', type: 'reported', subject, at: at(), region: GRID, category: 'city.sanitation', attrs: { source: 'grid' } }
       case 1: return { id: id(), feed: 'grid', type: 'visit', subject, at: at(), region: GRID, attrs: { households: int(0, 10_000) } }
       case 2: return { id: id(), feed: 'grid', type: 'alert', subject, at: at(), region: GRID, attrs: { severity: pick(['info', 'warning', 'critical']), title: 't'.repeat(int(0, 200)) } }
       case 3: return { id: id(), feed: 'hotline', type: 'call', subject, at: at(), region: GRID, attrs: { answered: rnd() < 0.5, waitSec: int(0, 86_400) } }
       case 4: return { id: id(), feed: 'hotline', type: 'received', subject, at: at(), region: GRID, category: 'hl.utilities.water', attrs: { kind: 'help', note: 'x'.repeat(int(0, 2048)) } }
-      default: return { id: id(), feed: 'case', type: pick(['closed', 'disposed', 'urged']), subject, at: at() } // out of order: refused and logged
+      case 5: return { id: id(), feed: 'service', type: 'accepted', subject, at: at(), region: GRID, attrs: { scope: pick(['local', 'outside']), item: 'svc.social.card' } }
+      default: return { id: id(), feed: pick(['case', 'service']), type: pick(['closed', 'disposed', 'completed', 'urged']), subject, at: at() } // out of order or unknown: parked or refused
     }
   }
   // as text: JSON.stringify itself overflows the stack on what an attacker can send
