@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Running } from '../../server/main.ts'
 import { artifactPath, launchChromium, signedInPage, signIn } from '../support/browser.ts'
 import { iso } from '../support/events-factory.ts'
-import { freshRedisUrl, post, startTestServer, tokenFor } from '../support/test-server.ts'
+import { apiFetch, freshRedisUrl, post, startTestServer, tokenFor } from '../support/test-server.ts'
 
 const TOWNSHIP = '650402003' // 葡萄沟街道
 const GRID_A = '650402003001001' // 光明社区第1网格
@@ -105,5 +105,26 @@ it('lists a township\'s open errands on the tablet and opens one\'s lifecycle', 
   await expect(sheet.locator('[data-testid="history-state"]').innerText()).resolves.toBe('已转办')
   await page.screenshot({ path: artifactPath('tablet-township-errands-1366x1024.png') })
   expect(new URL(page.url()).searchParams.get('subject')).toBe('service:SV-WAIT')
+  await context.close()
+}, 60_000)
+
+it('shows the same panel on a wall that runs on a display token alone (no cookie)', async () => {
+  const created = await apiFetch(`${server.url}/api/v1/auth/display-tokens`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '代办大屏', region: '650400' }),
+  })
+  expect(created.status).toBe(201)
+  const { token } = (await created.json()) as { token: string }
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } })
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`) })
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`) })
+  await page.goto(`${server.url}/wall?period=7d&token=${token}`)
+  const panel = page.locator('[data-testid="panel-service"]')
+  await panel.waitFor({ timeout: 30_000 })
+  await expect.poll(() => panel.locator('[data-testid="service-stat"][data-kpi="serviceAccepted"][data-period="7d"] [data-testid="service-stat-value"]').innerText(), { timeout: 15_000 }).toBe('4')
+  expect(await context.cookies()).toEqual([])
+  expect(problems).toEqual([])
   await context.close()
 }, 60_000)
