@@ -137,7 +137,7 @@ describe('service feed (便民服务代办)', () => {
       { items: { subject: string; state: string; deadline: number; overdue: boolean; paused?: number }[] }
 
     it('moves the deadline by the time waited, in any arrival order; waiting or resumed within it, the errand is not overdue', async () => {
-      const t0 = Date.now() - 8 * DAY // accepted 8 days ago: a 7-day limit is over unless the clock stood still
+      const t0 = Date.now() - 9 * DAY // accepted 9 days ago (办结 at t0+9d is now): a 7-day limit is over unless the clock stood still
       const story = (subject: string, item: string) => [
         accepted(subject, t0, 'local', item), errand('returnedForDocs', subject, t0 + 2 * DAY, { missing: '残疾评定表' }),
         errand('resumed', subject, t0 + 5 * DAY),
@@ -148,7 +148,7 @@ describe('service feed (便民服务代办)', () => {
       expect((await post(server.url, [acc])).body).toMatchObject({ accepted: 1 })
       expect((await post(server.url, [resume])).body).toMatchObject({ accepted: 1, outOfOrder: 1 })
       expect((await post(server.url, [wait])).body).toMatchObject({ accepted: 1, outOfOrder: 0 })
-      // waiting since six days, past the first 7 days: 补正中, not overdue; the running clock's twin is
+      // waiting since seven days, past the first 7 days: 补正中, not overdue; the running clock's twin is
       await post(server.url, [
         accepted('SV-WAIT', t0, 'local', PAUSES), errand('returnedForDocs', 'SV-WAIT', t0 + 2 * DAY),
         accepted('SV-WAIT-RUN', t0, 'local', RUNS), errand('returnedForDocs', 'SV-WAIT-RUN', t0 + 2 * DAY),
