@@ -182,7 +182,7 @@ describe('Categories.parse on a broken config', () => {
     expect(cats.servicePausesOnDocs('svc.disability.card')).toBe(true)
     expect(cats.servicePausesOnDocs('svc.social.card')).toBe(false)
     expect(cats.servicePausesOnDocs('svc.unknown')).toBe(false)
-    const raw = fresh() as Record<string, unknown> & { service: { children: Record<string, unknown>[] }[] }
+    const raw = JSON.parse(text) as { service: { children: Record<string, unknown>[] }[] }
     raw.service[0]!.children[0]!.pausesOnDocs = 'yes'
     expect(() => Categories.parse(raw)).toThrow(/service\.0\.children\.0\.pausesOnDocs/)
   })
