@@ -39,7 +39,8 @@ export async function requestJson<T>(url: string, init: RequestInit = {}): Promi
 export type SubjectFeed = 'case' | 'hotline' | 'service'
 
 /** One row of GET /api/v1/open. */
-export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
+/** `paused`: an errand's clock stands still since then (补正 of an item that pauses): never overdue, `deadline` still to move. */
+export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean; paused?: number }
 export interface OpenPage { total: number; items: OpenItem[] }
 
 /** GET /api/v1/subjects/:feed/:subject: state and lifecycle, oldest step first. */
@@ -50,6 +51,8 @@ export interface SubjectView {
   category?: string
   region: string
   deadline?: number
+  /** 补正 of an item that stops its clock: since when it stands still. */
+  paused?: number
   history: { type: string; at: number; applied: boolean }[]
 }
 

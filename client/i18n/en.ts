@@ -85,6 +85,7 @@ export const en: Messages = {
     feedFilter: { all: 'All', case: 'Cases', hotline: 'Orders', service: 'Errands' },
     more: (shown: number, total: number) => `Show more (${shown} / ${total})`,
     dueIn: 'due in', deadline: 'Deadline', noDeadline: 'no deadline',
+    pausedState: 'Awaiting documents (clock stopped)', clockStopped: 'clock stopped', deadlineMoves: 'moves while waiting',
     history: 'History', notApplied: 'not applied', close: 'Close', place: 'Region', category: 'Category', state: 'State',
     states: {
       REPORTED: 'Reported', REGISTERED: 'Registered', DISPATCHED: 'In progress', DISPOSED: 'Disposed', CLOSED: 'Closed', CANCELLED: 'Cancelled',

@@ -99,6 +99,8 @@ export const zhCN = {
     feedFilter: { all: '全部', case: '案件', hotline: '工单', service: '代办' } as Record<string, string>,
     more: (shown: number, total: number) => `显示更多（${shown} / ${total}）`,
     dueIn: '剩余', deadline: '时限', noDeadline: '无时限',
+    // 补正 of an item whose clock stops: the deadline moves later by the time the resident takes
+    pausedState: '补正中（停表）', clockStopped: '停表', deadlineMoves: '顺延中',
     history: '办理过程', notApplied: '未生效', close: '关闭', place: '区域', category: '类别', state: '状态',
     states: {
       REPORTED: '待立案', REGISTERED: '已立案', DISPATCHED: '处置中', DISPOSED: '已处置', CLOSED: '已办结', CANCELLED: '已作废',

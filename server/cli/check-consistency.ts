@@ -21,7 +21,7 @@ import type { RawEntry } from '../store/log-entry.ts'
 import { readAggregates } from '../store/read-aggregates.ts'
 import { createRedis } from '../store/redis-client.ts'
 import { describeTopology, redisSettingsFromEnv, type RedisTopology } from '../store/redis-topology.ts'
-import { intakeArg, prepare } from '../ingest/ingest.ts'
+import { intakeArg, pausesArg, prepare } from '../ingest/ingest.ts'
 import { readArchive } from '../channels/log-archive.ts'
 
 export type { Difference }
@@ -67,11 +67,11 @@ async function streamInfo(redis: Redis, log: string): Promise<{ length: number; 
   return { length: Number(info.get('length')), added: added === undefined ? null : Number(added), last: String(info.get('last-generated-id')) }
 }
 
-/** The apply input of a log entry: the chain from the region it counts in, the intake from today's config. */
+/** The apply input of a log entry: the chain from the region it counts in, the intake (and an item's 补正 pause) from today's config. */
 function inputOf(e: ValidEvent, r: string, o: ConsistencyOptions): ModelInput {
   const chain = r ? o.regions.chain(r) : []
   const grid = r && o.regions.get(r)?.level === 'grid' ? r : ''
-  return { event: e, chain, grid, intake: intakeArg(e, o.categories) }
+  return { event: e, chain, grid, intake: intakeArg(e, o.categories), ...pausesArg(e, o.categories) }
 }
 
 /** Order of two stream ids (ms-seq). */

@@ -47,7 +47,7 @@ export const categories = ex(z.looseObject({ case: z.array(z.looseObject({ code:
   { case: [{ code: 'city', name: '市容环境', children: [{ code: 'city.sanitation', name: '环境卫生', sla: { normal: 48, urgent: 4 } }] }], hotline: [] })
 export const snapshot = ex(z.looseObject({ region: z.string(), cursor: z.string(), kpis: z.record(z.string(), z.record(z.string(), z.number().nullable())), events: z.array(z.looseObject({ id: z.string() })) }),
   { region: '6504', cursor: '1795000000000-0', kpis: { today: { caseReported: 12, disposalRate: 0.969 } }, events: [] })
-export const openItems = ex(z.object({ total: z.number().int(), items: z.array(z.looseObject({ feed: z.enum(['case', 'hotline', 'service']), subject: z.string(), state: z.string(), region: z.string(), deadline: z.number(), overdue: z.boolean() })) }),
+export const openItems = ex(z.object({ total: z.number().int(), items: z.array(z.looseObject({ feed: z.enum(['case', 'hotline', 'service']), subject: z.string(), state: z.string(), region: z.string(), deadline: z.number(), overdue: z.boolean(), paused: z.number().optional() })) }),
   { total: 1, items: [{ feed: 'case', subject: 'C1', state: 'DISPATCHED', region: '650402001001001', deadline: 1795000000000, overdue: false }] })
 export const subject = ex(z.looseObject({ feed: z.enum(['case', 'hotline', 'service']), subject: z.string(), state: z.string(), region: z.string(), history: z.array(z.object({ type: z.string(), at: z.number(), applied: z.boolean() })) }),
   { feed: 'case', subject: 'C1', state: 'REPORTED', region: '650402001001001', history: [{ type: 'reported', at: 1795000000000, applied: true }] })

@@ -39,7 +39,7 @@ export function diffAggregates(stored: Aggregates, recount: Aggregates, prefix =
 }
 
 // stored as Lua numbers: compare as numbers, not as text
-const NUMERIC = (field: string) => ['deadline', 'dat', 'fon', 'pat'].includes(field) || field.startsWith('m.')
+const NUMERIC = (field: string) => ['deadline', 'dat', 'fon', 'pat', 'paused'].includes(field) || field.startsWith('m.')
 
 /** Every difference of the subject hashes (`<feed>:<subject>` → HGETALL). */
 export function diffSubjects(

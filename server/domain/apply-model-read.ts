@@ -57,6 +57,7 @@ export function subjectHash(sub: SubjectState): Record<string, string> {
   put('kind', sub.kind)
   put('scope', sub.scope)
   put('prev', sub.prev)
+  put('paused', sub.paused)
   for (const [name, at] of sub.milestones) put(`m.${name}`, at)
   put('sat', sub.sat)
   if (sub.sat !== undefined) {

@@ -9,28 +9,46 @@ export interface DeriveContext {
   sub: SubjectState
   cnt(day: string, field: string, n: number): void
   milestone(name: string, t: number): boolean
+  /** Service: whether the errand's item stops its clock during 补正 (set by its accepted step). */
+  errand: { pauses: boolean }
 }
+
+/**
+ * The open-set score of an errand whose clock stands still (补正 of an item that pauses): never due,
+ * yet still 在办. The latest instant a JS Date holds (apply.lua's CLOCK_STOPPED).
+ */
+export const CLOCK_STOPPED = 8_640_000_000_000_000
 
 /**
  * Cohort counters by accepted day, split by scope (s.<milestone>.<local|outside>).
  * Errands feed neither the intake trend nor the category breakdown; the open set
  * (by deadline) and the rating (counted once, at the end) are the derivation's.
  */
-export function serviceStep({ sub, cnt, milestone }: DeriveContext, en: ModelEntry, onTime: boolean): void {
+export function serviceStep({ sub, cnt, milestone, errand }: DeriveContext, en: ModelEntry, judged: boolean, to: string): void {
   const e = en.event
   const a = e.attrs
   const when = en.t
+  let onTime = judged
+  // a stopped clock starts again when the errand leaves WAITING (resumed, completed, withdrawn): the
+  // deadline moves later by the event time waited, before this step is judged against it
+  if (sub.paused !== undefined && to !== '=') {
+    sub.deadline = sub.deadline! + (when - sub.paused)
+    sub.paused = undefined
+    onTime = when <= sub.deadline
+  }
   switch (e.type) {
     case 'accepted':
       sub.chain = en.chain.split(',').filter(Boolean)
       Object.assign(sub, { iday: en.day, category: e.category, scope: a.scope as string })
       sub.deadline = en.explicit ?? luaNumber(en.intake) ?? undefined
+      errand.pauses = en.pauses === true
       milestone('accepted', when)
       cnt(en.day, `s.accepted.${sub.scope}`, 1)
       break
     case 'returnedForDocs':
-      // the clock keeps running (no item pauses it); resumed goes back to this state
+      // the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
       sub.prev = sub.state
+      if (errand.pauses) sub.paused = when
       break
     case 'completed':
       if (milestone('completed', when)) {

@@ -29,6 +29,8 @@ export interface SubjectState {
   /** service: local | outside, and the state before WAITING. */
   scope?: string
   prev?: string
+  /** service: since when (event time) the errand's clock stands still, waiting for documents (an item that pauses). */
+  paused?: number
   /** m.<name> → event time of the first time the milestone was reached. */
   milestones: Map<string, number>
   sat?: string
@@ -52,6 +54,8 @@ export interface ModelEntry {
   intake: string
   explicit: number | null
   parked: boolean
+  /** service accepted: the item stops its clock while the errand waits for documents (apply.lua's entry q). */
+  pauses?: boolean
 }
 
 export interface ModelState extends Aggregates {
@@ -131,6 +135,8 @@ export interface ModelInput {
   grid: string
   /** Case reported: SLA hours; hotline received, service accepted: deadline ms; else ''. */
   intake: string
+  /** Service accepted: the item stops its clock while the errand waits for documents (补正). */
+  pausesOnDocs?: boolean
 }
 
 /** outOfOrder: parked with its subject (it may take effect later); refused: dropped after the park window. */

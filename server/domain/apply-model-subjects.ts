@@ -10,7 +10,7 @@ import {
   type ModelEntry, type ModelInput, type ModelOutcome, type ModelState, type StepContext, type SubjectState,
 } from './apply-model-state.ts'
 import { lifecycleOf, SERVICE_OPEN, type Transition } from './lifecycles.ts'
-import { serviceStep, type DeriveContext } from './apply-model-service.ts'
+import { CLOCK_STOPPED, serviceStep, type DeriveContext } from './apply-model-service.ts'
 
 const HOUR = 3_600_000
 const CASE_OPEN = new Set(['REGISTERED', 'DISPATCHED', 'DISPOSED'])
@@ -43,7 +43,7 @@ export function applySubjectEvent(s: ModelState, input: ModelInput, x: StepConte
   const before = derive(feed, list)
   const entry: ModelEntry = {
     id: e.id, t: e.at, event: e, chain: input.chain.join(','), day: x.day, bucket: x.bucket,
-    intake: input.intake, explicit: x.explicitDeadline, parked: false,
+    intake: input.intake, explicit: x.explicitDeadline, parked: false, ...(input.pausesOnDocs ? { pauses: true } : {}),
   }
   insertByTime(list, entry)
   s.lists.set(key, list)
@@ -120,7 +120,7 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
     return true
   }
   let slaMs = 0
-  const ctx: DeriveContext = { sub, cnt, milestone }
+  const ctx: DeriveContext = { sub, cnt, milestone, errand: { pauses: false } }
 
   const step = (en: ModelEntry): boolean => {
     const e = en.event
@@ -129,7 +129,7 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
     const a = e.attrs
     const when = en.t
     const onTime = sub.deadline !== undefined && when <= sub.deadline
-    if (feed === 'service') serviceStep(ctx, en, onTime)
+    if (feed === 'service') serviceStep(ctx, en, onTime, t.to)
     else if (feed === 'case') {
       switch (e.type) {
         case 'reported':
@@ -251,7 +251,8 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
     if (sub.contacted) cnt(sub.iday!, 'h.contacted', 1)
   }
   if (OPEN[feed].has(sub.state) && sub.deadline !== undefined) {
-    for (const r of sub.chain) W.z.set(`o:${feed}:${r}`, sub.deadline)
+    const score = sub.paused !== undefined ? CLOCK_STOPPED : sub.deadline // service: a stopped clock is never due
+    for (const r of sub.chain) W.z.set(`o:${feed}:${r}`, score)
   }
   if (sub.state === 'REPORTED') for (const r of sub.chain) W.s.add(`p:${r}`)
   W.sub = sub.state === '' ? null : sub

@@ -10,8 +10,11 @@ const sla = z.strictObject({ normal: z.number().positive(), urgent: z.number().p
 const en = z.string().trim().min(1).max(80).optional()
 const leaf = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, sla: sla.optional() })
 const group = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, children: z.array(leaf).min(1) })
-// a service item's own time limit in days overrides the local/outside default (a regulation's limit)
-const serviceLeaf = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, limitDays: z.number().positive().max(366).optional() })
+// a service item's own time limit in days overrides the local/outside default (a regulation's limit);
+// pausesOnDocs: the regulation stops the item's clock while the resident brings documents (补正)
+const serviceLeaf = z.strictObject({
+  code: z.string().min(1), name: z.string().min(1), en, limitDays: z.number().positive().max(366).optional(), pausesOnDocs: z.boolean().optional(),
+})
 const serviceGroup = z.strictObject({ code: z.string().min(1), name: z.string().min(1), en, children: z.array(serviceLeaf).min(1) })
 const KINDS = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const
 
@@ -38,6 +41,7 @@ export class Categories {
   private readonly names = new Map<string, string>()
   private readonly hotlineCodes = new Set<string>()
   private readonly serviceLimits = new Map<string, number | undefined>()
+  private readonly servicePauses = new Set<string>()
 
   constructor(readonly config: CategoryConfig) {
     for (const g of config.case) {
@@ -59,6 +63,7 @@ export class Categories {
       this.names.set(g.code, g.name)
       for (const c of g.children) {
         this.serviceLimits.set(c.code, c.limitDays)
+        if (c.pausesOnDocs) this.servicePauses.add(c.code)
         this.names.set(c.code, c.name)
       }
     }
@@ -82,6 +87,11 @@ export class Categories {
   /** Time limit in days of a service errand: the item's own limit, else the default of its scope. */
   serviceLimitDays(item: string, scope: string | undefined): number {
     return this.serviceLimits.get(item) ?? (scope === 'outside' ? this.config.serviceLimitDays.outside : this.config.serviceLimitDays.local)
+  }
+
+  /** Whether an errand of this item stops its clock while it waits for the resident's documents (补正). */
+  servicePausesOnDocs(item: string): boolean {
+    return this.servicePauses.has(item)
   }
 
   /** SLA in hours of a case category and priority. */

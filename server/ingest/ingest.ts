@@ -50,7 +50,7 @@ export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'catego
   if (!place.ok) return place.error
   const chain = place.chain.length || !(e.feed === 'hotline' && e.type === 'call') ? place.chain : [deps.regions.root.code]
   const grid = chain[0] && deps.regions.get(chain[0])?.level === 'grid' ? chain[0] : ''
-  return { event: e, chain, grid, intake: intakeArg(e, deps.categories) }
+  return { event: e, chain, grid, intake: intakeArg(e, deps.categories), ...pausesArg(e, deps.categories) }
 }
 
 // a grid event may name a category (an alert about a case category, say) but only a known one: it is shown on the wall
@@ -73,6 +73,12 @@ export function intakeArg(e: ValidEvent, categories: Categories): string {
     return String(e.at + categories.hotlineSlaHours(e.attrs.kind as string, e.attrs.urgency as string) * HOUR)
   }
   return ''
+}
+
+/** apply.lua's pause argument: set on a service accepted whose item stops its clock during 补正 (absent otherwise). */
+export function pausesArg(e: ValidEvent, categories: Categories): { pausesOnDocs?: true } {
+  const pauses = e.feed === 'service' && e.type === 'accepted' && categories.servicePausesOnDocs(e.attrs.item as string)
+  return pauses ? { pausesOnDocs: true } : {}
 }
 
 const idOf = (raw: unknown) =>

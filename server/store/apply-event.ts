@@ -19,6 +19,8 @@ export interface ApplyInput {
   grid: string // the event's place when it is a grid (patrol coverage), else ''
   chain: readonly string[] // region chain of the event, deepest first; [] when the event names no place
   intake: string // case reported: SLA hours; hotline received, service accepted: deadline ms; else ''
+  /** service accepted: the item stops its clock while the errand waits for documents (补正); absent: it does not. */
+  pausesOnDocs?: boolean
 }
 
 export interface ApplyOptions {
@@ -47,6 +49,6 @@ export function applyEvent(target: Pick<Store, 'applyEvent'>, input: ApplyInput,
     k.log, k.seen(e.id), k.subject(e.feed, e.subject), k.stats, k.events(e.feed, e.subject), k.parked,
     JSON.stringify(e), input.chain.join(','), dayKey(e.at, o.zone), String(bucketOfDay(e.at, o.zone)),
     TRANSITIONS[e.feed], input.intake, k.prefix, String(o.logMaxLen), String(o.seenTtlSec), deadline, input.grid,
-    String(o.parkedAt ?? e.at),
+    String(o.parkedAt ?? e.at), input.pausesOnDocs ? '1' : '',
   )
 }

@@ -3,7 +3,11 @@ import type { Redis } from 'ioredis'
 import { keys } from './keys.ts'
 
 export type SubjectFeed = 'case' | 'hotline' | 'service'
-export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
+/**
+ * `paused`: an errand whose item stops its clock waits for documents (补正) since then (event time); its
+ * `deadline` is the one in force, still to move later by the time it waits, and it is not overdue.
+ */
+export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean; paused?: number }
 export interface SubjectView {
   feed: SubjectFeed
   subject: string
@@ -11,6 +15,8 @@ export interface SubjectView {
   category?: string
   region: string
   deadline?: number
+  /** 补正 of an item that stops its clock: since when the clock stands still (the deadline moves on resume). */
+  paused?: number
   history: { type: string; at: number; applied: boolean }[]
 }
 
@@ -33,13 +39,16 @@ export async function readOpen(redis: Redis, channel: string, region: string, fe
   due.sort((a, b) => a.deadline - b.deadline)
   const items = due.slice(0, limit)
   const details = items.length
-    ? ((await redis.pipeline(items.map((d) => ['hmget', k.subject(d.feed, d.subject), 'chain', 'state', 'category'])).exec()) ?? [])
+    ? ((await redis.pipeline(items.map((d) => ['hmget', k.subject(d.feed, d.subject), 'chain', 'state', 'category', 'paused', 'deadline'])).exec()) ?? [])
     : []
   return {
     total,
     items: items.map((d, i): OpenItem => {
-      const [chain, state, category] = (details[i]?.[1] ?? []) as (string | null)[]
-      return { ...d, state: state ?? '', region: chain?.split(',')[0] ?? region, overdue: d.deadline < now, ...(category ? { category } : {}) }
+      const [chain, state, category, paused, deadline] = (details[i]?.[1] ?? []) as (string | null)[]
+      const item: OpenItem = { ...d, state: state ?? '', region: chain?.split(',')[0] ?? region, overdue: d.deadline < now, ...(category ? { category } : {}) }
+      // a stopped clock is scored beyond every deadline in the open set: tell the deadline in force instead
+      if (paused && deadline) Object.assign(item, { paused: Number(paused), deadline: Number(deadline), overdue: false })
+      return item
     }),
   }
 }
@@ -63,5 +72,6 @@ export async function readSubject(redis: Redis, channel: string, feed: SubjectFe
   }
   if (hash.category) view.category = hash.category
   if (hash.deadline) view.deadline = Number(hash.deadline)
+  if (hash.paused) view.paused = Number(hash.paused)
   return view
 }

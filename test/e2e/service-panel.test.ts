@@ -2,7 +2,8 @@
 // open and overdue now, the most overdue errands) at 1920×1080 beside the
 // panels it shares a column with, and the tablet at a township listing its
 // open errands, one of which opens its lifecycle (waiting for documents
-// included). Screenshots go to test-artifacts/.
+// included), and an errand whose item stops its clock during 补正 shown as
+// 补正中（停表） with its time left frozen, never overdue. Screenshots go to test-artifacts/.
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Running } from '../../server/main.ts'
@@ -23,7 +24,11 @@ const errand = (type: string, subject: string, at: number, attrs: Record<string,
 const accepted = (subject: string, at: number, scope: string, item: string, grid: string, attrs: Record<string, unknown> = {}) =>
   errand('accepted', subject, at, { scope, item, ...attrs }, grid)
 
-/** The last hours: a certificate past its explicit deadline, a forwarded errand waiting for documents and resumed, one done on time, one open. */
+/**
+ * The last hours: a certificate past its explicit deadline, a forwarded errand waiting for documents and resumed
+ * (不动产登记 stops its clock: the hour it waited moves its deadline), one done on time, one open; and from ten days
+ * ago (outside 7d) a 残疾人证 errand waiting for documents since its second day, its 7 days long over: not overdue.
+ */
 const SEED = [
   accepted('SV-LATE', t0 - 5 * HOUR, 'local', 'svc.civil.certificate', GRID_A, { deadline: iso(t0 - 2 * HOUR) }),
   accepted('SV-WAIT', t0 - 4 * HOUR, 'outside', 'svc.estate.register', GRID_B),
@@ -33,6 +38,8 @@ const SEED = [
   accepted('SV-DONE', t0 - 3 * HOUR, 'local', 'svc.social.card', GRID_A),
   errand('completed', 'SV-DONE', t0 - HOUR),
   accepted('SV-OPEN', t0 - HOUR, 'local', 'svc.agri.subsidy', GRID_B, { deadline: iso(t0 + 6 * DAY) }),
+  accepted('SV-DOCS', t0 - 10 * DAY, 'local', 'svc.disability.card', GRID_A),
+  errand('returnedForDocs', 'SV-DOCS', t0 - 9 * DAY, { missing: '残疾评定表' }),
   { id: 'e2e-agent-visit', feed: 'grid', type: 'visit', subject: 'AG650402003001', at: iso(t0 - HOUR), region: GRID_A, attrs: { role: 'agent', households: 3 } },
 ]
 
@@ -58,7 +65,7 @@ it('shows the 便民代办 panel on the wall: counts, on-time rate, open and ove
   const stat = (kpi: string, period = 'today') => panel.locator(`[data-testid="service-stat"][data-kpi="${kpi}"][data-period="${period}"] [data-testid="service-stat-value"]`).innerText()
   await expect.poll(() => stat('serviceAccepted', '7d'), { timeout: 15_000 }).toBe('4')
   expect(await stat('onTimeServiceCompleteRate', '7d')).toBe('25.0%') // one of four done by its limit
-  expect(await stat('serviceOpen')).toBe('3')
+  expect(await stat('serviceOpen')).toBe('4') // the errand waiting with its clock stopped is open, not overdue
   expect(await stat('serviceOverdue')).toBe('1')
   await expect(panel.locator('[data-testid="service-split"]').innerText()).resolves.toBe('本镇 3 · 外出 1')
   const row = panel.locator('[data-testid="service-overdue-row"]')
@@ -88,7 +95,17 @@ it('lists a township\'s open errands on the tablet and opens one\'s lifecycle', 
   const list = page.locator('[data-testid="tablet-errands"]')
   await list.locator('[data-testid="errand-item"]').first().waitFor({ timeout: 30_000 })
   const items = () => list.locator('[data-testid="errand-item"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-subject')}:${e.getAttribute('data-state')}:${e.getAttribute('data-overdue')}`))
-  await expect.poll(items, { timeout: 10_000 }).toEqual(['SV-LATE:ACCEPTED:true', 'SV-OPEN:ACCEPTED:false', 'SV-WAIT:FORWARDED:false'])
+  await expect.poll(items, { timeout: 10_000 }).toEqual(['SV-LATE:ACCEPTED:true', 'SV-OPEN:ACCEPTED:false', 'SV-WAIT:FORWARDED:false', 'SV-DOCS:WAITING:false'])
+  // 补正中（停表）: six of its seven days left when the clock stopped, and so they stay; the deadline moves while it waits
+  const docs = list.locator('[data-testid="errand-item"][data-subject="SV-DOCS"]')
+  expect(await docs.getAttribute('data-paused')).toBe('true')
+  await expect(docs.locator('[data-testid="errand-state"]').innerText()).resolves.toBe('补正中（停表）')
+  await expect(docs.innerText()).resolves.toContain('剩余 6天0小时（停表）')
+  await expect(docs.locator('[data-testid="errand-deadline"]').innerText()).resolves.toBe('时限 顺延中')
+  // resumed after an hour of 补正: its deadline is an hour later than 30 days from 受理
+  const shanghai = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(5, 16).replace('T', ' ')
+  await expect(list.locator('[data-testid="errand-item"][data-subject="SV-WAIT"] [data-testid="errand-deadline"]').innerText())
+    .resolves.toBe(`时限 ${shanghai(t0 - 4 * HOUR + 30 * DAY + HOUR)}`)
   await page.locator('[data-testid="period-switch"][data-period="7d"]').tap()
   await expect.poll(() => list.locator('[data-kpi="serviceAccepted"] dd').innerText()).toBe('4件')
   await expect(list.locator('[data-kpi="onTimeServiceCompleteRate"] dd').innerText()).resolves.toBe('25.0%')
@@ -105,6 +122,14 @@ it('lists a township\'s open errands on the tablet and opens one\'s lifecycle', 
   await expect(sheet.locator('[data-testid="history-state"]').innerText()).resolves.toBe('已转办')
   await page.screenshot({ path: artifactPath('tablet-township-errands-1366x1024.png') })
   expect(new URL(page.url()).searchParams.get('subject')).toBe('service:SV-WAIT')
+  await page.goBack()
+  await sheet.waitFor({ state: 'detached', timeout: 10_000 })
+  await docs.tap()
+  const paused = page.locator('[data-testid="history-sheet"][data-subject="SV-DOCS"]')
+  await paused.waitFor({ timeout: 10_000 })
+  await expect.poll(() => paused.locator('[data-testid="history-state"]').innerText(), { timeout: 10_000 }).toBe('补正中（停表）')
+  await expect(paused.locator('[data-testid="history-deadline"]').innerText()).resolves.toBe('顺延中 · 剩余 6天0小时（停表）')
+  await page.screenshot({ path: artifactPath('tablet-township-errand-paused-1366x1024.png') })
   await context.close()
 }, 60_000)
 

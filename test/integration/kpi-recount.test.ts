@@ -188,6 +188,16 @@ function boundaryEvents(now: number): EventEnvelope[] {
     accept('KR-S5', todayStart + 1000, 'local', 'svc.medical.enrol'), sv('returnedForDocs', 'KR-S5', todayStart + 2000),
     sv('withdrawn', 'KR-S5', todayStart + 3000),
     sv('resumed', 'KR-S2', weekStart + 2000), // never waited: parked for good (refused after the park window)
+    // issue 16, 补正 of an item that stops its clock (残疾人证办理) beside the same errand of one that does not (社保卡办理):
+    // still waiting past the first deadline (not overdue; the other is); two waits, the second ended by 办结 (on time;
+    // the other late), its resumed sent before its first returnedForDocs
+    ...(['svc.disability.card', 'svc.social.card'] as const).flatMap((item, i) => [
+      accept(`KR-P${i}`, todayStart - 2 * HOUR, 'local', item, { deadline: iso(todayStart - HOUR) }),
+      sv('returnedForDocs', `KR-P${i}`, todayStart - 90 * MINUTE),
+      accept(`KR-Q${i}`, todayStart - 3 * HOUR, 'local', item, { deadline: iso(todayStart - 2 * HOUR) }),
+      sv('resumed', `KR-Q${i}`, todayStart - 2 * HOUR), sv('returnedForDocs', `KR-Q${i}`, todayStart - 150 * MINUTE),
+      sv('returnedForDocs', `KR-Q${i}`, todayStart - 105 * MINUTE), sv('completed', `KR-Q${i}`, todayStart + 1000),
+    ]),
     ev('grid', 'visit', 'KR-AG1', weekStart + 1000, { region: grid, attrs: { role: 'agent', households: 2 } }),
     ev('grid', 'visit', 'KR-AG1', weekStart - 1000, { region: grid, attrs: { role: 'agent', households: 1 } }),
     ev('grid', 'patrol', 'KR-W1', weekStart + 1000, { region: grid, attrs: { durationMin: 30 } }),
@@ -309,6 +319,14 @@ describe('KPIs against an independent recount', () => {
     expect(stream.copiesLaterBatch).toBeGreaterThan(10)
     expect(rc.totals.outOfOrder).toBeGreaterThan(10)
     expect(stream.late).toBeGreaterThan(5)
+    // the recount stops the clock of an item that pauses during 补正, and only of such an item
+    const errand = (subject: string) => rc.errands.find((x) => x.subject === subject)!
+    const todayStart = Date.parse(`${shanghaiDay(Date.now())}T00:00:00+08:00`)
+    expect(errand('KR-P0')).toMatchObject({ state: 'WAITING', waitingSince: todayStart - 90 * MINUTE, deadline: todayStart - HOUR })
+    expect(errand('KR-P1')).toMatchObject({ state: 'WAITING', deadline: todayStart - HOUR })
+    expect(errand('KR-P1').waitingSince).toBeUndefined()
+    expect(errand('KR-Q0')).toMatchObject({ completedByDeadline: true, deadline: todayStart + 1000 + 15 * MINUTE })
+    expect(errand('KR-Q1')).toMatchObject({ completedByDeadline: false, deadline: todayStart - 2 * HOUR })
   })
 
   it('serves every KPI of every region equal to the recount (today and 7d everywhere; month and year down to townships)', async () => {

@@ -18,7 +18,11 @@
  * filter-and-count over the facts.
  *
  * The 便民服务代办 feed (DESIGN §6) is recounted with a table of its own
- * written here from the DESIGN text (SERVICE_STEPS), not the server's.
+ * written here from the DESIGN text (SERVICE_STEPS), not the server's. Issue 16's
+ * 补正 pause is recounted from its words: an item that says it pauses
+ * (`pausesOnDocs` in categories.json) stops its errand's clock from
+ * `returnedForDocs` until the errand leaves WAITING; then its deadline is later
+ * by the time waited (event times), and while it waits it is not overdue.
  *
  * Where DESIGN leaves a choice open, the behaviour of
  * server/store/scripts/apply.lua was read and is followed here; each such
@@ -116,7 +120,7 @@ interface CategoryFile {
   satisfactionBasicWeight?: number
   case: { code: string; children: { code: string; sla?: { normal: number; urgent: number } }[] }[]
   hotlineSla: Record<string, { normal: number; urgent: number }>
-  service?: { code: string; children: { code: string; limitDays?: number }[] }[]
+  service?: { code: string; children: { code: string; limitDays?: number; pausesOnDocs?: boolean }[] }[]
   serviceLimitDays?: { local: number; outside: number }
   agentVisitsPerVillagePerWeek?: number
 }
@@ -157,7 +161,9 @@ export interface ErrandFacts {
   chain: readonly string[]
   acceptedAt: number
   scope: 'local' | 'outside'
-  deadline: number
+  deadline: number // in force: moved later by every finished wait of an item that pauses
+  pauses: boolean // the item stops the clock while the errand waits for documents
+  waitingSince?: number // the clock stands still since then (a pausing item in WAITING)
   completedAt?: number
   completedByDeadline: boolean
   withdrawn: boolean
@@ -209,7 +215,13 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
   const basicWeight = categories.satisfactionBasicWeight ?? 0.9
   // 限: an item's own limit in days, else 7 days for an errand done in the township and 30 for one that needs an outside office
   const itemLimit = new Map<string, number | undefined>()
-  for (const group of categories.service ?? []) for (const c of group.children) itemLimit.set(c.code, c.limitDays)
+  const itemPauses = new Set<string>()
+  for (const group of categories.service ?? []) {
+    for (const c of group.children) {
+      itemLimit.set(c.code, c.limitDays)
+      if (c.pausesOnDocs === true) itemPauses.add(c.code)
+    }
+  }
   const scopeLimit = categories.serviceLimitDays ?? { local: 7, outside: 30 }
   const plannedPerVillageWeek = categories.agentVisitsPerVillagePerWeek ?? 1
   const regions = o.regions
@@ -361,11 +373,18 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
         const days = itemLimit.get(String(attrs.item)) ?? scopeLimit[scope]
         x = {
           subject: e.subject, chain: chainOf(placeOf(e)), acceptedAt: at, scope,
-          deadline: parseTime(attrs.deadline) ?? at + days * DAY, completedByDeadline: false, withdrawn: false, state: '',
+          deadline: parseTime(attrs.deadline) ?? at + days * DAY, pauses: itemPauses.has(String(attrs.item)),
+          completedByDeadline: false, withdrawn: false, state: '',
         }
       }
       const f = x!
       let next = SERVICE_STEPS[e.type]![1]
+      // issue 16: leaving WAITING (resumed, completed, withdrawn) starts a stopped clock again, the deadline
+      // later by the time it stood still; a step out of WAITING is judged against the moved deadline
+      if (f.waitingSince !== undefined && next !== '=') {
+        f.deadline += at - f.waitingSince
+        f.waitingSince = undefined
+      }
       switch (e.type) {
         case 'completed':
           // COMPLETED is never left for an open state: once per errand
@@ -384,6 +403,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
           break
         case 'returnedForDocs':
           waitedFrom = from
+          if (f.pauses) f.waitingSince = at
           break
         case 'resumed':
           next = waitedFrom
@@ -541,7 +561,7 @@ export function recount(arrival: readonly EventEnvelope[], o: RecountOptions): R
       onTimeServiceCompleteRateLocal: ratio(count(done, (x) => x.completedByDeadline && x.scope === 'local'), kept('local').length),
       onTimeServiceCompleteRateOutside: ratio(count(done, (x) => x.completedByDeadline && x.scope === 'outside'), kept('outside').length),
       serviceOpen: errandsOpen.length,
-      serviceOverdue: count(errandsOpen, (x) => x.deadline < now),
+      serviceOverdue: count(errandsOpen, (x) => x.waitingSince === undefined && x.deadline < now), // a stopped clock is never overdue
       serviceAvgHours: ratio(minutes / 60, done.length),
       serviceSatisfactionRate: ratio(
         count(ratedErrands, (x) => x.satisfaction === 'satisfied') + basicWeight * count(ratedErrands, (x) => x.satisfaction === 'basic'),

@@ -177,6 +177,16 @@ describe('Categories.parse on a broken config', () => {
     expect(m).toContain('no sla')
   })
 
+  it('reads pausesOnDocs of a service item (补正 stops its clock) and takes nothing but true or false', () => {
+    expect(cats.servicePausesOnDocs('svc.estate.register')).toBe(true)
+    expect(cats.servicePausesOnDocs('svc.disability.card')).toBe(true)
+    expect(cats.servicePausesOnDocs('svc.social.card')).toBe(false)
+    expect(cats.servicePausesOnDocs('svc.unknown')).toBe(false)
+    const raw = JSON.parse(text) as { service: { children: Record<string, unknown>[] }[] }
+    raw.service[0]!.children[0]!.pausesOnDocs = 'yes'
+    expect(() => Categories.parse(raw)).toThrow(/service\.0\.children\.0\.pausesOnDocs/)
+  })
+
   it('rejects a config that is not an object', () => {
     expect(() => Categories.parse(null)).toThrow(/config\/categories\.json/)
     expect(() => Categories.parse([])).toThrow(/config\/categories\.json/)

@@ -133,6 +133,90 @@ describe('service KPIs (apply model, read as the server reads)', () => {
   })
 })
 
+describe('补正 of an item that stops its clock (pausesOnDocs)', () => {
+  const D = DAY
+  const PAUSES = 'svc.disability.card' // 残疾人证办理: local, 7 days, the clock stops during 补正
+  const RUNS = 'svc.social.card' // 社保卡办理: local, 7 days, the clock keeps running
+  function run(events: unknown[]): ModelState {
+    const s = createModelState()
+    for (const e of events) applyModel(s, ready(e), ZONE)
+    return s
+  }
+  // accepted t0, 补正 t0+2d, resumed t0+5d; `done` adds 办结 at t0+9d
+  const story = (subject: string, item: string, done = true) => [
+    accepted(subject, T0, 'local', item), errand('returnedForDocs', subject, T0 + 2 * D, { missing: '户口簿复印件' }),
+    errand('resumed', subject, T0 + 5 * D), ...(done ? [errand('completed', subject, T0 + 9 * D)] : []),
+  ]
+  const village = (s: ModelState, now: number) => kpisFromModel(s, VILLAGE, now, ZONE, 1, 0.9)
+
+  it('is flagged in config/categories.json and sent to apply.lua with accepted only', () => {
+    expect(deps.categories.servicePausesOnDocs(PAUSES)).toBe(true)
+    expect(deps.categories.servicePausesOnDocs('svc.estate.register')).toBe(true)
+    expect(deps.categories.servicePausesOnDocs(RUNS)).toBe(false)
+    expect(ready(accepted('F1', T0, 'local', PAUSES)).pausesOnDocs).toBe(true)
+    expect(ready(accepted('F2', T0, 'local', RUNS))).not.toHaveProperty('pausesOnDocs')
+    expect(ready(errand('returnedForDocs', 'F1', T0))).not.toHaveProperty('pausesOnDocs')
+  })
+
+  it('moves the deadline by the time waited: resumed at t0+5d after 补正 at t0+2d is due at t0+10d, 办结 at t0+9d on time', () => {
+    const s = run(story('P1', PAUSES))
+    expect(s.subjects.get('service:P1')).toMatchObject({ state: 'COMPLETED', deadline: T0 + 10 * D })
+    expect(village(s, T0 + 9 * D + HOUR).year).toMatchObject({ onTimeServiceCompleteRate: 1, onTimeServiceCompleteRateLocal: 1, serviceCompleteRate: 1 })
+    const open = run(story('P2', PAUSES, false))
+    expect(open.subjects.get('service:P2')).toMatchObject({ state: 'ACCEPTED', deadline: T0 + 10 * D })
+    expect(open.subjects.get('service:P2')?.paused).toBeUndefined()
+    expect(open.zsets.get(`o:service:${VILLAGE}`)?.get('P2')).toBe(T0 + 10 * D)
+    expect(village(open, T0 + 8 * D).today).toMatchObject({ serviceOpen: 1, serviceOverdue: 0 }) // the first 7 days are over: not overdue
+    expect(village(open, T0 + 10 * D + 1).today).toMatchObject({ serviceOpen: 1, serviceOverdue: 1 })
+  })
+
+  it('keeps the clock of an item without the flag running: the same errand is overdue at t0+8d and 办结 at t0+9d is late', () => {
+    const s = run(story('R1', RUNS))
+    expect(s.subjects.get('service:R1')).toMatchObject({ state: 'COMPLETED', deadline: T0 + 7 * D })
+    expect(village(s, T0 + 9 * D + HOUR).year).toMatchObject({ onTimeServiceCompleteRate: 0, serviceCompleteRate: 1 })
+    const open = run(story('R2', RUNS, false))
+    expect(open.zsets.get(`o:service:${VILLAGE}`)?.get('R2')).toBe(T0 + 7 * D)
+    expect(village(open, T0 + 8 * D).today).toMatchObject({ serviceOpen: 1, serviceOverdue: 1 })
+    // waiting past its deadline, it is overdue all the same
+    const waiting = run(story('R3', RUNS, false).slice(0, 2))
+    expect(open.subjects.get('service:R2')?.paused).toBeUndefined()
+    expect(village(waiting, T0 + 8 * D).today).toMatchObject({ serviceOpen: 1, serviceOverdue: 1 })
+  })
+
+  it('is never overdue while it waits: still 在办, its deadline not yet moved, since when it waits kept', () => {
+    const s = run(story('P3', PAUSES, false).slice(0, 2)) // 补正 at t0+2d, no documents yet
+    expect(s.subjects.get('service:P3')).toMatchObject({ state: 'WAITING', deadline: T0 + 7 * D, paused: T0 + 2 * D })
+    expect(village(s, T0 + 30 * D).today).toMatchObject({ serviceOpen: 1, serviceOverdue: 0 })
+  })
+
+  it('adds several waits up, and ends a wait on 办结 or 撤回 as on resumed', () => {
+    const s = run([
+      accepted('P4', T0, 'local', PAUSES), errand('returnedForDocs', 'P4', T0 + D), errand('resumed', 'P4', T0 + 2 * D),
+      errand('forwarded', 'P4', T0 + 3 * D), errand('returnedForDocs', 'P4', T0 + 4 * D), errand('resumed', 'P4', T0 + 7 * D),
+      // 办结 while it waits: the clock stood still from t0+6d (1 day left) to t0+12d
+      accepted('P5', T0, 'local', PAUSES), errand('returnedForDocs', 'P5', T0 + 6 * D), errand('completed', 'P5', T0 + 12 * D),
+      accepted('P6', T0, 'local', PAUSES), errand('returnedForDocs', 'P6', T0 + 6 * D), errand('withdrawn', 'P6', T0 + 12 * D),
+      errand('rated', 'P6', T0 + 13 * D, { satisfaction: 'satisfied' }), // 回访 of a withdrawn errand: refused, parked
+    ])
+    expect(s.subjects.get('service:P4')).toMatchObject({ state: 'FORWARDED', deadline: T0 + 11 * D }) // 7 + 1 + 3 days
+    expect(s.subjects.get('service:P5')).toMatchObject({ state: 'COMPLETED', deadline: T0 + 13 * D })
+    expect(s.subjects.get('service:P6')).toMatchObject({ state: 'WITHDRAWN', deadline: T0 + 13 * D })
+    for (const id of ['P4', 'P5', 'P6']) expect(s.subjects.get(`service:${id}`)?.paused).toBeUndefined()
+    expect(village(s, T0 + 12 * D + HOUR).year).toMatchObject({ onTimeServiceCompleteRate: 1 / 2 }) // P5 of P4, P5 (P6 withdrawn)
+  })
+
+  it('gives the same errand whatever the arrival order (resumed before its 补正)', () => {
+    const inOrder = run(story('P7', PAUSES))
+    const [acc, wait, resume, done] = story('P7', PAUSES)
+    const shuffled = createModelState()
+    expect([resume, done, acc, wait].map((e) => applyModel(shuffled, ready(e), ZONE))).toEqual(['outOfOrder', 'outOfOrder', 'applied', 'applied'])
+    expect(shuffled.subjects.get('service:P7')).toEqual(inOrder.subjects.get('service:P7'))
+    expect(shuffled.hashes).toEqual(inOrder.hashes.set('stats', shuffled.hashes.get('stats')!))
+    expect(shuffled.zsets).toEqual(inOrder.zsets)
+    expect(shuffled.subjects.get('service:P7')).toMatchObject({ state: 'COMPLETED', deadline: T0 + 10 * D })
+  })
+})
+
 describe('ranking', () => {
   it('weighs 按期办结率 of the errands into the composite score when config/ranking.json gives it a weight', () => {
     const file = JSON.parse(readFileSync('config/ranking.json', 'utf8')) as { weights: Record<string, number> }

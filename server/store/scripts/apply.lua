@@ -267,6 +267,7 @@ if (feed == 'hotline' or feed == 'service') and etype == 'rated' and type(attrs.
   return invalid('attrs.satisfaction is required on ' .. feed .. ' rated')
 end
 -- ==== service (便民服务代办) checks: begin ====
+-- ARGV[13] '1' on a service accepted whose item stops its clock during 补正 (categories' pausesOnDocs), else ''
 if feed == 'service' and etype == 'accepted' then
   if (explicitDeadline or tonumber(ARGV[6])) == nil then return invalid('a deadline is required on service accepted') end
   if attrs.scope ~= 'local' and attrs.scope ~= 'outside' then return invalid('attrs.scope must be local or outside on service accepted') end
@@ -286,6 +287,9 @@ if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' ..
 local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED = true }
   or feed == 'service' and { ACCEPTED = true, FORWARDED = true, WAITING = true }
   or { RECEIVED = true, DISPATCHED = true, REPLIED = true }
+-- service: the open-set score of an errand whose clock stands still (补正 of an item that pauses):
+-- never due, yet still 在办. The latest instant a JS Date holds, exact in a double.
+local CLOCK_STOPPED = 8640000000000000
 local function derive(entries)
   local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
   local function add(key, field, n)
@@ -314,6 +318,7 @@ local function derive(entries)
     return true
   end
   local state, slaMs = '', nil
+  local pauses = false -- service: the errand's item stops its clock during 补正 (from its accepted entry)
   -- one step, when it fits the state reached so far; false when it does not
   local function step(en)
     local e = en.ev
@@ -363,15 +368,24 @@ local function derive(entries)
     elseif feed == 'service' then
       -- ==== service (便民服务代办): cohort counters by accepted day (iday), split by scope: s.<milestone>.<local|outside> ====
       -- errands feed neither the intake trend nor the category breakdown (no marks)
+      -- a stopped clock starts again when the errand leaves WAITING (resumed, completed, withdrawn): the
+      -- deadline moves later by the event time waited, before this step is judged against it
+      if f.paused and t[2] ~= '=' then
+        f.deadline = f.deadline + (when - f.paused)
+        f.paused = nil
+        onTime = when <= f.deadline
+      end
       if et == 'accepted' then
         chain = split(en.c)
         f.chain, f.iday, f.category, f.scope = en.c, en.d, e.category, a.scope
         f.deadline = en.x or tonumber(en.i)
+        pauses = en.q == true
         milestone('accepted', when)
         cnt(en.d, 's.accepted.' .. f.scope, 1)
       elseif et == 'returnedForDocs' then
-        -- the clock keeps running (no item pauses it); resumed goes back to this state
+        -- the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
         f.prev = state
+        if pauses then f.paused = when end
       elseif et == 'completed' then
         if milestone('completed', when) then
           cnt(f.iday, 's.completed.' .. f.scope, 1)
@@ -456,7 +470,8 @@ local function derive(entries)
     if f.contacted == '1' then cnt(f.iday, 'h.contacted', 1) end
   end
   if OPEN[state] then
-    for _, r in ipairs(chain) do W.z['o:' .. feed .. ':' .. r] = f.deadline end
+    local score = f.paused and CLOCK_STOPPED or f.deadline -- service: a stopped clock is never due
+    for _, r in ipairs(chain) do W.z['o:' .. feed .. ':' .. r] = score end
   end
   if state == 'REPORTED' then
     for _, r in ipairs(chain) do W.s['p:' .. r] = true end
@@ -466,7 +481,7 @@ end
 
 for _, en in ipairs(list) do en.ev = cjson.decode(en.e) end
 local before = derive(list)
-local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, ev = ev }
+local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[13] == '1' or nil, ev = ev }
 insertByTime(list, entry)
 local after = derive(list)
 
