@@ -5,11 +5,18 @@
  * them at load time (lua-header.ts), so a suffix is named in one place.
  */
 
+/** Glob-escape a literal for SCAN MATCH. */
+const globLiteral = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&')
+
 /** Every key of the product starts here. */
 const G = 'sr:'
 
-/** Suffixes after a channel's prefix that a Lua script builds keys from. */
+/** Suffixes after a channel's prefix: the ones Lua scripts build keys from, and those the channel's key lists name. */
 export const KEY_SUFFIX = {
+  log: 'log',
+  stats: 'stats',
+  parked: 'pk',
+  refused: 'rf',
   day: 'd:',
   month: 'm:',
   year: 'y:',
@@ -31,7 +38,7 @@ const S = KEY_SUFFIX
 
 /** First segment (before ':') of the per-region keys apply.lua writes, plus the channel stats: the aggregates the consistency check compares. */
 export const AGGREGATE_HEADS: ReadonlySet<string> = new Set(
-  [S.day, S.month, S.year, S.trend, S.categories, S.open, S.pending, S.onDuty, S.patrolled].map((s) => s.slice(0, -1)).concat('stats'),
+  [S.day, S.month, S.year, S.trend, S.categories, S.open, S.pending, S.onDuty, S.patrolled].map((s) => s.slice(0, -1)).concat(S.stats),
 )
 /**
  * First segment of the channel keys that are no aggregates: the log, idempotency
@@ -39,7 +46,7 @@ export const AGGREGATE_HEADS: ReadonlySet<string> = new Set(
  * versions), the parked index, the refused list, the ended-subjects index and
  * each region's recent stream ids (rl:, an index into the log for snapshots).
  */
-export const NON_AGGREGATE_HEADS: ReadonlySet<string> = new Set(['log', S.seen.slice(0, -1), S.workerGeo, 'h', S.events.slice(0, -1), 'pk', 'rf', S.ended, S.recent.slice(0, -1)])
+export const NON_AGGREGATE_HEADS: ReadonlySet<string> = new Set([S.log, S.seen.slice(0, -1), S.workerGeo, 'h', S.events.slice(0, -1), S.parked, S.refused, S.ended, S.recent.slice(0, -1)])
 /** First segment of subject hashes. */
 export const SUBJECT_HEAD = S.subject.slice(0, -1)
 
@@ -47,18 +54,20 @@ export function keys(channel: string) {
   const p = `${G}{${channel}}:`
   return {
     prefix: p,
-    log: `${p}log`,
-    stats: `${p}stats`,
+    /** SCAN MATCH pattern of every key of the channel. */
+    get pattern() { return `${globLiteral(p)}*` },
+    log: `${p}${S.log}`,
+    stats: `${p}${S.stats}`,
     seen: (id: string) => `${p}${S.seen}${id}`,
     subject: (feed: string, subject: string) => `${p}${S.subject}${feed}:${subject}`,
     /** A subject's own events in event-time order (JSON), each marked when parked; a worker's parked offDuty only. */
     events: (feed: string, subject: string) => `${p}${S.events}${feed}:${subject}`,
     /** Parked events of the channel (JSON {feed, subject, id}) scored by when they were parked, channel time. */
-    parked: `${p}pk`,
+    parked: `${p}${S.parked}`,
     /** Closed and terminal subjects (`<feed>:<subject>`) scored by when they ended, channel time: they expire after CLOSED_TTL_DAYS. */
     ended: `${p}${S.ended}`,
     /** Events refused after the park window, newest last, capped (JSON with the reason). */
-    refused: `${p}rf`,
+    refused: `${p}${S.refused}`,
     day: (region: string, day: string) => `${p}${S.day}${region}:${day}`,
     month: (region: string, month: string) => `${p}${S.month}${region}:${month}`,
     year: (region: string, year: string) => `${p}${S.year}${region}:${year}`,

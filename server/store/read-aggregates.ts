@@ -18,14 +18,11 @@ export interface StoredChannel {
 
 export interface ReadAggregatesOptions { subjects?: boolean; pageSize?: number }
 
-/** Glob-escape a literal for SCAN MATCH. */
-const globLiteral = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&')
-
 /** Read a channel's aggregates (and optionally its subject hashes) from Redis. */
 export async function readAggregates(redis: Redis, channel: string, o: ReadAggregatesOptions = {}): Promise<StoredChannel> {
-  const { prefix } = keys(channel)
+  const { prefix, pattern } = keys(channel)
   const out: StoredChannel = { aggregates: { hashes: new Map(), zsets: new Map(), sets: new Map() }, subjects: new Map(), ignored: [] }
-  for await (const page of scanKeys(redis, `${globLiteral(prefix)}*`, o.pageSize ?? 1000)) {
+  for await (const page of scanKeys(redis, pattern, o.pageSize ?? 1000)) {
     await readPage(page.node, prefix, page.keys, o.subjects ?? false, out) // on a Cluster: the node that holds these keys
   }
   out.ignored.sort()
