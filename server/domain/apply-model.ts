@@ -1,5 +1,5 @@
 /**
- * A pure mirror of server/store/scripts/apply.lua: the same decisions and the
+ * A pure mirror of server/store/lua/apply.lua: the same decisions and the
  * same writes, on an in-memory ModelState. The consistency check replays a
  * channel's log through it and compares with Redis; tests use it as the
  * executable reading of DESIGN §5/§6. Change it together with apply.lua.

@@ -21,7 +21,7 @@
  * written here from the DESIGN text (SERVICE_STEPS), not the server's.
  *
  * Where DESIGN leaves a choice open, the behaviour of
- * server/store/scripts/apply.lua was read and is followed here; each such
+ * server/store/lua/apply.lua was read and is followed here; each such
  * place is marked "apply.lua:".
  */
 import { readFileSync } from 'node:fs'
