@@ -53,10 +53,10 @@ const SCRIPTS = {
 } as const satisfies Record<string, ScriptDef>
 
 let sources: Map<string, string> | undefined
-/** Every script's text as Redis runs it (constants written in), read once per process. */
+/** Every script's text as Redis runs it (constants written in), by file name, read once per process. */
 export function scriptSources(): ReadonlyMap<string, string> {
-  sources ??= new Map(Object.entries(SCRIPTS).map(([name, d]: [string, ScriptDef]) => [
-    name, withConstants(readFileSync(new URL(`./lua/${d.file}.lua`, import.meta.url), 'utf8'), d.constants ?? []),
+  sources ??= new Map(Object.values(SCRIPTS).map((d: ScriptDef) => [
+    d.file, withConstants(readFileSync(new URL(`./lua/${d.file}.lua`, import.meta.url), 'utf8'), d.constants ?? []),
   ]))
   return sources
 }
@@ -67,6 +67,6 @@ const defined = new WeakSet<Redis | Cluster>()
 export function defineScripts(redis: Redis | Cluster): void {
   if (defined.has(redis)) return
   const text = scriptSources()
-  for (const [name, d] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: d.keys, lua: text.get(name)! })
+  for (const [name, d] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: d.keys, lua: text.get(d.file)! })
   defined.add(redis)
 }
