@@ -6,6 +6,7 @@
  * overdue alerts whose subject closed or got a later deadline.
  */
 import { overdueAlert, type Alert } from '../domain/alerts.ts'
+import { systemTime } from '../domain/clock.ts'
 import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel } from '../channels/channels.ts'
@@ -66,8 +67,8 @@ export class OverdueScanner {
           this.armed = undefined
         }
         const more = await this.raiseDue(now)
-        if (Date.now() - this.lastResolve > RESOLVE_EVERY_MS) {
-          this.lastResolve = Date.now()
+        if (systemTime() - this.lastResolve > RESOLVE_EVERY_MS) {
+          this.lastResolve = systemTime()
           await this.resolveEnded(now)
         }
         const next = await this.nextDeadline(now)
@@ -126,9 +127,9 @@ export class OverdueScanner {
   /** One round trip; each raise checks atomically that its subject is still open with that deadline. */
   private async raise(alerts: Armed[]): Promise<void> {
     if (alerts.length === 0) return
-    const p = this.d.store.pipeline() as unknown as Store
-    for (const a of alerts) void queueRaise(p, this.d.channel.id, a.alert, a.guard)
-    const replies = await (p as unknown as { exec(): Promise<[Error | null, unknown][] | null> }).exec()
+    const p = this.d.store.pipeline()
+    for (const a of alerts) queueRaise(p, this.d.channel.id, a.alert, a.guard)
+    const replies = await p.exec()
     const raised = replies?.filter(([err, r]) => !err && r === 1).length ?? 0
     if (raised > 0) alertsRaised.inc({ channel: channelKind(this.d.channel.id), type: 'overdue' }, raised)
   }

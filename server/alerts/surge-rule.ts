@@ -4,6 +4,7 @@
  */
 import { bucketOfDay, dayKey, lastDays } from '../domain/clock.ts'
 import { surgeAlert, type Alert } from '../domain/alerts.ts'
+import { COUNTER } from '../domain/counters.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel } from '../channels/channels.ts'
 import { keys } from '../store/keys.ts'
@@ -24,7 +25,7 @@ export async function surgeAlerts(store: Store, channel: Channel, regions: Regio
   const p = store.pipeline()
   for (const t of townships) {
     for (const [day, b] of buckets) p.hget(k.trend(t.code, day), String(b))
-    for (const day of previous) p.hmget(k.day(t.code, day), 'c.reported', 'h.received')
+    for (const day of previous) p.hmget(k.day(t.code, day), COUNTER.caseReported, COUNTER.hotlineReceived)
   }
   const replies = ((await p.exec()) ?? []).map(([err, v]) => {
     if (err) throw err

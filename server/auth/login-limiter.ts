@@ -1,42 +1,34 @@
 /**
  * Login attempts, counted atomically before the password is checked
- * (scripts/login-attempt.lua): per address first, then per user and address,
+ * (server/store/lua/login-attempt.lua): per address first, then per user and address,
  * so 100 parallel guesses are not all evaluated. A user guessed at from many
  * addresses gets a growing gap between attempts instead of a lock, so an
  * anonymous client cannot shut the admin out.
  */
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import type { LoginLimits } from '../http/security-config.ts'
+import { loginKeys } from '../store/keys.ts'
+import { defineScripts } from '../store/lua-scripts.ts'
 
-// one hash tag for every login counter: the script and the MULTIs below touch several at once, which a Redis Cluster allows in one slot only
-const P = 'sr:auth:{login}:'
 const digest = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22) // usernames and addresses of any shape make safe key names
-const SCRIPT = readFileSync(new URL('./scripts/login-attempt.lua', import.meta.url), 'utf8')
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAddress: 50, perUserAddress: 5, windowSec: 900, userFreeFails: 10, userDelayMs: 1000, userDelayMaxMs: 30_000 }
 
-type WithScript = Redis & { loginAttempt(a: string, ua: string, u: string, next: string, ...argv: number[]): Promise<[0 | 1, number]> }
-
 export class LoginLimiter {
-  private readonly redis: WithScript
-
-  constructor(redis: Redis, private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
-    if (!('loginAttempt' in redis)) redis.defineCommand('loginAttempt', { numberOfKeys: 4, lua: SCRIPT })
-    this.redis = redis as WithScript
+  constructor(private readonly redis: Redis, private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
+    defineScripts(redis) // connectStore did already; a connection made otherwise gets them here
   }
 
   private keys(username: string, ip: string) {
-    const u = digest(username)
-    return { address: `${P}a:${digest(ip)}`, userAddress: `${P}ua:${u}:${digest(ip)}`, user: `${P}u:${u}`, next: `${P}next:${u}` }
+    return loginKeys(digest(username), digest(ip))
   }
 
   /** Take one attempt: 0 when the password may be checked now, else milliseconds to wait. */
   async attempt(username: string, ip: string): Promise<number> {
     const k = this.keys(username, ip)
     const l = this.limits
-    const [allowed, waitMs] = await this.redis.loginAttempt(k.address, k.userAddress, k.user, k.next,
+    const [allowed, waitMs] = await this.redis.luaLoginAttempt(k.address, k.userAddress, k.user, k.next,
       l.perAddress, l.perUserAddress, l.windowSec, l.userFreeFails, l.userDelayMs, l.userDelayMaxMs)
     return allowed === 1 ? 0 : Math.max(1, waitMs)
   }

@@ -5,9 +5,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
+import { systemTime } from '../domain/clock.ts'
 import type { Principal } from '../domain/users.ts'
+import { authKeys as K } from '../store/keys.ts'
 
-const P = 'sr:auth:'
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url') // Redis never holds a usable token
 
 export const SESSION_TTL_SEC = 12 * 3600
@@ -19,8 +20,8 @@ export class Sessions {
   async create(p: Omit<Principal, 'id' | 'kind'>, ttlSec = SESSION_TTL_SEC): Promise<{ token: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url')
     const principal: Principal = { ...p, kind: 'session', id: digest(token).slice(0, 16) }
-    await this.redis.set(`${P}s:${digest(token)}`, JSON.stringify(principal), 'EX', ttlSec)
-    return { token, expiresAt: Date.now() + ttlSec * 1000 }
+    await this.redis.set(K.session(digest(token)), JSON.stringify(principal), 'EX', ttlSec)
+    return { token, expiresAt: systemTime() + ttlSec * 1000 }
   }
 
   /** A long-lived display token for a wall, revocable by id. */
@@ -30,13 +31,13 @@ export class Sessions {
     const principal: Principal = { kind: 'display', id, username: `display:${id}`, name: p.name, role: 'display', region: p.region }
     if (p.channel) principal.channel = p.channel
     // two keys in two cluster slots, so no MULTI: listed first, then made valid, so a token that works can always be revoked
-    await this.redis.hset(`${P}displays`, id, JSON.stringify({ ...principal, createdBy: p.createdBy, createdAt: Date.now(), key: digest(token) }))
-    await this.redis.set(`${P}s:${digest(token)}`, JSON.stringify(principal))
+    await this.redis.hset(K.displays, id, JSON.stringify({ ...principal, createdBy: p.createdBy, createdAt: systemTime(), key: digest(token) }))
+    await this.redis.set(K.session(digest(token)), JSON.stringify(principal))
     return { token, id }
   }
 
   async displays(): Promise<Record<string, unknown>[]> {
-    return (await this.redis.hvals(`${P}displays`)).map((j) => {
+    return (await this.redis.hvals(K.displays)).map((j) => {
       const { key: _, ...rest } = JSON.parse(j) as Record<string, unknown>
       return rest
     })
@@ -44,21 +45,21 @@ export class Sessions {
 
   /** Revoke a display token: it stops working on every instance and every socket using it. */
   async revokeDisplay(id: string): Promise<boolean> {
-    const json = await this.redis.hget(`${P}displays`, id)
+    const json = await this.redis.hget(K.displays, id)
     if (!json) return false
     const { key } = JSON.parse(json) as { key: string }
-    await this.redis.del(`${P}s:${key}`) // invalid first, unlisted second: a failure in between leaves it listed, and revoking again finishes
-    await this.redis.hdel(`${P}displays`, id)
+    await this.redis.del(K.session(key)) // invalid first, unlisted second: a failure in between leaves it listed, and revoking again finishes
+    await this.redis.hdel(K.displays, id)
     return true
   }
 
   async resolve(token: string | undefined): Promise<Principal | null> {
     if (!token || token.length > 200) return null
-    const json = await this.redis.get(`${P}s:${digest(token)}`)
+    const json = await this.redis.get(K.session(digest(token)))
     return json ? (JSON.parse(json) as Principal) : null
   }
 
   async end(token: string): Promise<void> {
-    await this.redis.del(`${P}s:${digest(token)}`)
+    await this.redis.del(K.session(digest(token)))
   }
 }

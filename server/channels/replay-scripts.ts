@@ -1,14 +1,6 @@
-/** Typed wrappers of the replay Lua scripts (scripts/*.lua), defined once on the store connection. */
-import { readFileSync } from 'node:fs'
+/** Typed wrappers of the replay Lua scripts (server/store/lua: replay-clock, driver-lease, source-append). */
+import { defineScripts, type Queue } from '../store/lua-scripts.ts'
 import type { Store } from '../store/redis-client.ts'
-
-const lua = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8')
-
-type Scripted = Store & {
-  replayClock(meta: string, ...argv: string[]): Promise<string[]>
-  driverLease(lease: string, holder: string, ttlMs: string): Promise<0 | 1>
-  sourceAppend(source: string, ...pairs: string[]): Promise<number>
-}
 
 export type ClockOp =
   | { op: 'set'; paused?: boolean; speed?: number }
@@ -23,33 +15,28 @@ export interface ReplayScripts {
   /** Take or renew a lease (ttlMs > 0) or release it (0); true when held by `holder`. */
   lease(key: string, holder: string, ttlMs: number): Promise<boolean>
   /** Queue the append of time-ordered (ms, json) pairs to a source stream on a pipeline (source-append.lua). */
-  append(target: ReturnType<Store['pipeline']>, source: string, pairs: string[]): void
+  append(target: Queue, source: string, pairs: string[]): void
 }
 
-export function replayScripts(store: Store): ReplayScripts {
-  const s = store as Scripted
-  if (typeof s.replayClock !== 'function') {
-    s.defineCommand('replayClock', { numberOfKeys: 1, lua: lua('replay-clock') })
-    s.defineCommand('driverLease', { numberOfKeys: 1, lua: lua('driver-lease') })
-    s.defineCommand('sourceAppend', { numberOfKeys: 1, lua: lua('source-append') })
-  }
+export function replayScripts(s: Store): ReplayScripts {
+  defineScripts(s) // connectStore did already; a connection made otherwise gets them here
   const flag = (b: boolean | undefined) => (b === undefined ? '' : b ? '1' : '0')
   return {
     async clock(metaKey, wall, c) {
       const argv = c.op === 'built'
         ? ['', '', String(c.epoch), c.lastId, String(c.count)]
         : [flag(c.paused), c.speed === undefined ? '' : String(c.speed), c.op === 'seek' ? String(Math.round(c.to)) : '']
-      const [status, ...flat] = await s.replayClock(metaKey, c.op, String(Math.round(wall)), ...argv)
+      const [status, ...flat] = await s.luaReplayClock(metaKey, c.op, String(Math.round(wall)), ...argv)
       if (status !== 'ok') return { status: status as 'gone' | 'stale' }
       const meta: Record<string, string> = {}
       for (let i = 0; i < flat.length; i += 2) meta[flat[i]!] = flat[i + 1]!
       return { status: 'ok', meta }
     },
     async lease(key, holder, ttlMs) {
-      return (await s.driverLease(key, holder, String(ttlMs))) === 1
+      return (await s.luaDriverLease(key, holder, String(ttlMs))) === 1
     },
     append(target, source, pairs) {
-      void (target as unknown as Scripted).sourceAppend(source, ...pairs)
+      target.luaSourceAppend(source, ...pairs)
     },
   }
 }

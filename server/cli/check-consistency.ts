@@ -150,7 +150,7 @@ export async function checkConsistency(redis: Redis, o: ConsistencyOptions): Pro
   report.differences = [
     ...logDiffs,
     // from the archive the channel stats (parked, refused) cannot be recounted: refusals are not archived
-    ...diffAggregates(stored.aggregates, model, k.prefix).filter((d) => !o.archiveDir || d.key !== `${k.prefix}stats`),
+    ...diffAggregates(stored.aggregates, model, k.prefix).filter((d) => !o.archiveDir || d.key !== k.stats),
     ...(withSubjects ? diffSubjects(stored.subjects, unexpired(model.subjects, stored.subjects), k.prefix) : []),
   ]
   return report

@@ -10,6 +10,7 @@ import {
   type ModelEntry, type ModelInput, type ModelOutcome, type ModelState, type StepContext, type SubjectState,
 } from './apply-model-state.ts'
 import { lifecycleOf, SERVICE_OPEN, type Transition } from './lifecycles.ts'
+import { COUNTER as C, COUNTER_FAMILY as CF, hotlineKindCounter } from './counters.ts'
 import { CLOCK_STOPPED, serviceStep, type DeriveContext } from './apply-model-service.ts'
 
 const HOUR = 3_600_000
@@ -135,42 +136,42 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
         case 'reported':
           sub.chain = en.chain.split(',').filter(Boolean)
           Object.assign(sub, { iday: en.day, category: e.category, sla: en.intake, priority: (a.priority as string | undefined) ?? 'normal' })
-          cnt(en.day, 'c.reported', 1)
+          cnt(en.day, C.caseReported, 1)
           marks(en, e.category ?? '')
           break
         case 'registered':
           sub.cday = en.day
           sub.deadline = en.explicit ?? when + (luaNumber(sub.sla) ?? 0) * HOUR
-          cnt(sub.iday!, 'c.reportedRegistered', 1)
-          cnt(en.day, 'c.registered', 1)
+          cnt(sub.iday!, C.caseReportedRegistered, 1)
+          cnt(en.day, C.caseRegistered, 1)
           break
         case 'extended':
           sub.deadline = en.explicit ?? undefined
           break
         case 'disposed':
           if (milestone('disposed', when)) {
-            cnt(sub.cday!, 'c.disposed', 1)
-            if (onTime) cnt(sub.cday!, 'c.disposedOnTime', 1)
+            cnt(sub.cday!, C.caseDisposed, 1)
+            if (onTime) cnt(sub.cday!, C.caseDisposedOnTime, 1)
           }
           break
         case 'rework':
-          if (milestone('reworked', when)) cnt(sub.cday!, 'c.reworked', 1)
+          if (milestone('reworked', when)) cnt(sub.cday!, C.caseReworked, 1)
           break
         case 'closed':
-          cnt(en.day, 'cf.closed', 1)
-          if (sub.state === 'REPORTED') cnt(sub.iday!, 'c.selfClosed', 1)
+          cnt(en.day, C.caseClosedFlow, 1)
+          if (sub.state === 'REPORTED') cnt(sub.iday!, C.caseSelfClosed, 1)
           else {
-            cnt(sub.cday!, 'c.closedRegistered', 1)
-            if (onTime) cnt(sub.cday!, 'c.closedOnTime', 1)
+            cnt(sub.cday!, C.caseClosedRegistered, 1)
+            if (onTime) cnt(sub.cday!, C.caseClosedOnTime, 1)
           }
           if ((sub.category ?? '').startsWith('dispute.')) {
             // self-closed disputes were never registered: they count in their reporting day
-            cnt(sub.cday ?? sub.iday!, 'c.disputeClosed', 1)
-            if (a.outcome === 'success') cnt(sub.cday ?? sub.iday!, 'c.disputeSuccess', 1)
+            cnt(sub.cday ?? sub.iday!, C.caseDisputeClosed, 1)
+            if (a.outcome === 'success') cnt(sub.cday ?? sub.iday!, C.caseDisputeSuccess, 1)
           }
           break
         case 'urged':
-          cnt(en.day, 'cf.urged', 1)
+          cnt(en.day, C.caseUrgedFlow, 1)
           break
       }
     } else {
@@ -181,8 +182,8 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
           slaMs = intake !== null ? intake - when : 0
           Object.assign(sub, { iday: en.day, category: e.category, kind: a.kind as string })
           sub.deadline = en.explicit ?? intake ?? undefined
-          cnt(en.day, 'h.received', 1)
-          cnt(en.day, `hk.${a.kind as string}`, 1)
+          cnt(en.day, C.hotlineReceived, 1)
+          cnt(en.day, hotlineKindCounter(a.kind as string), 1)
           marks(en, e.category ?? '')
           break
         }
@@ -191,11 +192,11 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
           break
         case 'directClosed':
         case 'closed':
-          cnt(en.day, 'hf.closed', 1)
+          cnt(en.day, C.hotlineClosedFlow, 1)
           if (milestone('closed', when)) {
-            cnt(sub.iday!, 'h.closed', 1)
-            if (e.type === 'directClosed') cnt(sub.iday!, 'h.directClosed', 1)
-            if (onTime) cnt(sub.iday!, 'h.closedOnTime', 1)
+            cnt(sub.iday!, C.hotlineClosed, 1)
+            if (e.type === 'directClosed') cnt(sub.iday!, C.hotlineDirectClosed, 1)
+            if (onTime) cnt(sub.iday!, C.hotlineClosedOnTime, 1)
           }
           break
         case 'reopened':
@@ -203,13 +204,13 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
           sub.deadline = en.explicit ?? when + slaMs
           break
         case 'urged':
-          cnt(en.day, 'hf.urged', 1)
+          cnt(en.day, C.hotlineUrgedFlow, 1)
           break
         case 'voided':
           // a voided order leaves the received cohort (and its kind)
-          cnt(sub.iday!, 'h.voided', 1)
-          cnt(sub.iday!, 'h.received', -1)
-          cnt(sub.iday!, `hk.${sub.kind}`, -1)
+          cnt(sub.iday!, C.hotlineVoided, 1)
+          cnt(sub.iday!, C.hotlineReceived, -1)
+          cnt(sub.iday!, hotlineKindCounter(String(sub.kind)), -1)
           break
         case 'rated':
           Object.assign(sub, { sat: a.satisfaction as string, solved: luaTruthy(a.solved), contacted: luaTruthy(a.contacted) })
@@ -245,10 +246,10 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
     cnt(sub.iday!, `s.${sub.sat}`, 1)
   } else if (sub.sat !== undefined) {
     // a subject's satisfaction is its latest rating (by event time): counted once
-    cnt(sub.iday!, 'h.rated', 1)
-    cnt(sub.iday!, `h.${sub.sat}`, 1)
-    if (sub.solved) cnt(sub.iday!, 'h.solved', 1)
-    if (sub.contacted) cnt(sub.iday!, 'h.contacted', 1)
+    cnt(sub.iday!, C.hotlineRated, 1)
+    cnt(sub.iday!, `${CF.hotlineRating}${sub.sat}`, 1)
+    if (sub.solved) cnt(sub.iday!, C.hotlineSolved, 1)
+    if (sub.contacted) cnt(sub.iday!, C.hotlineContacted, 1)
   }
   if (OPEN[feed].has(sub.state) && sub.deadline !== undefined) {
     const score = sub.paused !== undefined ? CLOCK_STOPPED : sub.deadline // service: a stopped clock is never due

@@ -1,5 +1,5 @@
 /**
- * A pure mirror of server/store/scripts/apply.lua: the same decisions and the
+ * A pure mirror of server/store/lua/apply.lua: the same decisions and the
  * same writes, on an in-memory ModelState. The consistency check replays a
  * channel's log through it and compares with Redis; tests use it as the
  * executable reading of DESIGN §5/§6. Change it together with apply.lua.
@@ -10,6 +10,7 @@ import {
 } from './apply-model-state.ts'
 import { applySubjectEvent, dropParked, insertByTime } from './apply-model-subjects.ts'
 import { bucketOfDay, dayKey } from './clock.ts'
+import { COUNTER as C } from './counters.ts'
 
 export * from './apply-model-state.ts'
 export { kpisFromModel, subjectHash } from './apply-model-read.ts'
@@ -30,8 +31,8 @@ export function applyModelEntry(s: ModelState, input: ModelInput, zone: string):
   if (e.feed === 'grid') return applyGrid(s, input, x)
   if (e.feed === 'hotline' && e.type === 'call') {
     // no subject state: flow counts by call day (placeless calls got the root chain in prepare)
-    count(s, input.chain, day, 'hf.calls', 1)
-    if (luaTruthy(e.attrs.answered)) count(s, input.chain, day, 'hf.answered', 1)
+    count(s, input.chain, day, C.calls, 1)
+    if (luaTruthy(e.attrs.answered)) count(s, input.chain, day, C.callsAnswered, 1)
     return { status: 'applied', region: input.chain[0] ?? '', category: '' }
   }
   return applySubjectEvent(s, input, x)
@@ -100,19 +101,19 @@ function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutco
       }
       break
     case 'patrol':
-      count(s, chain, x.day, 'gf.patrols', 1)
+      count(s, chain, x.day, C.patrols, 1)
       if (input.grid !== '') {
         for (const r of chain) for (const period of [x.day, x.day.slice(0, 6), x.day.slice(0, 4)]) sadd(s, `pc:${r}:${period}`, input.grid)
       }
       break
     case 'visit':
-      count(s, chain, x.day, 'gf.visits', 1)
-      count(s, chain, x.day, 'gf.households', luaNumber(e.attrs.households) ?? 0)
-      if (e.attrs.role === 'agent') count(s, chain, x.day, 'gf.agentVisits', 1)
+      count(s, chain, x.day, C.visits, 1)
+      count(s, chain, x.day, C.households, luaNumber(e.attrs.households) ?? 0)
+      if (e.attrs.role === 'agent') count(s, chain, x.day, C.agentVisits, 1)
       break
     case 'alert':
-      count(s, chain, x.day, 'gf.alerts', 1)
-      if (e.attrs.severity === 'critical') count(s, chain, x.day, 'gf.alertsCritical', 1)
+      count(s, chain, x.day, C.alerts, 1)
+      if (e.attrs.severity === 'critical') count(s, chain, x.day, C.alertsCritical, 1)
       break
   }
   return { status: 'applied', region, category: '' }

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { CASE_TYPES, GRID_TYPES, HOTLINE_TYPES, INTAKE_TYPES, SERVICE_TYPES, type Feed } from './lifecycles.ts'
 import { checkAt, checkAttrs, COUNTED_ATTR_MAX, DEFAULT_EVENT_BOUNDS, type EventBounds } from './event-bounds.ts'
+import { SATISFACTIONS, SERVICE_SCOPES } from './counters.ts'
 
 const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-](\d\d):(\d\d))$/
 
@@ -71,7 +72,7 @@ const hotlineAttrs: Record<string, z.ZodRawShape> = {
   rated: {
     contacted: z.boolean().optional(),
     solved: z.boolean().optional(),
-    satisfaction: z.enum(['satisfied', 'basic', 'unsatisfied']),
+    satisfaction: z.enum(SATISFACTIONS),
   },
 }
 
@@ -91,7 +92,7 @@ const gridAttrs: Record<string, z.ZodRawShape> = {
 // 便民服务代办: the item is a code of the service category tree (checked against config at ingest)
 const serviceAttrs: Record<string, z.ZodRawShape> = {
   accepted: {
-    scope: z.enum(['local', 'outside']),
+    scope: z.enum(SERVICE_SCOPES),
     item: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'may hold letters, digits and . _ - only'),
     deadline,
   },
@@ -100,7 +101,7 @@ const serviceAttrs: Record<string, z.ZodRawShape> = {
   rated: {
     contacted: z.boolean().optional(),
     solved: z.boolean().optional(),
-    satisfaction: z.enum(['satisfied', 'basic', 'unsatisfied']),
+    satisfaction: z.enum(SATISFACTIONS),
   },
 }
 

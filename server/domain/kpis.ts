@@ -2,11 +2,12 @@
  * KPI definitions of DESIGN §6: the raw counters kept per region and period
  * in Redis, and the formulas that turn them into the values on the wire.
  */
+import { COUNTER as C, SERVICE_COUNTER, SERVICE_SCOPES, type CounterName, type Counters, type ServiceScope } from './counters.ts'
+
+export type { Counters } from './counters.ts'
+
 export const PERIODS = ['today', '7d', 'month', 'year'] as const
 export type Period = (typeof PERIODS)[number]
-
-/** Counter fields of a region's day/month/year hash (written by apply.lua). */
-export type Counters = Record<string, number>
 
 export const COUNT_KPIS = [
   'caseReported', 'caseRegistered', 'caseClosedFlow', 'hotlineReceived', 'hotlineClosedFlow',
@@ -65,33 +66,33 @@ export const agentVisitPlan = (villages: number, perVillagePerWeek: number, days
 /** Turn one period's counters (and the region's current state) into KPI values. */
 export function computeKpis(c: Counters, ctx: KpiContext): KpiValues {
   const { now, basicWeight } = ctx
-  const n = (k: string) => c[k] ?? 0
+  const n = (k: CounterName) => c[k] ?? 0
   return {
-    caseReported: n('c.reported'),
-    caseRegistered: n('c.registered'),
-    caseClosedFlow: n('cf.closed'),
-    registerRate: ratio(n('c.reportedRegistered'), n('c.reported')),
-    disposalRate: ratio(n('c.disposed'), n('c.registered')),
-    onTimeDisposalRate: ratio(n('c.disposedOnTime'), n('c.registered')),
-    closeRate: ratio(n('c.closedRegistered'), n('c.registered')),
-    onTimeCloseRate: ratio(n('c.closedOnTime'), n('c.registered')),
-    reworkRate: ratio(n('c.reworked'), n('c.disposed')),
-    mediationSuccessRate: ratio(n('c.disputeSuccess'), n('c.disputeClosed')),
-    hotlineReceived: n('h.received'),
-    hotlineClosedFlow: n('hf.closed'),
-    calls: n('hf.calls'),
-    answerRate: ratio(n('hf.answered'), n('hf.calls')),
-    directCloseRate: ratio(n('h.directClosed'), n('h.received')),
-    hotlineCloseRate: ratio(n('h.closed'), n('h.received')),
-    onTimeHotlineCloseRate: ratio(n('h.closedOnTime'), n('h.received')),
-    satisfactionRate: ratio(n('h.satisfied') + basicWeight * n('h.basic'), n('h.rated')),
-    solveRate: ratio(n('h.solved'), n('h.rated')),
-    responseRate: ratio(n('h.contacted'), n('h.rated')),
-    patrols: n('gf.patrols'),
-    visits: n('gf.visits'),
-    households: n('gf.households'),
-    alerts: n('gf.alerts'),
-    alertsCritical: n('gf.alertsCritical'),
+    caseReported: n(C.caseReported),
+    caseRegistered: n(C.caseRegistered),
+    caseClosedFlow: n(C.caseClosedFlow),
+    registerRate: ratio(n(C.caseReportedRegistered), n(C.caseReported)),
+    disposalRate: ratio(n(C.caseDisposed), n(C.caseRegistered)),
+    onTimeDisposalRate: ratio(n(C.caseDisposedOnTime), n(C.caseRegistered)),
+    closeRate: ratio(n(C.caseClosedRegistered), n(C.caseRegistered)),
+    onTimeCloseRate: ratio(n(C.caseClosedOnTime), n(C.caseRegistered)),
+    reworkRate: ratio(n(C.caseReworked), n(C.caseDisposed)),
+    mediationSuccessRate: ratio(n(C.caseDisputeSuccess), n(C.caseDisputeClosed)),
+    hotlineReceived: n(C.hotlineReceived),
+    hotlineClosedFlow: n(C.hotlineClosedFlow),
+    calls: n(C.calls),
+    answerRate: ratio(n(C.callsAnswered), n(C.calls)),
+    directCloseRate: ratio(n(C.hotlineDirectClosed), n(C.hotlineReceived)),
+    hotlineCloseRate: ratio(n(C.hotlineClosed), n(C.hotlineReceived)),
+    onTimeHotlineCloseRate: ratio(n(C.hotlineClosedOnTime), n(C.hotlineReceived)),
+    satisfactionRate: ratio(n(C.hotlineSatisfied) + basicWeight * n(C.hotlineBasic), n(C.hotlineRated)),
+    solveRate: ratio(n(C.hotlineSolved), n(C.hotlineRated)),
+    responseRate: ratio(n(C.hotlineContacted), n(C.hotlineRated)),
+    patrols: n(C.patrols),
+    visits: n(C.visits),
+    households: n(C.households),
+    alerts: n(C.alerts),
+    alertsCritical: n(C.alertsCritical),
     patrolCoverage: ratio(ctx.patrolledGrids, ctx.grids),
     ...serviceKpis(n, ctx),
     ...now,
@@ -99,28 +100,29 @@ export function computeKpis(c: Counters, ctx: KpiContext): KpiValues {
 }
 
 /** 便民服务代办: cohort by accepted day; withdrawn errands leave the denominators. */
-function serviceKpis(n: (k: string) => number, ctx: KpiContext): KpiValues {
-  const sum = (m: string) => n(`s.${m}.local`) + n(`s.${m}.outside`)
-  const base = (scope?: 'local' | 'outside') =>
-    scope ? n(`s.accepted.${scope}`) - n(`s.withdrawn.${scope}`) : sum('accepted') - sum('withdrawn')
+function serviceKpis(n: (k: CounterName) => number, ctx: KpiContext): KpiValues {
+  type Milestone = keyof (typeof SERVICE_COUNTER)[ServiceScope]
+  const sum = (m: Milestone) => SERVICE_SCOPES.reduce((s, scope) => s + n(SERVICE_COUNTER[scope][m]), 0)
+  const base = (scope?: ServiceScope) =>
+    scope ? n(SERVICE_COUNTER[scope].accepted) - n(SERVICE_COUNTER[scope].withdrawn) : sum('accepted') - sum('withdrawn')
   const completed = sum('completed')
   return {
     serviceAccepted: sum('accepted'),
-    serviceAcceptedLocal: n('s.accepted.local'),
-    serviceAcceptedOutside: n('s.accepted.outside'),
+    serviceAcceptedLocal: n(C.serviceAcceptedLocal),
+    serviceAcceptedOutside: n(C.serviceAcceptedOutside),
     serviceCompleteRate: ratio(completed, base()),
     onTimeServiceCompleteRate: ratio(sum('completedOnTime'), base()),
-    onTimeServiceCompleteRateLocal: ratio(n('s.completedOnTime.local'), base('local')),
-    onTimeServiceCompleteRateOutside: ratio(n('s.completedOnTime.outside'), base('outside')),
-    serviceAvgHours: ratio(n('s.minutes') / 60, completed),
-    serviceSatisfactionRate: ratio(n('s.satisfied') + ctx.basicWeight * n('s.basic'), n('s.rated')),
-    agentVisits: n('gf.agentVisits'),
-    agentVisitRate: ratio(n('gf.agentVisits'), ctx.plannedAgentVisits ?? 0),
+    onTimeServiceCompleteRateLocal: ratio(n(C.serviceCompletedOnTimeLocal), base('local')),
+    onTimeServiceCompleteRateOutside: ratio(n(C.serviceCompletedOnTimeOutside), base('outside')),
+    serviceAvgHours: ratio(n(C.serviceMinutes) / 60, completed),
+    serviceSatisfactionRate: ratio(n(C.serviceSatisfied) + ctx.basicWeight * n(C.serviceBasic), n(C.serviceRated)),
+    agentVisits: n(C.agentVisits),
+    agentVisitRate: ratio(n(C.agentVisits), ctx.plannedAgentVisits ?? 0),
   }
 }
 
 /** Add counters into an accumulator (periods made of several days). */
 export function addCounters(into: Counters, from: Counters): Counters {
-  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
+  for (const [k, v] of Object.entries(from) as [CounterName, number][]) into[k] = (into[k] ?? 0) + v
   return into
 }

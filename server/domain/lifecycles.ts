@@ -1,7 +1,7 @@
 /**
- * Subject state machines of DESIGN §5, as data. apply.lua receives the same
- * tables (serialised by the store) so the Lua apply and these pure functions
- * can never disagree.
+ * Subject state machines of DESIGN §5, as data. apply.lua gets the same
+ * tables written into its text when it is loaded (store/lua-header.ts), so
+ * the Lua apply and these pure functions can never disagree.
  */
 export type Feed = 'case' | 'hotline' | 'grid' | 'service'
 

@@ -8,6 +8,7 @@ import type { Channels } from '../channels/channels.ts'
 import type { ReportData } from '../domain/api.ts'
 import type { Categories } from '../domain/categories.ts'
 import { dayKey } from '../domain/clock.ts'
+import { COUNTER as C } from '../domain/counters.ts'
 import type { Period } from '../domain/kpis.ts'
 import { rankChildren, type Ranking, type RankingConfig } from '../domain/rankings.ts'
 import type { RegionIndex } from '../domain/regions.ts'
@@ -71,8 +72,8 @@ export async function readReport(d: ReportDeps, r: ReportRequest): Promise<Repor
       unit: 'day',
       points: c.perDay.map((h, i) => ({
         day: dashed(current.days[i]!),
-        caseReported: h['c.reported'] ?? 0, hotlineReceived: h['h.received'] ?? 0,
-        caseClosedFlow: h['cf.closed'] ?? 0, hotlineClosedFlow: h['hf.closed'] ?? 0,
+        caseReported: h[C.caseReported] ?? 0, hotlineReceived: h[C.hotlineReceived] ?? 0,
+        caseClosedFlow: h[C.caseClosedFlow] ?? 0, hotlineClosedFlow: h[C.hotlineClosedFlow] ?? 0,
       })),
     }
   }

@@ -109,16 +109,16 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
     return result
   }
   if (!isReady(deps.store)) throw new StoreUnavailableError()
-  const pipe = deps.store.pipeline() as unknown as Store
+  const pipe = deps.store.pipeline()
   const applyOptions = { ...options, parkedAt: ctx.now }
-  for (const input of ready) void applyEvent(pipe, input, applyOptions)
+  for (const input of ready) applyEvent(pipe, input, applyOptions)
   const wait = deps.waitReplicas?.replicas ? deps.waitReplicas : undefined
   // WAIT has no key: in the same pipeline it goes to the master that applied the batch (on a Cluster too)
-  if (wait) void (pipe as unknown as { wait(n: number, ms: number): unknown }).wait(wait.replicas, wait.timeoutMs)
+  if (wait) pipe.wait(wait.replicas, wait.timeoutMs)
   let replies: [Error | null, unknown][]
   const timer = applySeconds.startTimer({ channel: channelKind(options.channel) })
   try {
-    replies = (await (pipe as unknown as { exec(): Promise<[Error | null, unknown][] | null> }).exec()) ?? []
+    replies = (await pipe.exec()) ?? []
   } catch (err) {
     replies = ready.map(() => [err as Error, null])
   }

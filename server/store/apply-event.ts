@@ -1,18 +1,14 @@
 /** Typed wrapper of apply.lua: builds its keys and arguments from a resolved event. */
 import type { ValidEvent } from '../domain/events.ts'
-import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, SERVICE_LIFECYCLE, type Transition } from '../domain/lifecycles.ts'
 import { bucketOfDay, dayKey } from '../domain/clock.ts'
 import { keys, type ChannelKeys } from './keys.ts'
+import type { Queue } from './lua-scripts.ts'
 import type { Store } from './redis-client.ts'
 
 /** outOfOrder: parked with its subject until its predecessors arrive (DESIGN §5). */
 export type ApplyStatus = 'applied' | 'outOfOrder' | 'duplicate' | 'invalid'
 /** sid is the stream id when applied or parked, the reason when invalid. */
 export interface ApplyResult { status: ApplyStatus; sid: string }
-
-const asLua = (t: Record<string, Transition>) =>
-  JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [v.from, v.to]])))
-const TRANSITIONS = { case: asLua(CASE_LIFECYCLE), hotline: asLua(HOTLINE_LIFECYCLE), grid: '{}', service: asLua(SERVICE_LIFECYCLE) }
 
 export interface ApplyInput {
   event: ValidEvent
@@ -40,15 +36,17 @@ function keysOf(channel: string): ChannelKeys {
   return k
 }
 
-/** Queue one apply on a pipeline (or run it on the store); results come back in order. */
-export function applyEvent(target: Pick<Store, 'applyEvent'>, input: ApplyInput, o: ApplyOptions) {
+/** Queue one apply on a pipeline (results come back in order from exec), or run it on the store. */
+export function applyEvent(target: Queue, input: ApplyInput, o: ApplyOptions): Queue
+export function applyEvent(target: Store, input: ApplyInput, o: ApplyOptions): Promise<[ApplyStatus, string]>
+export function applyEvent(target: Store | Queue, input: ApplyInput, o: ApplyOptions) {
   const k = keysOf(o.channel)
   const e = input.event
   const deadline = typeof e.attrs.deadline === 'string' ? String(Date.parse(e.attrs.deadline)) : ''
-  return target.applyEvent(
+  return target.luaApply(
     k.log, k.seen(e.id), k.subject(e.feed, e.subject), k.stats, k.events(e.feed, e.subject), k.parked,
     JSON.stringify(e), input.chain.join(','), dayKey(e.at, o.zone), String(bucketOfDay(e.at, o.zone)),
-    TRANSITIONS[e.feed], input.intake, k.prefix, String(o.logMaxLen), String(o.seenTtlSec), deadline, input.grid,
-    String(o.parkedAt ?? e.at), input.pausesOnDocs ? '1' : '',
+    String(o.parkedAt ?? e.at), input.intake, k.prefix, String(o.logMaxLen), String(o.seenTtlSec), deadline, input.grid,
+    input.pausesOnDocs ? '1' : '',
   )
 }

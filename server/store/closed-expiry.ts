@@ -3,7 +3,7 @@ import { keys } from './keys.ts'
 import type { Store } from './redis-client.ts'
 
 /** Expire the subjects ended at or before now − ttl (channel time); returns how many. */
-export async function expireClosed(store: Pick<Store, 'expireClosed'>, o: { channel: string; now: number; ttlMs: number; limit?: number }): Promise<number> {
+export async function expireClosed(store: Store, o: { channel: string; now: number; ttlMs: number; limit?: number }): Promise<number> {
   const k = keys(o.channel)
-  return Number(await store.expireClosed(k.ended, k.parked, k.prefix, String(o.now - o.ttlMs), String(o.limit ?? 500)))
+  return Number(await store.luaExpireClosed(k.ended, k.parked, k.prefix, String(o.now - o.ttlMs), String(o.limit ?? 500)))
 }

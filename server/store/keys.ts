@@ -1,39 +1,88 @@
 /**
  * Every Redis key name is built here. All keys of a channel carry the hash
- * tag {channel}, so a channel lives in one cluster slot. apply.lua derives the
- * per-region keys from `prefix` with the same suffixes as below.
+ * tag {channel}, so a channel lives in one cluster slot. The Lua scripts
+ * derive per-region keys from `prefix` with the suffixes below, injected into
+ * them at load time (lua-header.ts), so a suffix is named in one place.
  */
+
+/** Glob-escape a literal for SCAN MATCH. */
+const globLiteral = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&')
+
+/** Every key of the product starts here. */
+const G = 'sr:'
+
+/** Suffixes after a channel's prefix: the ones Lua scripts build keys from, and those the channel's key lists name. */
+export const KEY_SUFFIX = {
+  log: 'log',
+  stats: 'stats',
+  parked: 'pk',
+  refused: 'rf',
+  day: 'd:',
+  month: 'm:',
+  year: 'y:',
+  trend: 't:',
+  categories: 'k:',
+  open: 'o:',
+  pending: 'p:',
+  onDuty: 'w:',
+  patrolled: 'pc:',
+  recent: 'rl:',
+  recentFrom: 'rl:from',
+  ended: 'cx',
+  workerGeo: 'geo',
+  seen: 'seen:',
+  subject: 's:',
+  events: 'ev:',
+} as const
+const S = KEY_SUFFIX
+
+/** First segment (before ':') of the per-region keys apply.lua writes, plus the channel stats: the aggregates the consistency check compares. */
+export const AGGREGATE_HEADS: ReadonlySet<string> = new Set(
+  [S.day, S.month, S.year, S.trend, S.categories, S.open, S.pending, S.onDuty, S.patrolled].map((s) => s.slice(0, -1)).concat(S.stats),
+)
+/**
+ * First segment of the channel keys that are no aggregates: the log, idempotency
+ * marks, worker positions, each subject's event list (ev:, and h: of older
+ * versions), the parked index, the refused list, the ended-subjects index and
+ * each region's recent stream ids (rl:, an index into the log for snapshots).
+ */
+export const NON_AGGREGATE_HEADS: ReadonlySet<string> = new Set([S.log, S.seen.slice(0, -1), S.workerGeo, 'h', S.events.slice(0, -1), S.parked, S.refused, S.ended, S.recent.slice(0, -1)])
+/** First segment of subject hashes. */
+export const SUBJECT_HEAD = S.subject.slice(0, -1)
+
 export function keys(channel: string) {
-  const p = `sr:{${channel}}:`
+  const p = `${G}{${channel}}:`
   return {
     prefix: p,
-    log: `${p}log`,
-    stats: `${p}stats`,
-    seen: (id: string) => `${p}seen:${id}`,
-    subject: (feed: string, subject: string) => `${p}s:${feed}:${subject}`,
+    /** SCAN MATCH pattern of every key of the channel. */
+    get pattern() { return `${globLiteral(p)}*` },
+    log: `${p}${S.log}`,
+    stats: `${p}${S.stats}`,
+    seen: (id: string) => `${p}${S.seen}${id}`,
+    subject: (feed: string, subject: string) => `${p}${S.subject}${feed}:${subject}`,
     /** A subject's own events in event-time order (JSON), each marked when parked; a worker's parked offDuty only. */
-    events: (feed: string, subject: string) => `${p}ev:${feed}:${subject}`,
+    events: (feed: string, subject: string) => `${p}${S.events}${feed}:${subject}`,
     /** Parked events of the channel (JSON {feed, subject, id}) scored by when they were parked, channel time. */
-    parked: `${p}pk`,
+    parked: `${p}${S.parked}`,
     /** Closed and terminal subjects (`<feed>:<subject>`) scored by when they ended, channel time: they expire after CLOSED_TTL_DAYS. */
-    ended: `${p}cx`,
+    ended: `${p}${S.ended}`,
     /** Events refused after the park window, newest last, capped (JSON with the reason). */
-    refused: `${p}rf`,
-    day: (region: string, day: string) => `${p}d:${region}:${day}`,
-    month: (region: string, month: string) => `${p}m:${region}:${month}`,
-    year: (region: string, year: string) => `${p}y:${region}:${year}`,
-    trend: (region: string, day: string) => `${p}t:${region}:${day}`,
-    categories: (region: string, day: string) => `${p}k:${region}:${day}`,
-    open: (feed: 'case' | 'hotline' | 'service', region: string) => `${p}o:${feed}:${region}`,
-    pending: (region: string) => `${p}p:${region}`,
-    onDuty: (region: string) => `${p}w:${region}`,
+    refused: `${p}${S.refused}`,
+    day: (region: string, day: string) => `${p}${S.day}${region}:${day}`,
+    month: (region: string, month: string) => `${p}${S.month}${region}:${month}`,
+    year: (region: string, year: string) => `${p}${S.year}${region}:${year}`,
+    trend: (region: string, day: string) => `${p}${S.trend}${region}:${day}`,
+    categories: (region: string, day: string) => `${p}${S.categories}${region}:${day}`,
+    open: (feed: 'case' | 'hotline' | 'service', region: string) => `${p}${S.open}${feed}:${region}`,
+    pending: (region: string) => `${p}${S.pending}${region}`,
+    onDuty: (region: string) => `${p}${S.onDuty}${region}`,
     /** Grids patrolled in a period: key yyyymmdd, yyyymm or yyyy. */
-    patrolled: (region: string, period: string) => `${p}pc:${region}:${period}`,
+    patrolled: (region: string, period: string) => `${p}${S.patrolled}${region}:${period}`,
     /** Newest stream ids (≤ 120) of log entries in a region's subtree, newest first: a quiet region's recent events. */
-    recent: (region: string) => `${p}rl:${region}`,
+    recent: (region: string) => `${p}${S.recent}${region}`,
     /** The first log entry the recent lists hold: older entries are found by scanning the log. */
-    recentFrom: `${p}rl:from`,
-    workerGeo: `${p}geo`,
+    recentFrom: `${p}${S.recentFrom}`,
+    workerGeo: `${p}${S.workerGeo}`,
     alertSeen: (id: string) => `${p}al:seen:${id}`,
     alertsActive: `${p}al:active`,
     alertsById: `${p}al:byid`,
@@ -47,14 +96,47 @@ export function keys(channel: string) {
     /** Open311 requests posted here: service_request_id scored by reported time, and their request details. */
     open311ByTime: `${p}o311:t`,
     open311Requests: `${p}o311:r`,
+    /** Replay channels: stream of the source events, ids `<virtual ms>-<seq>`, so XRANGE selects by channel time. */
+    source: `${p}source`,
+    /** Replay channels: lease of the one instance that feeds the source into the channel: holder id, PX. */
+    driver: `${p}driver`,
   }
 }
 
 /** Global (not per channel) keys. */
 export const globalKeys = {
   /** The audit stream: who did what, when (DESIGN §12). */
-  audit: 'sr:audit',
+  audit: `${G}audit`,
+  /** Hash of every trainer-made channel: id → created ms. */
+  channelRegistry: `${G}channels`,
+  /** Pub/sub channel: a message (the channel id) whenever a channel is created, changed or deleted. */
+  channelUpdates: `${G}channel-updates`,
 }
+
+/** The keys of a replay channel that a seek keeps; everything else of the channel is derived state and rebuilt. */
+export function seekKeeps(channel: string): Set<string> {
+  const k = keys(channel)
+  return new Set([k.source, k.meta, k.driver])
+}
+
+const AUTH = `${G}auth:`
+// one hash tag for every login counter: the login script and the MULTIs touch several at once, which a Redis Cluster allows in one slot only
+const LOGIN = `${AUTH}{login}:`
+
+/** Sessions and display tokens (keyed by a digest of the token, never the token). */
+export const authKeys = {
+  session: (tokenDigest: string) => `${AUTH}s:${tokenDigest}`,
+  /** Hash of display tokens: id → principal, creator and the session key digest. */
+  displays: `${AUTH}displays`,
+}
+
+/** Login attempt counters, by digests of the username and address. */
+export const loginKeys = (user: string, address: string) => ({
+  address: `${LOGIN}a:${address}`,
+  userAddress: `${LOGIN}ua:${user}:${address}`,
+  user: `${LOGIN}u:${user}`,
+  next: `${LOGIN}next:${user}`,
+})
 export type ChannelKeys = ReturnType<typeof keys>
 
 /**
@@ -64,5 +146,5 @@ export type ChannelKeys = ReturnType<typeof keys>
  */
 export const leaseKeys = {
   /** The overdue scanner (and surge check) of a channel: holder id, PX. */
-  scanner: (channel: string) => `sr:lease:{${channel}}:scanner`,
+  scanner: (channel: string) => `${G}lease:{${channel}}:scanner`,
 }

@@ -17,9 +17,9 @@ export interface SweepOptions {
 }
 
 /** Refuse the events parked at or before now − window; returns how many. */
-export async function sweepParked(store: Pick<Store, 'parkSweep'>, o: SweepOptions): Promise<number> {
+export async function sweepParked(store: Store, o: SweepOptions): Promise<number> {
   const k = keys(o.channel)
-  return Number(await store.parkSweep(
+  return Number(await store.luaParkSweep(
     k.parked, k.log, k.refused, k.stats,
     k.prefix, String(o.now - o.windowMs), String(o.logMaxLen), String(o.limit ?? 500), String(REFUSED_KEPT),
     String(o.now), String(Math.round((o.windowMs / 3_600_000) * 1000) / 1000),

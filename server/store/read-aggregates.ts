@@ -5,15 +5,8 @@
  */
 import type { Redis } from 'ioredis'
 import type { Aggregates } from '../domain/apply-model.ts'
-import { keys } from './keys.ts'
+import { AGGREGATE_HEADS as AGGREGATES, KEY_SUFFIX, keys, NON_AGGREGATE_HEADS as SKIPPED, SUBJECT_HEAD } from './keys.ts'
 import { scanKeys } from './scan-keys.ts'
-
-// first segment of the key names apply.lua writes per region, plus the channel stats
-const AGGREGATES = new Set(['d', 'm', 'y', 't', 'k', 'o', 'p', 'w', 'pc', 'stats'])
-// not aggregates: the log, idempotency marks, worker positions, each subject's
-// event list (ev:, and h: of older versions), the parked index, the refused list, the ended-subjects
-// index and each region's recent stream ids (rl:, an index into the log for snapshots)
-const SKIPPED = new Set(['log', 'seen', 'geo', 'h', 'ev', 'pk', 'rf', 'cx', 'rl'])
 
 export interface StoredChannel {
   aggregates: Aggregates
@@ -25,14 +18,11 @@ export interface StoredChannel {
 
 export interface ReadAggregatesOptions { subjects?: boolean; pageSize?: number }
 
-/** Glob-escape a literal for SCAN MATCH. */
-const globLiteral = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&')
-
 /** Read a channel's aggregates (and optionally its subject hashes) from Redis. */
 export async function readAggregates(redis: Redis, channel: string, o: ReadAggregatesOptions = {}): Promise<StoredChannel> {
-  const { prefix } = keys(channel)
+  const { prefix, pattern } = keys(channel)
   const out: StoredChannel = { aggregates: { hashes: new Map(), zsets: new Map(), sets: new Map() }, subjects: new Map(), ignored: [] }
-  for await (const page of scanKeys(redis, `${globLiteral(prefix)}*`, o.pageSize ?? 1000)) {
+  for await (const page of scanKeys(redis, pattern, o.pageSize ?? 1000)) {
     await readPage(page.node, prefix, page.keys, o.subjects ?? false, out) // on a Cluster: the node that holds these keys
   }
   out.ignored.sort()
@@ -44,7 +34,7 @@ async function readPage(redis: Redis, prefix: string, page: string[], withSubjec
     const name = key.slice(prefix.length)
     const head = name.split(':', 1)[0]!
     if (SKIPPED.has(head)) return false
-    if (head === 's') return withSubjects
+    if (head === SUBJECT_HEAD) return withSubjects
     if (!AGGREGATES.has(head)) out.ignored.push(key)
     return AGGREGATES.has(head)
   })
@@ -62,8 +52,8 @@ async function readPage(redis: Redis, prefix: string, page: string[], withSubjec
     const name = key.slice(prefix.length)
     const reply = replies[i]
     const a = out.aggregates
-    if (name.startsWith('s:')) {
-      if (types[i] === 'hash') out.subjects.set(name.slice(2), reply as Record<string, string>)
+    if (name.startsWith(KEY_SUFFIX.subject)) {
+      if (types[i] === 'hash') out.subjects.set(name.slice(KEY_SUFFIX.subject.length), reply as Record<string, string>)
       else out.ignored.push(key)
     } else if (types[i] === 'hash') {
       a.hashes.set(name, new Map(Object.entries(reply as Record<string, string>).map(([f, v]) => [f, Number(v)])))

@@ -5,13 +5,9 @@
 import type { Redis } from 'ioredis'
 import { dayKey, lastDays } from '../domain/clock.ts'
 import { addCounters, agentVisitPlan, computeKpis, periodDays, type AgentPlan, type Counters, type KpiSet, type NowCounts, type Period } from '../domain/kpis.ts'
+import { toCounters } from '../domain/counters.ts'
 import { keys } from './keys.ts'
 
-const toCounters = (h: Record<string, string>): Counters => {
-  const c: Counters = {}
-  for (const [k, v] of Object.entries(h)) c[k] = Number(v)
-  return c
-}
 
 export interface KpiQuery {
   channel: string

@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis'
 import { dayKey } from '../domain/clock.ts'
+import { COUNTER_FAMILY } from '../domain/counters.ts'
 import type { Panels, TrendPoint } from '../domain/protocol.ts'
 import { rankChildren, type Ranking, type RankingConfig } from '../domain/rankings.ts'
 import type { RegionIndex } from '../domain/regions.ts'
@@ -35,7 +36,7 @@ export async function readPanels(redis: Redis, q: PanelQuery): Promise<Panels> {
   return {
     trend: trend(trendToday ?? {}, trendYesterday ?? {}),
     categories: countsOf(cats ?? {}, ''),
-    hotlineKinds: countsOf(counters ?? {}, 'hk.').map(({ code, count }) => ({ kind: code, count })),
+    hotlineKinds: countsOf(counters ?? {}, COUNTER_FAMILY.hotlineKind).map(({ code, count }) => ({ kind: code, count })),
     overdue: overdue ?? [],
     serviceOverdue: serviceOverdue ?? [],
     ranking,

@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis'
 import { addCounters, agentVisitPlan, computeKpis, type AgentPlan, type Counters, type KpiValues, type NowCounts } from '../domain/kpis.ts'
+import { toCounters } from '../domain/counters.ts'
 import { keys } from './keys.ts'
 
 export interface PeriodQuery {
@@ -23,11 +24,6 @@ export interface PeriodRead {
 }
 
 type Queue = ReturnType<Redis['pipeline']>
-const toCounters = (h: Record<string, string>): Counters => {
-  const c: Counters = {}
-  for (const [k, v] of Object.entries(h)) c[k] = Number(v)
-  return c
-}
 
 function queuePeriod(p: Queue, region: string, days: string[], q: PeriodQuery) {
   const k = keys(q.channel)
@@ -86,10 +82,12 @@ export async function readPeriodCategories(redis: Redis, channel: string, region
   const k = keys(channel)
   const replies = ((await redis.pipeline(days.map((d) => ['hgetall', k.categories(region, d)])).exec()) ?? []).map(([err, v]) => {
     if (err) throw err
-    return toCounters(v as Record<string, string>)
+    return v as Record<string, string>
   })
-  const sum = replies.reduce((acc, c) => addCounters(acc, c), {})
-  return Object.entries(sum)
+  // fields are category codes, not counters
+  const sum = new Map<string, number>()
+  for (const h of replies) for (const [code, n] of Object.entries(h)) sum.set(code, (sum.get(code) ?? 0) + Number(n))
+  return [...sum]
     .map(([code, count]) => ({ code, count }))
     .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
 }

@@ -25,7 +25,7 @@ export interface SnapshotQuery extends PanelQuery { since?: string; clock: Clock
 export async function readSnapshot(redis: Redis, q: SnapshotQuery): Promise<Snapshot> {
   const k = keys(q.channel)
   const m = redis.multi()
-  const kpis = queueKpiReads(m as unknown as ReturnType<Redis['pipeline']>, q.region, q)
+  const kpis = queueKpiReads(m, q.region, q)
   m.xrevrange(k.log, '+', '-', 'COUNT', 1)
   m.hvals(k.alertsById)
   m.lrange(k.recent(q.region), 0, RECENT_LISTED - 1)

@@ -5,21 +5,13 @@
  * instead of hanging; on Cluster and Sentinel a command waits for the new
  * master of a failover (offline queue, retries) up to that same timeout.
  */
-import { readFileSync } from 'node:fs'
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import { failCommandsWhenHung } from './hang-timeout.ts'
+import { defineScripts } from './lua-scripts.ts'
 import type { RedisTopology } from './redis-topology.ts'
 
-const lua = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8')
-const SCRIPTS = { applyEvent: [6, lua('apply')], raiseAlert: [5, lua('raise-alert')], endAlert: [3, lua('end-alert')], parkSweep: [4, lua('park-sweep')], expireClosed: [2, lua('expire-closed')] } as const
-
-export type Store = Redis & {
-  applyEvent(log: string, seen: string, subject: string, stats: string, events: string, parked: string, ...argv: string[]): Promise<[string, string]>
-  raiseAlert(seen: string, active: string, byId: string, stream: string, open: string, ...argv: string[]): Promise<0 | 1>
-  endAlert(active: string, byId: string, stream: string, ...argv: string[]): Promise<string | null>
-  parkSweep(parked: string, log: string, refused: string, stats: string, ...argv: string[]): Promise<number>
-  expireClosed(ended: string, parked: string, ...argv: string[]): Promise<number>
-}
+/** A connection of a server instance, with every Lua script defined (lua-scripts.ts). */
+export type Store = Redis
 
 export interface StoreOptions {
   /** Pending commands fail ("Command timed out") when Redis has sent nothing for this many ms: a SIGSTOPped Redis keeps its socket open. */
@@ -70,8 +62,8 @@ export const masterNodes = (r: Redis): Redis[] => (isCluster(r) ? (r as unknown 
 
 /** Connect with scripts defined; resolves once Redis answers. A string is a REDIS_URL. */
 export async function connectStore(target: string | RedisTopology, o: StoreOptions = {}): Promise<Store> {
-  const redis = createRedis(target) as Store
-  for (const [name, [numberOfKeys, source]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys, lua: source })
+  const redis = createRedis(target)
+  defineScripts(redis)
   redis.on('error', () => {}) // reported through healthz and 503s, not as unhandled errors
   redis.on('node error', () => {}) // Cluster: one node's connection failed (a failover)
   if (o.commandTimeoutMs) {

@@ -25,7 +25,7 @@
  * by the time waited (event times), and while it waits it is not overdue.
  *
  * Where DESIGN leaves a choice open, the behaviour of
- * server/store/scripts/apply.lua was read and is followed here; each such
+ * server/store/lua/apply.lua was read and is followed here; each such
  * place is marked "apply.lua:".
  */
 import { readFileSync } from 'node:fs'

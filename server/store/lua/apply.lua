@@ -25,16 +25,20 @@
   KEYS[6] parked index (zset: JSON {feed, subject, id} scored by park time)
   Per-region keys are derived from ARGV[7] (the channel prefix, which carries
   the {channel} hash tag, so every key is in the same slot) with the suffixes
-  of server/store/keys.ts: d: m: y: t: k: o:<feed>: p: w: pc: rl: rl:from, and the channel's cx (ended subjects)
+  K of server/store/keys.ts (day, month, year, trend, categories, open, pending,
+  onDuty, patrolled, recent, recentFrom, and the channel's ended subjects).
+  Declared before this script when it is loaded (server/store/lua-header.ts):
+  K key suffixes, C and CF counter names (server/domain/counters.ts), and
+  transitionsOf(feed), the lifecycle table of a feed (server/domain/lifecycles.ts).
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
-  ARGV[5] transitions json {type: [[from...], to]} of the event's feed ('=' keeps, '<' back to prev)
+  ARGV[5] channel now ms (when a parked event was parked; default the event time)
   ARGV[6] intake deadline ms (hotline received, service accepted) or SLA hours (case reported), or ''
   ARGV[7] key prefix   ARGV[8] log MAXLEN   ARGV[9] seen-id TTL seconds
   ARGV[10] explicit deadline ms from attrs.deadline, or ''
   ARGV[11] grid code of the event's place when it is a grid, or ''
-  ARGV[12] channel now ms (when a parked event was parked)
+  ARGV[12] '1' on a service accepted whose item stops its clock during 补正 (pausesOnDocs), else ''
   returns: { status, detail }: 'applied' | 'outOfOrder' (parked) with the stream id,
   'duplicate' with '', 'invalid' with the reason (nothing written, id not seen) ]]
 
@@ -64,7 +68,7 @@ local day, bucket = ARGV[3], ARGV[4]
 local at = tonumber(ev.at)
 local explicitDeadline = tonumber(ARGV[10])
 local seenTtl = tonumber(ARGV[9])
-local now = tonumber(ARGV[12]) or at
+local now = tonumber(ARGV[5]) or at
 if at == nil then return invalid('at is not a number') end
 if seenTtl == nil or seenTtl < 1 then return invalid('seen-id TTL must be at least 1 second') end
 if type(ev.subject) ~= 'string' or type(ev.type) ~= 'string' then return invalid('subject and type must be strings') end
@@ -82,9 +86,9 @@ end
 -- counters of a period: the day hash, its month and its year
 local function count(chain, d, field, n)
   for _, r in ipairs(chain) do
-    redis.call('HINCRBY', P .. 'd:' .. r .. ':' .. d, field, n)
-    redis.call('HINCRBY', P .. 'm:' .. r .. ':' .. string.sub(d, 1, 6), field, n)
-    redis.call('HINCRBY', P .. 'y:' .. r .. ':' .. string.sub(d, 1, 4), field, n)
+    redis.call('HINCRBY', P .. K.day .. r .. ':' .. d, field, n)
+    redis.call('HINCRBY', P .. K.month .. r .. ':' .. string.sub(d, 1, 6), field, n)
+    redis.call('HINCRBY', P .. K.year .. r .. ':' .. string.sub(d, 1, 4), field, n)
   end
 end
 local function each(chain, cmd, suffix, ...)
@@ -106,9 +110,9 @@ end
 local function recent(region, sid)
   if region == '' then return end
   for _, r in ipairs(recentChain(region)) do
-    local key = P .. 'rl:' .. r
+    local key = P .. K.recent .. r
     local n = redis.call('LPUSH', key, sid)
-    if n == 1 then redis.call('SET', P .. 'rl:from', sid, 'NX') end -- a first list: lists begin here unless they began before
+    if n == 1 then redis.call('SET', P .. K.recentFrom, sid, 'NX') end -- a first list: lists begin here unless they began before
     if n > RECENT_MAX + RECENT_SLACK then redis.call('LTRIM', key, 0, RECENT_MAX - 1) end
   end
 end
@@ -167,10 +171,10 @@ if feed == 'grid' then
     -- the latest duty event by event time decides (equal times: the later arrival)
     local function duty(typ, t, chainCsv)
       if dat ~= nil and t < dat then return end
-      if wstate == 'ON' then each(split(wchain), 'SREM', 'w:', ev.subject) end
+      if wstate == 'ON' then each(split(wchain), 'SREM', K.onDuty, ev.subject) end
       if typ == 'onDuty' then
         wstate, wchain = 'ON', chainCsv
-        each(split(wchain), 'SADD', 'w:', ev.subject)
+        each(split(wchain), 'SADD', K.onDuty, ev.subject)
       else
         wstate = 'OFF'
       end
@@ -215,25 +219,25 @@ if feed == 'grid' then
     -- the latest position by event time is where the worker is
     local pat = tonumber(redis.call('HGET', subj, 'pat'))
     if pat == nil or at >= pat then
-      redis.call('GEOADD', P .. 'geo', ev.location[1], ev.location[2], ev.subject)
+      redis.call('GEOADD', P .. K.workerGeo, ev.location[1], ev.location[2], ev.subject)
       redis.call('HSET', subj, 'pat', at)
     end
   elseif etype == 'patrol' then
-    count(eventChain, day, 'gf.patrols', 1)
+    count(eventChain, day, C.patrols, 1)
     if ARGV[11] ~= '' then
       for _, r in ipairs(eventChain) do
         for _, period in ipairs({ day, string.sub(day, 1, 6), string.sub(day, 1, 4) }) do
-          redis.call('SADD', P .. 'pc:' .. r .. ':' .. period, ARGV[11])
+          redis.call('SADD', P .. K.patrolled .. r .. ':' .. period, ARGV[11])
         end
       end
     end
   elseif etype == 'visit' then
-    count(eventChain, day, 'gf.visits', 1)
-    count(eventChain, day, 'gf.households', households)
-    if attrs.role == 'agent' then count(eventChain, day, 'gf.agentVisits', 1) end -- service: 巡回代办 (定)
+    count(eventChain, day, C.visits, 1)
+    count(eventChain, day, C.households, households)
+    if attrs.role == 'agent' then count(eventChain, day, C.agentVisits, 1) end -- service: 巡回代办 (定)
   elseif etype == 'alert' then
-    count(eventChain, day, 'gf.alerts', 1)
-    if attrs.severity == 'critical' then count(eventChain, day, 'gf.alertsCritical', 1) end
+    count(eventChain, day, C.alerts, 1)
+    if attrs.severity == 'critical' then count(eventChain, day, C.alertsCritical, 1) end
   end
   return { 'applied', log(region, '1') }
 end
@@ -241,16 +245,15 @@ end
 -- hotline calls have no subject state: flow counts by call day
 if feed == 'hotline' and etype == 'call' then
   markSeen()
-  count(eventChain, day, 'hf.calls', 1)
-  if attrs.answered then count(eventChain, day, 'hf.answered', 1) end
+  count(eventChain, day, C.calls, 1)
+  if attrs.answered then count(eventChain, day, C.callsAnswered, 1) end
   return { 'applied', log(eventChain[1] or '', '1') }
 end
 
 if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
 
 -- case, hotline and service subjects: checks that do not depend on the subject's state
-local parsed, transitions = pcall(cjson.decode, ARGV[5])
-if not parsed or type(transitions) ~= 'table' then return invalid('transitions are not decodable JSON') end
+local transitions = transitionsOf(feed)
 if type(transitions[etype]) ~= 'table' or type(transitions[etype][1]) ~= 'table' then
   return invalid('type ' .. etype .. ' is not a step of the ' .. feed .. ' lifecycle')
 end
@@ -267,7 +270,7 @@ if (feed == 'hotline' or feed == 'service') and etype == 'rated' and type(attrs.
   return invalid('attrs.satisfaction is required on ' .. feed .. ' rated')
 end
 -- ==== service (便民服务代办) checks: begin ====
--- ARGV[13] '1' on a service accepted whose item stops its clock during 补正 (categories' pausesOnDocs), else ''
+-- ARGV[12] '1' on a service accepted whose item stops its clock during 补正 (categories' pausesOnDocs), else ''
 if feed == 'service' and etype == 'accepted' then
   if (explicitDeadline or tonumber(ARGV[6])) == nil then return invalid('a deadline is required on service accepted') end
   if attrs.scope ~= 'local' and attrs.scope ~= 'outside' then return invalid('attrs.scope must be local or outside on service accepted') end
@@ -301,15 +304,15 @@ local function derive(entries)
   local chain = {}
   local function cnt(d, field, n)
     for _, r in ipairs(chain) do
-      add('d:' .. r .. ':' .. d, field, n)
-      add('m:' .. r .. ':' .. string.sub(d, 1, 6), field, n)
-      add('y:' .. r .. ':' .. string.sub(d, 1, 4), field, n)
+      add(K.day .. r .. ':' .. d, field, n)
+      add(K.month .. r .. ':' .. string.sub(d, 1, 6), field, n)
+      add(K.year .. r .. ':' .. string.sub(d, 1, 4), field, n)
     end
   end
   local function marks(en, category)
     for _, r in ipairs(chain) do
-      add('t:' .. r .. ':' .. en.d, en.b, 1)
-      add('k:' .. r .. ':' .. en.d, category, 1)
+      add(K.trend .. r .. ':' .. en.d, en.b, 1)
+      add(K.categories .. r .. ':' .. en.d, category, 1)
     end
   end
   local function milestone(name, t)
@@ -334,36 +337,36 @@ local function derive(entries)
       if et == 'reported' then
         chain = split(en.c)
         f.chain, f.iday, f.category, f.sla, f.priority = en.c, en.d, e.category, en.i, a.priority or 'normal'
-        cnt(en.d, 'c.reported', 1)
+        cnt(en.d, C.caseReported, 1)
         marks(en, e.category)
       elseif et == 'registered' then
         f.cday = en.d
         f.deadline = en.x or (when + (tonumber(f.sla) or 0) * 3600000)
-        cnt(f.iday, 'c.reportedRegistered', 1)
-        cnt(en.d, 'c.registered', 1)
+        cnt(f.iday, C.caseReportedRegistered, 1)
+        cnt(en.d, C.caseRegistered, 1)
       elseif et == 'extended' then
         f.deadline = en.x
       elseif et == 'disposed' then
         if milestone('disposed', when) then
-          cnt(f.cday, 'c.disposed', 1)
-          if onTime then cnt(f.cday, 'c.disposedOnTime', 1) end
+          cnt(f.cday, C.caseDisposed, 1)
+          if onTime then cnt(f.cday, C.caseDisposedOnTime, 1) end
         end
       elseif et == 'rework' then
-        if milestone('reworked', when) then cnt(f.cday, 'c.reworked', 1) end
+        if milestone('reworked', when) then cnt(f.cday, C.caseReworked, 1) end
       elseif et == 'closed' then
-        cnt(en.d, 'cf.closed', 1)
+        cnt(en.d, C.caseClosedFlow, 1)
         if state == 'REPORTED' then
-          cnt(f.iday, 'c.selfClosed', 1)
+          cnt(f.iday, C.caseSelfClosed, 1)
         else
-          cnt(f.cday, 'c.closedRegistered', 1)
-          if onTime then cnt(f.cday, 'c.closedOnTime', 1) end
+          cnt(f.cday, C.caseClosedRegistered, 1)
+          if onTime then cnt(f.cday, C.caseClosedOnTime, 1) end
         end
         if string.sub(f.category or '', 1, 8) == 'dispute.' then
-          cnt(f.cday or f.iday, 'c.disputeClosed', 1)
-          if a.outcome == 'success' then cnt(f.cday or f.iday, 'c.disputeSuccess', 1) end
+          cnt(f.cday or f.iday, C.caseDisputeClosed, 1)
+          if a.outcome == 'success' then cnt(f.cday or f.iday, C.caseDisputeSuccess, 1) end
         end
       elseif et == 'urged' then
-        cnt(en.d, 'cf.urged', 1)
+        cnt(en.d, C.caseUrgedFlow, 1)
       end
     elseif feed == 'service' then
       -- ==== service (便民服务代办): cohort counters by accepted day (iday), split by scope: s.<milestone>.<local|outside> ====
@@ -406,28 +409,28 @@ local function derive(entries)
         slaMs = tonumber(en.i) and (tonumber(en.i) - when) or 0
         f.chain, f.iday, f.category, f.kind = en.c, en.d, e.category, a.kind
         f.deadline = en.x or tonumber(en.i)
-        cnt(en.d, 'h.received', 1)
-        cnt(en.d, 'hk.' .. a.kind, 1)
+        cnt(en.d, C.hotlineReceived, 1)
+        cnt(en.d, CF.hotlineKind .. a.kind, 1)
         marks(en, e.category)
       elseif et == 'extended' then
         f.deadline = en.x
       elseif et == 'directClosed' or et == 'closed' then
-        cnt(en.d, 'hf.closed', 1)
+        cnt(en.d, C.hotlineClosedFlow, 1)
         if milestone('closed', when) then
-          cnt(f.iday, 'h.closed', 1)
-          if et == 'directClosed' then cnt(f.iday, 'h.directClosed', 1) end
-          if onTime then cnt(f.iday, 'h.closedOnTime', 1) end
+          cnt(f.iday, C.hotlineClosed, 1)
+          if et == 'directClosed' then cnt(f.iday, C.hotlineDirectClosed, 1) end
+          if onTime then cnt(f.iday, C.hotlineClosedOnTime, 1) end
         end
       elseif et == 'reopened' then
         -- a reopened order is due again: its own deadline, else the SLA from the reopen time
         f.deadline = en.x or (when + slaMs)
       elseif et == 'urged' then
-        cnt(en.d, 'hf.urged', 1)
+        cnt(en.d, C.hotlineUrgedFlow, 1)
       elseif et == 'voided' then
         -- a voided order leaves the received cohort (and its kind)
-        cnt(f.iday, 'h.voided', 1)
-        cnt(f.iday, 'h.received', -1)
-        cnt(f.iday, 'hk.' .. f.kind, -1)
+        cnt(f.iday, C.hotlineVoided, 1)
+        cnt(f.iday, C.hotlineReceived, -1)
+        cnt(f.iday, CF.hotlineKind .. f.kind, -1)
       elseif et == 'rated' then
         -- a subject's satisfaction is its latest rating (by event time): counted once, at the end
         f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
@@ -464,24 +467,24 @@ local function derive(entries)
     cnt(f.iday, 's.rated', 1)
     cnt(f.iday, 's.' .. f.sat, 1)
   elseif f.sat then
-    cnt(f.iday, 'h.rated', 1)
-    cnt(f.iday, 'h.' .. f.sat, 1)
-    if f.solved == '1' then cnt(f.iday, 'h.solved', 1) end
-    if f.contacted == '1' then cnt(f.iday, 'h.contacted', 1) end
+    cnt(f.iday, C.hotlineRated, 1)
+    cnt(f.iday, CF.hotlineRating .. f.sat, 1)
+    if f.solved == '1' then cnt(f.iday, C.hotlineSolved, 1) end
+    if f.contacted == '1' then cnt(f.iday, C.hotlineContacted, 1) end
   end
   if OPEN[state] then
     local score = f.paused and CLOCK_STOPPED or f.deadline -- service: a stopped clock is never due
-    for _, r in ipairs(chain) do W.z['o:' .. feed .. ':' .. r] = score end
+    for _, r in ipairs(chain) do W.z[K.open .. feed .. ':' .. r] = score end
   end
   if state == 'REPORTED' then
-    for _, r in ipairs(chain) do W.s['p:' .. r] = true end
+    for _, r in ipairs(chain) do W.s[K.pending .. r] = true end
   end
   return W
 end
 
 for _, en in ipairs(list) do en.ev = cjson.decode(en.e) end
 local before = derive(list)
-local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[13] == '1' or nil, ev = ev }
+local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
 insertByTime(list, entry)
 local after = derive(list)
 
@@ -543,8 +546,8 @@ local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true }
   or feed == 'service' and { COMPLETED = true, DELIVERED = true, WITHDRAWN = true }
   or { CLOSED = true, VOID = true }
 local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state or '']
-if isEnded and not wasEnded then redis.call('ZADD', P .. 'cx', now, feed .. ':' .. ev.subject) end
-if wasEnded and not isEnded then redis.call('ZREM', P .. 'cx', feed .. ':' .. ev.subject) end
+if isEnded and not wasEnded then redis.call('ZADD', P .. K.ended, now, feed .. ':' .. ev.subject) end
+if wasEnded and not isEnded then redis.call('ZREM', P .. K.ended, feed .. ':' .. ev.subject) end
 if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1) end
 local region = after.f.chain and split(after.f.chain)[1] or eventChain[1] or ''
 return { status, log(region, status == 'applied' and '1' or 'p', after.f.category) }

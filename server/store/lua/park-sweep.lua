@@ -5,7 +5,8 @@
   (a='0') and listed in the refused list with its reason.
   KEYS[1] parked index (zset: JSON {feed, subject, id} scored by park time)
   KEYS[2] log stream   KEYS[3] refused list   KEYS[4] channel stats hash
-  ARGV[1] key prefix   ARGV[2] cutoff ms (parked at or before it are refused)
+  ARGV[1] key prefix, with K (key suffixes, declared when loaded: server/store/lua-header.ts)
+  ARGV[2] cutoff ms (parked at or before it are refused)
   ARGV[3] log MAXLEN   ARGV[4] most events refused by this call
   ARGV[5] refused list cap   ARGV[6] channel now ms   ARGV[7] window hours (for the reason)
   returns: number of events refused ]]
@@ -17,7 +18,7 @@ for _, member in ipairs(due) do
   redis.call('ZREM', KEYS[1], member)
   local ok, m = pcall(cjson.decode, member)
   if ok and type(m) == 'table' and type(m.feed) == 'string' and type(m.subject) == 'string' then
-    local listKey = P .. 'ev:' .. m.feed .. ':' .. m.subject
+    local listKey = P .. K.events .. m.feed .. ':' .. m.subject
     local raw = redis.call('GET', listKey)
     local decoded, list = false, nil
     if raw then decoded, list = pcall(cjson.decode, raw) end
@@ -26,7 +27,7 @@ for _, member in ipairs(due) do
         if en.id == m.id and en.p then
           table.remove(list, i)
           if #list == 0 then redis.call('DEL', listKey) else redis.call('SET', listKey, cjson.encode(list)) end
-          local s = redis.call('HMGET', P .. 's:' .. m.feed .. ':' .. m.subject, 'state', 'chain', 'category')
+          local s = redis.call('HMGET', P .. K.subject .. m.feed .. ':' .. m.subject, 'state', 'chain', 'category')
           local region = string.match(s[2] or en.c or '', '^[^,]+') or ''
           local ev = cjson.decode(en.e)
           local reason = 'step "' .. tostring(ev.type) .. '" does not follow from the state '
