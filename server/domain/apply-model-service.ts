@@ -2,7 +2,15 @@
  * 便民服务代办 errands in the apply model: one step of an errand's derivation,
  * branch for branch as in apply.lua's service block of derive().
  */
+import { COUNTER, SERVICE_COUNTER, SERVICE_SCOPES, type ServiceScope } from './counters.ts'
 import { luaNumber, luaTruthy, type ModelEntry, type SubjectState } from './apply-model-state.ts'
+
+// ingest admits only these scopes (events.ts); apply.lua indexes its SC table the same way
+const scopeOf = (sub: SubjectState): ServiceScope => {
+  const s = SERVICE_SCOPES.find((x) => x === sub.scope)
+  if (s === undefined) throw new Error(`errand scope ${String(sub.scope)} is not one of ${SERVICE_SCOPES.join(', ')}`)
+  return s
+}
 
 /** What a step of a derivation may touch: the subject so far, its counters (up its chain) and first-time milestones. */
 export interface DeriveContext {
@@ -43,7 +51,7 @@ export function serviceStep({ sub, cnt, milestone, errand }: DeriveContext, en: 
       sub.deadline = en.explicit ?? luaNumber(en.intake) ?? undefined
       errand.pauses = en.pauses === true
       milestone('accepted', when)
-      cnt(en.day, `s.accepted.${sub.scope}`, 1)
+      cnt(en.day, SERVICE_COUNTER[scopeOf(sub)].accepted, 1)
       break
     case 'returnedForDocs':
       // the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
@@ -52,13 +60,13 @@ export function serviceStep({ sub, cnt, milestone, errand }: DeriveContext, en: 
       break
     case 'completed':
       if (milestone('completed', when)) {
-        cnt(sub.iday!, `s.completed.${sub.scope}`, 1)
-        if (onTime) cnt(sub.iday!, `s.completedOnTime.${sub.scope}`, 1)
-        cnt(sub.iday!, 's.minutes', Math.floor((when - (sub.milestones.get('accepted') ?? when)) / 60_000))
+        cnt(sub.iday!, SERVICE_COUNTER[scopeOf(sub)].completed, 1)
+        if (onTime) cnt(sub.iday!, SERVICE_COUNTER[scopeOf(sub)].completedOnTime, 1)
+        cnt(sub.iday!, COUNTER.serviceMinutes, Math.floor((when - (sub.milestones.get('accepted') ?? when)) / 60_000))
       }
       break
     case 'withdrawn':
-      cnt(sub.iday!, `s.withdrawn.${sub.scope}`, 1)
+      cnt(sub.iday!, SERVICE_COUNTER[scopeOf(sub)].withdrawn, 1)
       break
     case 'rated':
       Object.assign(sub, { sat: a.satisfaction as string, solved: luaTruthy(a.solved), contacted: luaTruthy(a.contacted) })

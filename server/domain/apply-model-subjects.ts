@@ -242,8 +242,8 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
   })
   if (sub.sat !== undefined && feed === 'service') {
     // as 12345: an errand's satisfaction is its latest rating (by event time), counted once
-    cnt(sub.iday!, 's.rated', 1)
-    cnt(sub.iday!, `s.${sub.sat}`, 1)
+    cnt(sub.iday!, C.serviceRated, 1)
+    cnt(sub.iday!, `${CF.serviceRating}${sub.sat}`, 1)
   } else if (sub.sat !== undefined) {
     // a subject's satisfaction is its latest rating (by event time): counted once
     cnt(sub.iday!, C.hotlineRated, 1)

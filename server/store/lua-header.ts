@@ -4,7 +4,7 @@
  * lifecycle tables. The script's text (and so its SHA) holds them, so no call
  * sends them as ARGV.
  */
-import { COUNTER, COUNTER_FAMILY } from '../domain/counters.ts'
+import { COUNTER, COUNTER_FAMILY, SERVICE_COUNTER } from '../domain/counters.ts'
 import { CASE_LIFECYCLE, HOTLINE_LIFECYCLE, SERVICE_LIFECYCLE, type Transition } from '../domain/lifecycles.ts'
 import { KEY_SUFFIX } from './keys.ts'
 
@@ -45,6 +45,7 @@ const DECLARE: Record<LuaConstants, () => string> = {
     `-- counter fields of the period hashes (server/domain/counters.ts)`,
     `local C = ${luaLiteral(COUNTER)}`,
     `local CF = ${luaLiteral(COUNTER_FAMILY)}`,
+    `local SC = ${luaLiteral(SERVICE_COUNTER)}`,
   ].join('\n'),
   keys: () => `-- key suffixes after the channel prefix (server/store/keys.ts)\nlocal K = ${luaLiteral(KEY_SUFFIX)}`,
   transitions: transitionsOf,

@@ -384,19 +384,19 @@ local function derive(entries)
         f.deadline = en.x or tonumber(en.i)
         pauses = en.q == true
         milestone('accepted', when)
-        cnt(en.d, 's.accepted.' .. f.scope, 1)
+        cnt(en.d, SC[f.scope].accepted, 1)
       elseif et == 'returnedForDocs' then
         -- the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
         f.prev = state
         if pauses then f.paused = when end
       elseif et == 'completed' then
         if milestone('completed', when) then
-          cnt(f.iday, 's.completed.' .. f.scope, 1)
-          if onTime then cnt(f.iday, 's.completedOnTime.' .. f.scope, 1) end
-          cnt(f.iday, 's.minutes', math.floor((when - (f['m.accepted'] or when)) / 60000))
+          cnt(f.iday, SC[f.scope].completed, 1)
+          if onTime then cnt(f.iday, SC[f.scope].completedOnTime, 1) end
+          cnt(f.iday, C.serviceMinutes, math.floor((when - (f['m.accepted'] or when)) / 60000))
         end
       elseif et == 'withdrawn' then
-        cnt(f.iday, 's.withdrawn.' .. f.scope, 1)
+        cnt(f.iday, SC[f.scope].withdrawn, 1)
       elseif et == 'rated' then
         -- as 12345: the latest rating (by event time) counts, once, at the end
         f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
@@ -464,8 +464,8 @@ local function derive(entries)
   end
   if state ~= '' then f.state = state end
   if f.sat and feed == 'service' then
-    cnt(f.iday, 's.rated', 1)
-    cnt(f.iday, 's.' .. f.sat, 1)
+    cnt(f.iday, C.serviceRated, 1)
+    cnt(f.iday, CF.serviceRating .. f.sat, 1)
   elseif f.sat then
     cnt(f.iday, C.hotlineRated, 1)
     cnt(f.iday, CF.hotlineRating .. f.sat, 1)
