@@ -281,32 +281,32 @@ end
 if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' .. MAX_SUBJECT_EVENTS .. ' events; no more are taken') end
 
 -- One derivation of a subject from its event list: what it adds to every
--- counter (h: key suffix -> field -> n), its members (z: open zset -> score,
+-- counter (h: key -> field -> n), its members (z: open zset -> score,
 -- s: pending sets), its hash fields (f) and which entries took effect (ok).
+-- A counter key of h stands for a kind ('c' the day/month/year hashes, 't'
+-- trend, 'k' categories), a region chain and a day (x: key -> those three):
+-- it is spread over the chain's regions only when its difference is written,
+-- so deriving a subject does one addition per counter, not three per region.
 local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED = true }
   or feed == 'service' and { ACCEPTED = true, FORWARDED = true, WAITING = true }
   or { RECEIVED = true, DISPATCHED = true, REPLIED = true }
 local function derive(entries)
-  local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
-  local function add(key, field, n)
-    local h = W.h[key]
-    if not h then h = {}; W.h[key] = h end
-    h[field] = (h[field] or 0) + n
-  end
+  local W = { h = {}, x = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
   local chain = {}
-  local function cnt(d, field, n)
-    for _, r in ipairs(chain) do
-      add('d:' .. r .. ':' .. d, field, n)
-      add('m:' .. r .. ':' .. string.sub(d, 1, 6), field, n)
-      add('y:' .. r .. ':' .. string.sub(d, 1, 4), field, n)
-    end
+  local keyedChain, chainCsv = nil, ''
+  local function add(kind, d, field, n)
+    if keyedChain ~= chain then keyedChain, chainCsv = chain, table.concat(chain, ',') end
+    if chainCsv == '' then return end -- no place: counted nowhere
+    local key = kind .. ' ' .. chainCsv .. ' ' .. d
+    local h = W.h[key]
+    if not h then h = {}; W.h[key] = h; W.x[key] = { kind, chain, d } end
+    h[field] = (h[field] or 0) + n
   end
+  local function cnt(d, field, n) add('c', d, field, n) end
   local function marks(en, category)
-    for _, r in ipairs(chain) do
-      add('t:' .. r .. ':' .. en.d, en.b, 1)
-      add('k:' .. r .. ':' .. en.d, category, 1)
-    end
+    add('t', en.d, en.b, 1)
+    add('k', en.d, category, 1)
   end
   local function milestone(name, t)
     if f['m.' .. name] ~= nil then return false end
@@ -471,19 +471,42 @@ insertByTime(list, entry)
 local after = derive(list)
 
 markSeen()
+-- the Redis keys a derivation's counter key stands for (see derive)
+local function spread(x)
+  local kind, chain, d = x[1], x[2], x[3]
+  local out = {}
+  for _, r in ipairs(chain) do
+    if kind == 'c' then
+      out[#out + 1] = P .. 'd:' .. r .. ':' .. d
+      out[#out + 1] = P .. 'm:' .. r .. ':' .. string.sub(d, 1, 6)
+      out[#out + 1] = P .. 'y:' .. r .. ':' .. string.sub(d, 1, 4)
+    else
+      out[#out + 1] = P .. kind .. ':' .. r .. ':' .. d
+    end
+  end
+  return out
+end
 -- the difference of the two derivations, written: counters (a field is created
 -- even at 0, as HINCRBY does), open and pending members, hash fields
 for key, fields in pairs(after.h) do
   local old = before.h[key] or {}
+  local targets
   for field, n in pairs(fields) do
     local d = n - (old[field] or 0)
-    if d ~= 0 or old[field] == nil then redis.call('HINCRBY', P .. key, field, d) end
+    if d ~= 0 or old[field] == nil then
+      targets = targets or spread(after.x[key])
+      for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, d) end
+    end
   end
 end
 for key, fields in pairs(before.h) do
   local new = after.h[key] or {}
+  local targets
   for field, n in pairs(fields) do
-    if new[field] == nil and n ~= 0 then redis.call('HINCRBY', P .. key, field, -n) end
+    if new[field] == nil and n ~= 0 then
+      targets = targets or spread(before.x[key])
+      for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, -n) end
+    end
   end
 end
 for key, score in pairs(after.z) do
