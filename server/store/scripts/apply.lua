@@ -123,11 +123,12 @@ local function log(region, applied, category)
   return sid
 end
 local function parkedMember(feed, subject, id) return cjson.encode({ feed = feed, subject = subject, id = id }) end
+-- the list, and the stored text it was decoded from (nil when none is stored)
 local function loadList()
   local raw = redis.call('GET', KEYS[5])
-  if not raw then return {} end
+  if not raw then return {}, nil end
   local ok, list = pcall(cjson.decode, raw)
-  return (ok and type(list) == 'table') and list or {}
+  return (ok and type(list) == 'table') and list or {}, raw
 end
 local function saveList(list)
   if #list == 0 then redis.call('DEL', KEYS[5]) else redis.call('SET', KEYS[5], cjson.encode(list)) end
@@ -162,7 +163,7 @@ if feed == 'grid' then
     local w = redis.call('HMGET', subj, 'state', 'chain', 'dat', 'fon')
     local wstate, wchain, dat, fon = w[1], w[2], tonumber(w[3]), tonumber(w[4])
     if fon == nil and wstate then fon = 0 end -- a worker stored before duty times were kept had been on duty
-    local parked = loadList()
+    local parked, parkedRaw = loadList()
     markSeen()
     -- the latest duty event by event time decides (equal times: the later arrival)
     local function duty(typ, t, chainCsv)
@@ -201,7 +202,7 @@ if feed == 'grid' then
       redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1)
       status = 'p'
     end
-    saveList(parked)
+    if parkedRaw or #parked > 0 then saveList(parked) end -- nothing was or is parked: no write
     if wstate then
       local fields = { 'state', wstate, 'chain', wchain or '' }
       if dat then fields[#fields + 1] = 'dat'; fields[#fields + 1] = dat end
@@ -273,7 +274,7 @@ if feed == 'service' and etype == 'accepted' then
 end
 -- ==== service checks: end ====
 if etype == 'extended' and explicitDeadline == nil then return invalid('attrs.deadline is required on extended') end
-local list = loadList()
+local list, listRaw = loadList()
 -- the list knows its ids too: a resend after its seen-id expired is still a duplicate
 for _, en in ipairs(list) do
   if en.id == ev.id then return { 'duplicate', '' } end
@@ -532,20 +533,29 @@ end
 
 -- which entries are parked now: since when (channel time), indexed for the sweep
 local status = 'applied'
+local othersChanged = false
 for i, en in ipairs(list) do
   en.ev = nil
   if after.ok[i] then
     if en.p then
       en.p = nil
+      othersChanged = othersChanged or en ~= entry
       redis.call('ZREM', KEYS[6], parkedMember(feed, ev.subject, en.id))
     end
   elseif not en.p then
     en.p = now
+    othersChanged = othersChanged or en ~= entry
     redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, en.id))
   end
   if en == entry and not after.ok[i] then status = 'outOfOrder' end
 end
-saveList(list)
+if #list >= 2 and list[#list] == entry and not othersChanged and string.sub(listRaw, -1) == ']' then
+  -- the common case, an event later than all before it that parks or un-parks no other: the stored
+  -- list gains its entry at the end, and the entries it already holds are not encoded again
+  redis.call('SET', KEYS[5], string.sub(listRaw, 1, -2) .. ',' .. cjson.encode(entry) .. ']')
+else
+  saveList(list)
+end
 -- closed and terminal subjects expire after CLOSED_TTL_DAYS of channel time (closed-expiry.lua): index them from when they ended
 local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true }
   or feed == 'service' and { COMPLETED = true, DELIVERED = true, WITHDRAWN = true }
