@@ -96,16 +96,17 @@ end
 -- scanning the log (server/store/read-snapshot.ts). rl:from is the first entry listed:
 -- older entries (written before the lists existed) are found by scanning.
 local RECENT_MAX, RECENT_SLACK = 100, 20
-local function recentChain(region)
+local function recentChain(region, known)
+  if known and known[1] == region then return known end -- the chain the caller already holds
   local c = split(ARGV[2])
   if c[1] == region then return c end
   c = split(redis.call('HGET', subj, 'chain') or '')
   if c[1] == region then return c end
   return { region }
 end
-local function recent(region, sid)
+local function recent(region, sid, known)
   if region == '' then return end
-  for _, r in ipairs(recentChain(region)) do
+  for _, r in ipairs(recentChain(region, known)) do
     local key = P .. 'rl:' .. r
     local n = redis.call('LPUSH', key, sid)
     if n == 1 then redis.call('SET', P .. 'rl:from', sid, 'NX') end -- a first list: lists begin here unless they began before
@@ -116,10 +117,11 @@ end
 
 -- the log entry: the event, the region it counts in, applied ('1') or parked ('p'),
 -- and the subject's category so every step of a case shows what it is about
-local function log(region, applied, category)
+-- (chain: the region's chain when the caller holds it, deepest first)
+local function log(region, applied, category, chain)
   local sid = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[1], 'r', region, 'a', applied,
     'c', category or '')
-  recent(region, sid)
+  recent(region, sid, chain)
   return sid
 end
 local function parkedMember(feed, subject, id) return cjson.encode({ feed = feed, subject = subject, id = id }) end
@@ -194,7 +196,8 @@ if feed == 'grid' then
       parked = still
     elseif fon ~= nil and at >= fon then
       duty('offDuty', at, '')
-      region = split(wchain)[1] or region
+      local workerChain = split(wchain)
+      if workerChain[1] then region, eventChain = workerChain[1], workerChain end
     else
       if #parked >= MAX_SUBJECT_EVENTS then return invalid('too many parked events for this worker') end
       insertByTime(parked, { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], p = now })
@@ -209,7 +212,7 @@ if feed == 'grid' then
       if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = fon end
       redis.call('HSET', subj, unpack(fields))
     end
-    return { status == '1' and 'applied' or 'outOfOrder', log(region, status) }
+    return { status == '1' and 'applied' or 'outOfOrder', log(region, status, nil, eventChain) }
   end
   markSeen()
   if etype == 'position' then
@@ -236,7 +239,7 @@ if feed == 'grid' then
     count(eventChain, day, 'gf.alerts', 1)
     if attrs.severity == 'critical' then count(eventChain, day, 'gf.alertsCritical', 1) end
   end
-  return { 'applied', log(region, '1') }
+  return { 'applied', log(region, '1', nil, eventChain) }
 end
 
 -- hotline calls have no subject state: flow counts by call day
@@ -244,7 +247,7 @@ if feed == 'hotline' and etype == 'call' then
   markSeen()
   count(eventChain, day, 'hf.calls', 1)
   if attrs.answered then count(eventChain, day, 'hf.answered', 1) end
-  return { 'applied', log(eventChain[1] or '', '1') }
+  return { 'applied', log(eventChain[1] or '', '1', nil, eventChain) }
 end
 
 if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
@@ -291,7 +294,8 @@ if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' ..
 local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED = true }
   or feed == 'service' and { ACCEPTED = true, FORWARDED = true, WAITING = true }
   or { RECEIVED = true, DISPATCHED = true, REPLIED = true }
-local function derive(entries)
+-- With lastApart, the same pass also returns the derivation of the entries before the last one.
+local function derive(entries, lastApart)
   local W = { h = {}, x = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
   local chain = {}
@@ -425,8 +429,47 @@ local function derive(entries)
     return true
   end
 
+  -- the end of a derivation: its final state, the latest rating, open and pending members
+  local function finish()
+    if state ~= '' then f.state = state end
+    if f.sat and feed == 'service' then
+      cnt(f.iday, 's.rated', 1)
+      cnt(f.iday, 's.' .. f.sat, 1)
+    elseif f.sat then
+      cnt(f.iday, 'h.rated', 1)
+      cnt(f.iday, 'h.' .. f.sat, 1)
+      if f.solved == '1' then cnt(f.iday, 'h.solved', 1) end
+      if f.contacted == '1' then cnt(f.iday, 'h.contacted', 1) end
+    end
+    if OPEN[state] then
+      for _, r in ipairs(chain) do W.z['o:' .. feed .. ':' .. r] = f.deadline end
+    end
+    if state == 'REPORTED' then
+      for _, r in ipairs(chain) do W.s['p:' .. r] = true end
+    end
+    return W
+  end
+  -- the derivation so far, finished on a copy: the pass then goes on from where it was
+  local function finishCopy()
+    local live, liveF = W, f
+    local h, x, fc = {}, {}, {}
+    for key, fields in pairs(W.h) do
+      local c = {}
+      for field, n in pairs(fields) do c[field] = n end
+      h[key] = c
+    end
+    for key, v in pairs(W.x) do x[key] = v end
+    for k, v in pairs(f) do fc[k] = v end
+    W, f = { h = h, x = x, z = {}, s = {}, f = fc, ok = {} }, fc
+    local copy = finish()
+    W, f = live, liveF
+    return copy
+  end
+
   local waiting = {}
+  local beforeLast
   for i, en in ipairs(entries) do
+    if lastApart and i == #entries then beforeLast = finishCopy() end
     if step(en) then
       W.ok[i] = true
       -- every step may let parked ones fit: retry them, earliest first, until none does
@@ -446,30 +489,21 @@ local function derive(entries)
       waiting[#waiting + 1] = i
     end
   end
-  if state ~= '' then f.state = state end
-  if f.sat and feed == 'service' then
-    cnt(f.iday, 's.rated', 1)
-    cnt(f.iday, 's.' .. f.sat, 1)
-  elseif f.sat then
-    cnt(f.iday, 'h.rated', 1)
-    cnt(f.iday, 'h.' .. f.sat, 1)
-    if f.solved == '1' then cnt(f.iday, 'h.solved', 1) end
-    if f.contacted == '1' then cnt(f.iday, 'h.contacted', 1) end
-  end
-  if OPEN[state] then
-    for _, r in ipairs(chain) do W.z['o:' .. feed .. ':' .. r] = f.deadline end
-  end
-  if state == 'REPORTED' then
-    for _, r in ipairs(chain) do W.s['p:' .. r] = true end
-  end
-  return W
+  return finish(), beforeLast
 end
 
 for _, en in ipairs(list) do en.ev = cjson.decode(en.e) end
-local before = derive(list)
 local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, ev = ev }
-insertByTime(list, entry)
-local after = derive(list)
+local before, after
+if #list == 0 or list[#list].t <= at then
+  -- later than every entry (the common case): one pass derives the list with it and, on the way, without it
+  list[#list + 1] = entry
+  after, before = derive(list, true)
+else
+  before = derive(list)
+  insertByTime(list, entry)
+  after = derive(list)
+end
 
 markSeen()
 -- the Redis keys a derivation's counter key stands for (see derive)
@@ -564,5 +598,6 @@ local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state
 if isEnded and not wasEnded then redis.call('ZADD', P .. 'cx', now, feed .. ':' .. ev.subject) end
 if wasEnded and not isEnded then redis.call('ZREM', P .. 'cx', feed .. ':' .. ev.subject) end
 if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1) end
-local region = after.f.chain and split(after.f.chain)[1] or eventChain[1] or ''
-return { status, log(region, status == 'applied' and '1' or 'p', after.f.category) }
+local regionChain = split(after.f.chain)
+if not regionChain[1] then regionChain = eventChain end
+return { status, log(regionChain[1] or '', status == 'applied' and '1' or 'p', after.f.category, regionChain) }
