@@ -4,12 +4,13 @@
 // event, its commands as arguments), timed side by side with apply.lua on
 // its own redis-server: batches of 250 alternate, each into a fresh
 // channel, and INFO commandstats gives Redis' own time per event of each.
-// Prints µs/event of both (medians over the batch pairs, so a burst of other
+// Prints µs/event of both (medians over the batches, so a burst of other
 // work on a shared machine skews neither), their ratio, the writes per event,
 // and where apply.lua's time goes (its commands vs its Lua logic).
 // Run: npx tsx test/bench/apply-floor.ts [--events 20000] [--script variant.lua]
-// (--script times a variant of apply.lua, with the same keys and arguments,
-// against the floor recorded from the real one: for profiling.)
+// (--script times a variant of apply.lua, same keys and arguments, as a third
+// side of the same batches: an older version, or one with a part doubled or
+// left out, to see what a part costs.)
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
@@ -116,58 +117,58 @@ try {
   const hincrby = recorded.flat().filter((c) => c[0]!.toLowerCase() === 'hincrby').length / inputs.length
   const commands = recorded.flat().length / inputs.length
 
-  // warm-up of both scripts in channels of their own
-  await applyBatch(store, inputs.slice(0, BATCH), 'warm', !!flags.script)
-  const warm = store.pipeline()
-  for (const args of replay.slice(0, BATCH)) void (warm as unknown as { applyFree(...a: string[]): unknown }).applyFree(...args.map((a) => a.replaceAll('sr:{free}:', 'sr:{warmfree}:')))
-  await warm.exec()
-
-  const lua: Stats = new Map()
-  const free: Stats = new Map()
-  let luaMs = 0
-  let freeMs = 0
-  const evalUs = (a: Stats, b: Stats, events: number) => ((b.get('evalsha')?.usec ?? 0) - (a.get('evalsha')?.usec ?? 0)) / events
-  const pairs: { lua: number; free: number }[] = []
-  for (let i = 0; i < inputs.length; i += BATCH) {
-    let s0 = await commandStats(admin)
-    let t0 = performance.now()
-    await applyBatch(store, inputs.slice(i, i + BATCH), 'lua', !!flags.script)
-    luaMs += performance.now() - t0
-    let s1 = await commandStats(admin)
-    addDelta(lua, s0, s1)
-    const events = Math.min(BATCH, inputs.length - i)
-    const luaBatch = evalUs(s0, s1, events)
-    s0 = s1
-    t0 = performance.now()
-    const pipe = store.pipeline()
-    for (const args of replay.slice(i, i + BATCH)) void (pipe as unknown as { applyFree(...a: string[]): unknown }).applyFree(...args)
+  // warm-up of each script in channels of their own
+  await applyBatch(store, inputs.slice(0, BATCH), 'warm')
+  if (flags.script) await applyBatch(store, inputs.slice(0, BATCH), 'warmvariant', true)
+  const replayBatch = async (batch: string[][]) => {
+    const pipe = store!.pipeline()
+    for (const args of batch) void (pipe as unknown as { applyFree(...a: string[]): unknown }).applyFree(...args)
     for (const [err] of (await pipe.exec()) ?? []) if (err) throw err
-    freeMs += performance.now() - t0
-    s1 = await commandStats(admin)
-    addDelta(free, s0, s1)
-    pairs.push({ lua: luaBatch, free: evalUs(s0, s1, events) })
+  }
+  await replayBatch(replay.slice(0, BATCH).map((args) => args.map((a) => a.replaceAll('sr:{free}:', 'sr:{warmfree}:'))))
+
+  // the same batch through each script in turn, each into its own channel
+  const sides = [
+    { name: 'apply.lua', run: (i: number) => applyBatch(store!, inputs.slice(i, i + BATCH), 'lua') },
+    { name: 'logic-free', run: (i: number) => replayBatch(replay.slice(i, i + BATCH)) },
+    ...(flags.script ? [{ name: flags.script, run: (i: number) => applyBatch(store!, inputs.slice(i, i + BATCH), 'variant', true) }] : []),
+  ].map((side) => ({ ...side, stats: new Map() as Stats, ms: 0, perBatch: [] as number[] }))
+  const evalUs = (a: Stats, b: Stats, events: number) => ((b.get('evalsha')?.usec ?? 0) - (a.get('evalsha')?.usec ?? 0)) / events
+  for (let i = 0; i < inputs.length; i += BATCH) {
+    const events = Math.min(BATCH, inputs.length - i)
+    for (const side of sides) {
+      const s0 = await commandStats(admin)
+      const t0 = performance.now()
+      await side.run(i)
+      side.ms += performance.now() - t0
+      const s1 = await commandStats(admin)
+      addDelta(side.stats, s0, s1)
+      side.perBatch.push(evalUs(s0, s1, events))
+    }
   }
   const n = inputs.length
   const scripted = (s: Stats) => [...s].filter(([c]) => !NOT_SCRIPTED.has(c))
-  const perEvent = (s: Stats) => (s.get('evalsha')?.usec ?? 0) / n
   const inner = (s: Stats) => scripted(s).reduce((a, [, v]) => a + v.usec, 0) / n
   const innerCalls = (s: Stats) => scripted(s).reduce((a, [, v]) => a + v.calls, 0) / n
-  if (Math.abs(innerCalls(lua) - innerCalls(free)) > 0.01 * innerCalls(free)) {
-    if (flags.script) console.log(`the variant issued ${innerCalls(lua).toFixed(2)} commands per event, apply.lua ${innerCalls(free).toFixed(2)}`)
-    else throw new Error(`apply.lua issued ${innerCalls(lua).toFixed(2)} commands per event, the replay ${innerCalls(free).toFixed(2)}`)
+  const [real, floor, variant] = sides as [typeof sides[0], typeof sides[0], typeof sides[0] | undefined]
+  if (Math.abs(innerCalls(real.stats) - innerCalls(floor.stats)) > 0.01 * innerCalls(floor.stats)) {
+    throw new Error(`apply.lua issued ${innerCalls(real.stats).toFixed(2)} commands per event, the replay ${innerCalls(floor.stats).toFixed(2)}`)
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-  const [luaUs, freeUs] = [median(pairs.map((p) => p.lua)), median(pairs.map((p) => p.free))]
-  const pairRatio = median(pairs.map((p) => p.lua / p.free))
-  console.log(`medians of ${pairs.length} batch pairs: apply.lua ${luaUs.toFixed(1)} µs, logic-free ${freeUs.toFixed(1)} µs, ratio ${pairRatio.toFixed(2)}`)
-  const [luaAll, freeAll] = [perEvent(lua), perEvent(free)]
-  console.log(`means per event (Redis µs): apply.lua ${luaAll.toFixed(1)} = commands ${inner(lua).toFixed(1)} + logic ${(luaAll - inner(lua)).toFixed(1)};`
-    + ` logic-free ${freeAll.toFixed(1)} = commands ${inner(free).toFixed(1)} + loop ${(freeAll - inner(free)).toFixed(1)}`)
-  console.log(`client wall time: apply.lua ${(n / (luaMs / 1000)).toFixed(0)} ev/s, logic-free ${(n / (freeMs / 1000)).toFixed(0)} ev/s`)
+  const medianUs = (side: typeof real) => median(side.perBatch)
+  const medianRatio = (side: typeof real) => median(side.perBatch.map((us, b) => us / floor.perBatch[b]!))
+  for (const side of sides) {
+    const all = (side.stats.get('evalsha')?.usec ?? 0) / n
+    console.log(`${side.name}: median ${medianUs(side).toFixed(1)} µs/event over ${side.perBatch.length} batches, ratio to logic-free ${medianRatio(side).toFixed(2)};`
+      + ` mean ${all.toFixed(1)} µs = commands ${inner(side.stats).toFixed(1)} (${innerCalls(side.stats).toFixed(1)}) + the rest ${(all - inner(side.stats)).toFixed(1)};`
+      + ` client ${(n / (side.ms / 1000)).toFixed(0)} ev/s`)
+  }
   console.log('commands per event in apply.lua (calls, µs):')
-  for (const [cmd, v] of scripted(lua).filter(([, v]) => v.calls > 0).sort((a, b) => b[1].usec - a[1].usec)) {
+  for (const [cmd, v] of scripted(real.stats).filter(([, v]) => v.calls > 0).sort((a, b) => b[1].usec - a[1].usec)) {
     console.log(`  ${cmd.padEnd(10)} ${(v.calls / n).toFixed(2).padStart(6)}  ${(v.usec / n).toFixed(1).padStart(6)} µs`)
   }
+  const [luaUs, freeUs, pairRatio] = [medianUs(real), medianUs(floor), medianRatio(real)]
+  if (variant) console.log(`variant / apply.lua: ${(medianRatio(variant) / pairRatio).toFixed(2)}`)
   const rows: BenchRow[] = [
     {
       bench: 'apply', figure: 'apply.lua per event vs the same Redis commands without logic',
