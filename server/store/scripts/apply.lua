@@ -81,10 +81,11 @@ end
 
 -- counters of a period: the day hash, its month and its year
 local function count(chain, d, field, n)
+  local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
   for _, r in ipairs(chain) do
     redis.call('HINCRBY', P .. 'd:' .. r .. ':' .. d, field, n)
-    redis.call('HINCRBY', P .. 'm:' .. r .. ':' .. string.sub(d, 1, 6), field, n)
-    redis.call('HINCRBY', P .. 'y:' .. r .. ':' .. string.sub(d, 1, 4), field, n)
+    redis.call('HINCRBY', P .. 'm:' .. r .. ':' .. month, field, n)
+    redis.call('HINCRBY', P .. 'y:' .. r .. ':' .. year, field, n)
   end
 end
 local function each(chain, cmd, suffix, ...)
@@ -510,11 +511,12 @@ markSeen()
 local function spread(x)
   local kind, chain, d = x[1], x[2], x[3]
   local out = {}
+  local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
   for _, r in ipairs(chain) do
     if kind == 'c' then
       out[#out + 1] = P .. 'd:' .. r .. ':' .. d
-      out[#out + 1] = P .. 'm:' .. r .. ':' .. string.sub(d, 1, 6)
-      out[#out + 1] = P .. 'y:' .. r .. ':' .. string.sub(d, 1, 4)
+      out[#out + 1] = P .. 'm:' .. r .. ':' .. month
+      out[#out + 1] = P .. 'y:' .. r .. ':' .. year
     else
       out[#out + 1] = P .. kind .. ':' .. r .. ':' .. d
     end
