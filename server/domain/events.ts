@@ -9,13 +9,17 @@ import { SATISFACTIONS, SERVICE_SCOPES } from './counters.ts'
 
 const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-](\d\d):(\d\d))$/
 
-// validation checks an event's time and then converts it: the second call for the same text is not parsed again
+// validation checks an event's time (and attrs.deadline's) and then converts them: the second call for the same
+// text is not parsed again. Two are remembered, so an event with a deadline does not parse its time twice.
 let lastParsed: { s: string; ms: number | null } | undefined
+let beforeLast: { s: string; ms: number | null } | undefined
 
 /** Epoch ms of an ISO 8601 time with offset, or null when it names no real instant (e.g. Feb 30). */
 export function parseInstant(s: string): number | null {
   if (lastParsed?.s === s) return lastParsed.ms
+  if (beforeLast?.s === s) return beforeLast.ms
   const ms = parseUncached(s)
+  beforeLast = lastParsed
   lastParsed = { s, ms }
   return ms
 }

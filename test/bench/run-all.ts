@@ -9,6 +9,7 @@ import { ROW_PREFIX, formatTable, type BenchRow } from './bench-table.ts'
 
 const BENCHES: Record<string, string[]> = {
   'ingest-ceiling': ['test/bench/ingest-ceiling.ts'],
+  'apply-floor': ['test/bench/apply-floor.ts'],
   fanout: ['test/bench/fanout.ts'],
   'replay-lag': ['test/bench/replay-lag.ts', '--hours', '0.5'],
 }

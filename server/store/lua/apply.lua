@@ -85,10 +85,11 @@ end
 
 -- counters of a period: the day hash, its month and its year
 local function count(chain, d, field, n)
+  local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
   for _, r in ipairs(chain) do
     redis.call('HINCRBY', P .. K.day .. r .. ':' .. d, field, n)
-    redis.call('HINCRBY', P .. K.month .. r .. ':' .. string.sub(d, 1, 6), field, n)
-    redis.call('HINCRBY', P .. K.year .. r .. ':' .. string.sub(d, 1, 4), field, n)
+    redis.call('HINCRBY', P .. K.month .. r .. ':' .. month, field, n)
+    redis.call('HINCRBY', P .. K.year .. r .. ':' .. year, field, n)
   end
 end
 local function each(chain, cmd, suffix, ...)
@@ -100,16 +101,17 @@ end
 -- scanning the log (server/store/read-snapshot.ts). rl:from is the first entry listed:
 -- older entries (written before the lists existed) are found by scanning.
 local RECENT_MAX, RECENT_SLACK = 100, 20
-local function recentChain(region)
+local function recentChain(region, known)
+  if known and known[1] == region then return known end -- the chain the caller already holds
   local c = split(ARGV[2])
   if c[1] == region then return c end
   c = split(redis.call('HGET', subj, 'chain') or '')
   if c[1] == region then return c end
   return { region }
 end
-local function recent(region, sid)
+local function recent(region, sid, known)
   if region == '' then return end
-  for _, r in ipairs(recentChain(region)) do
+  for _, r in ipairs(recentChain(region, known)) do
     local key = P .. K.recent .. r
     local n = redis.call('LPUSH', key, sid)
     if n == 1 then redis.call('SET', P .. K.recentFrom, sid, 'NX') end -- a first list: lists begin here unless they began before
@@ -120,18 +122,20 @@ end
 
 -- the log entry: the event, the region it counts in, applied ('1') or parked ('p'),
 -- and the subject's category so every step of a case shows what it is about
-local function log(region, applied, category)
+-- (chain: the region's chain when the caller holds it, deepest first)
+local function log(region, applied, category, chain)
   local sid = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[1], 'r', region, 'a', applied,
     'c', category or '')
-  recent(region, sid)
+  recent(region, sid, chain)
   return sid
 end
 local function parkedMember(feed, subject, id) return cjson.encode({ feed = feed, subject = subject, id = id }) end
+-- the list, and the stored text it was decoded from (nil when none is stored)
 local function loadList()
   local raw = redis.call('GET', KEYS[5])
-  if not raw then return {} end
+  if not raw then return {}, nil end
   local ok, list = pcall(cjson.decode, raw)
-  return (ok and type(list) == 'table') and list or {}
+  return (ok and type(list) == 'table') and list or {}, raw
 end
 local function saveList(list)
   if #list == 0 then redis.call('DEL', KEYS[5]) else redis.call('SET', KEYS[5], cjson.encode(list)) end
@@ -166,7 +170,7 @@ if feed == 'grid' then
     local w = redis.call('HMGET', subj, 'state', 'chain', 'dat', 'fon')
     local wstate, wchain, dat, fon = w[1], w[2], tonumber(w[3]), tonumber(w[4])
     if fon == nil and wstate then fon = 0 end -- a worker stored before duty times were kept had been on duty
-    local parked = loadList()
+    local parked, parkedRaw = loadList()
     markSeen()
     -- the latest duty event by event time decides (equal times: the later arrival)
     local function duty(typ, t, chainCsv)
@@ -197,7 +201,8 @@ if feed == 'grid' then
       parked = still
     elseif fon ~= nil and at >= fon then
       duty('offDuty', at, '')
-      region = split(wchain)[1] or region
+      local workerChain = split(wchain)
+      if workerChain[1] then region, eventChain = workerChain[1], workerChain end
     else
       if #parked >= MAX_SUBJECT_EVENTS then return invalid('too many parked events for this worker') end
       insertByTime(parked, { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], p = now })
@@ -205,14 +210,14 @@ if feed == 'grid' then
       redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1)
       status = 'p'
     end
-    saveList(parked)
+    if parkedRaw or #parked > 0 then saveList(parked) end -- nothing was or is parked: no write
     if wstate then
       local fields = { 'state', wstate, 'chain', wchain or '' }
       if dat then fields[#fields + 1] = 'dat'; fields[#fields + 1] = dat end
       if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = fon end
       redis.call('HSET', subj, unpack(fields))
     end
-    return { status == '1' and 'applied' or 'outOfOrder', log(region, status) }
+    return { status == '1' and 'applied' or 'outOfOrder', log(region, status, nil, eventChain) }
   end
   markSeen()
   if etype == 'position' then
@@ -239,7 +244,7 @@ if feed == 'grid' then
     count(eventChain, day, C.alerts, 1)
     if attrs.severity == 'critical' then count(eventChain, day, C.alertsCritical, 1) end
   end
-  return { 'applied', log(region, '1') }
+  return { 'applied', log(region, '1', nil, eventChain) }
 end
 
 -- hotline calls have no subject state: flow counts by call day
@@ -247,7 +252,7 @@ if feed == 'hotline' and etype == 'call' then
   markSeen()
   count(eventChain, day, C.calls, 1)
   if attrs.answered then count(eventChain, day, C.callsAnswered, 1) end
-  return { 'applied', log(eventChain[1] or '', '1') }
+  return { 'applied', log(eventChain[1] or '', '1', nil, eventChain) }
 end
 
 if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
@@ -277,7 +282,7 @@ if feed == 'service' and etype == 'accepted' then
 end
 -- ==== service checks: end ====
 if etype == 'extended' and explicitDeadline == nil then return invalid('attrs.deadline is required on extended') end
-local list = loadList()
+local list, listRaw = loadList()
 -- the list knows its ids too: a resend after its seen-id expired is still a duplicate
 for _, en in ipairs(list) do
   if en.id == ev.id then return { 'duplicate', '' } end
@@ -285,35 +290,36 @@ end
 if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' .. MAX_SUBJECT_EVENTS .. ' events; no more are taken') end
 
 -- One derivation of a subject from its event list: what it adds to every
--- counter (h: key suffix -> field -> n), its members (z: open zset -> score,
+-- counter (h: key -> field -> n), its members (z: open zset -> score,
 -- s: pending sets), its hash fields (f) and which entries took effect (ok).
+-- A counter key of h stands for a kind ('c' the day/month/year hashes, 't'
+-- trend, 'k' categories), a region chain and a day (x: key -> those three):
+-- it is spread over the chain's regions only when its difference is written,
+-- so deriving a subject does one addition per counter, not three per region.
 local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED = true }
   or feed == 'service' and { ACCEPTED = true, FORWARDED = true, WAITING = true }
   or { RECEIVED = true, DISPATCHED = true, REPLIED = true }
 -- service: the open-set score of an errand whose clock stands still (补正 of an item that pauses):
 -- never due, yet still 在办. The latest instant a JS Date holds, exact in a double.
 local CLOCK_STOPPED = 8640000000000000
-local function derive(entries)
-  local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
-  local function add(key, field, n)
-    local h = W.h[key]
-    if not h then h = {}; W.h[key] = h end
-    h[field] = (h[field] or 0) + n
-  end
+-- With lastApart, the same pass also returns the derivation of the entries before the last one.
+local function derive(entries, lastApart)
+  local W = { h = {}, x = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
   local chain = {}
-  local function cnt(d, field, n)
-    for _, r in ipairs(chain) do
-      add(K.day .. r .. ':' .. d, field, n)
-      add(K.month .. r .. ':' .. string.sub(d, 1, 6), field, n)
-      add(K.year .. r .. ':' .. string.sub(d, 1, 4), field, n)
-    end
+  local keyedChain, chainCsv = nil, ''
+  local function add(kind, d, field, n)
+    if keyedChain ~= chain then keyedChain, chainCsv = chain, table.concat(chain, ',') end
+    if chainCsv == '' then return end -- no place: counted nowhere
+    local key = kind .. ' ' .. chainCsv .. ' ' .. d
+    local h = W.h[key]
+    if not h then h = {}; W.h[key] = h; W.x[key] = { kind, chain, d } end
+    h[field] = (h[field] or 0) + n
   end
+  local function cnt(d, field, n) add('c', d, field, n) end
   local function marks(en, category)
-    for _, r in ipairs(chain) do
-      add(K.trend .. r .. ':' .. en.d, en.b, 1)
-      add(K.categories .. r .. ':' .. en.d, category, 1)
-    end
+    add('t', en.d, en.b, 1)
+    add('k', en.d, category, 1)
   end
   local function milestone(name, t)
     if f['m.' .. name] ~= nil then return false end
@@ -441,8 +447,48 @@ local function derive(entries)
     return true
   end
 
+  -- the end of a derivation: its final state, the latest rating, open and pending members
+  local function finish()
+    if state ~= '' then f.state = state end
+    if f.sat and feed == 'service' then
+      cnt(f.iday, C.serviceRated, 1)
+      cnt(f.iday, CF.serviceRating .. f.sat, 1)
+    elseif f.sat then
+      cnt(f.iday, C.hotlineRated, 1)
+      cnt(f.iday, CF.hotlineRating .. f.sat, 1)
+      if f.solved == '1' then cnt(f.iday, C.hotlineSolved, 1) end
+      if f.contacted == '1' then cnt(f.iday, C.hotlineContacted, 1) end
+    end
+    if OPEN[state] then
+      local score = f.paused and CLOCK_STOPPED or f.deadline -- service: a stopped clock is never due
+      for _, r in ipairs(chain) do W.z[K.open .. feed .. ':' .. r] = score end
+    end
+    if state == 'REPORTED' then
+      for _, r in ipairs(chain) do W.s[K.pending .. r] = true end
+    end
+    return W
+  end
+  -- the derivation so far, finished on a copy: the pass then goes on from where it was
+  local function finishCopy()
+    local live, liveF = W, f
+    local h, x, fc = {}, {}, {}
+    for key, fields in pairs(W.h) do
+      local c = {}
+      for field, n in pairs(fields) do c[field] = n end
+      h[key] = c
+    end
+    for key, v in pairs(W.x) do x[key] = v end
+    for k, v in pairs(f) do fc[k] = v end
+    W, f = { h = h, x = x, z = {}, s = {}, f = fc, ok = {} }, fc
+    local copy = finish()
+    W, f = live, liveF
+    return copy
+  end
+
   local waiting = {}
+  local beforeLast
   for i, en in ipairs(entries) do
+    if lastApart and i == #entries then beforeLast = finishCopy() end
     if step(en) then
       W.ok[i] = true
       -- every step may let parked ones fit: retry them, earliest first, until none does
@@ -462,46 +508,61 @@ local function derive(entries)
       waiting[#waiting + 1] = i
     end
   end
-  if state ~= '' then f.state = state end
-  if f.sat and feed == 'service' then
-    cnt(f.iday, C.serviceRated, 1)
-    cnt(f.iday, CF.serviceRating .. f.sat, 1)
-  elseif f.sat then
-    cnt(f.iday, C.hotlineRated, 1)
-    cnt(f.iday, CF.hotlineRating .. f.sat, 1)
-    if f.solved == '1' then cnt(f.iday, C.hotlineSolved, 1) end
-    if f.contacted == '1' then cnt(f.iday, C.hotlineContacted, 1) end
-  end
-  if OPEN[state] then
-    local score = f.paused and CLOCK_STOPPED or f.deadline -- service: a stopped clock is never due
-    for _, r in ipairs(chain) do W.z[K.open .. feed .. ':' .. r] = score end
-  end
-  if state == 'REPORTED' then
-    for _, r in ipairs(chain) do W.s[K.pending .. r] = true end
-  end
-  return W
+  return finish(), beforeLast
 end
 
 for _, en in ipairs(list) do en.ev = cjson.decode(en.e) end
-local before = derive(list)
 local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
-insertByTime(list, entry)
-local after = derive(list)
+local before, after
+if #list == 0 or list[#list].t <= at then
+  -- later than every entry (the common case): one pass derives the list with it and, on the way, without it
+  list[#list + 1] = entry
+  after, before = derive(list, true)
+else
+  before = derive(list)
+  insertByTime(list, entry)
+  after = derive(list)
+end
 
 markSeen()
+-- the Redis keys a derivation's counter key stands for (see derive)
+local SPREAD_SUFFIX = { t = K.trend, k = K.categories }
+local function spread(x)
+  local kind, chain, d = x[1], x[2], x[3]
+  local out = {}
+  local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
+  for _, r in ipairs(chain) do
+    if kind == 'c' then
+      out[#out + 1] = P .. K.day .. r .. ':' .. d
+      out[#out + 1] = P .. K.month .. r .. ':' .. month
+      out[#out + 1] = P .. K.year .. r .. ':' .. year
+    else
+      out[#out + 1] = P .. SPREAD_SUFFIX[kind] .. r .. ':' .. d
+    end
+  end
+  return out
+end
 -- the difference of the two derivations, written: counters (a field is created
 -- even at 0, as HINCRBY does), open and pending members, hash fields
 for key, fields in pairs(after.h) do
   local old = before.h[key] or {}
+  local targets
   for field, n in pairs(fields) do
     local d = n - (old[field] or 0)
-    if d ~= 0 or old[field] == nil then redis.call('HINCRBY', P .. key, field, d) end
+    if d ~= 0 or old[field] == nil then
+      targets = targets or spread(after.x[key])
+      for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, d) end
+    end
   end
 end
 for key, fields in pairs(before.h) do
   local new = after.h[key] or {}
+  local targets
   for field, n in pairs(fields) do
-    if new[field] == nil and n ~= 0 then redis.call('HINCRBY', P .. key, field, -n) end
+    if new[field] == nil and n ~= 0 then
+      targets = targets or spread(before.x[key])
+      for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, -n) end
+    end
   end
 end
 for key, score in pairs(after.z) do
@@ -527,20 +588,29 @@ end
 
 -- which entries are parked now: since when (channel time), indexed for the sweep
 local status = 'applied'
+local othersChanged = false
 for i, en in ipairs(list) do
   en.ev = nil
   if after.ok[i] then
     if en.p then
       en.p = nil
+      othersChanged = othersChanged or en ~= entry
       redis.call('ZREM', KEYS[6], parkedMember(feed, ev.subject, en.id))
     end
   elseif not en.p then
     en.p = now
+    othersChanged = othersChanged or en ~= entry
     redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, en.id))
   end
   if en == entry and not after.ok[i] then status = 'outOfOrder' end
 end
-saveList(list)
+if #list >= 2 and list[#list] == entry and not othersChanged and string.sub(listRaw, -1) == ']' then
+  -- the common case, an event later than all before it that parks or un-parks no other: the stored
+  -- list gains its entry at the end, and the entries it already holds are not encoded again
+  redis.call('SET', KEYS[5], string.sub(listRaw, 1, -2) .. ',' .. cjson.encode(entry) .. ']')
+else
+  saveList(list)
+end
 -- closed and terminal subjects expire after CLOSED_TTL_DAYS of channel time (closed-expiry.lua): index them from when they ended
 local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true }
   or feed == 'service' and { COMPLETED = true, DELIVERED = true, WITHDRAWN = true }
@@ -549,5 +619,6 @@ local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state
 if isEnded and not wasEnded then redis.call('ZADD', P .. K.ended, now, feed .. ':' .. ev.subject) end
 if wasEnded and not isEnded then redis.call('ZREM', P .. K.ended, feed .. ':' .. ev.subject) end
 if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1) end
-local region = after.f.chain and split(after.f.chain)[1] or eventChain[1] or ''
-return { status, log(region, status == 'applied' and '1' or 'p', after.f.category) }
+local regionChain = split(after.f.chain)
+if not regionChain[1] then regionChain = eventChain end
+return { status, log(regionChain[1] or '', status == 'applied' and '1' or 'p', after.f.category, regionChain) }
