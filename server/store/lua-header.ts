@@ -1,7 +1,8 @@
 /**
- * Constants defined once in TypeScript, written into a Lua script as `local`
- * declarations when the script is loaded: counter names, key suffixes and the
- * lifecycle tables. The script's text (and so its SHA) holds them, so no call
+ * Constants defined once in TypeScript, written into a Lua script when it is
+ * loaded: counter names and key suffixes as literals where the script names
+ * them (`C.caseReported`, `K.day`), the lifecycle tables and the 代办 scope
+ * counters as `local` declarations. The script's text (and so its SHA) holds them, so no call
  * sends them as ARGV.
  */
 import { COUNTER, COUNTER_FAMILY, SERVICE_COUNTER } from '../domain/counters.ts'
@@ -40,15 +41,32 @@ function transitionsOf(): string {
     'local function transitionsOf(feed)', ...branches, '  end', '  return nil', 'end'].join('\n')
 }
 
+// tables a script may index with a variable: declared as `local` tables (built on every call, so kept small)
 const DECLARE: Record<LuaConstants, () => string> = {
-  counters: () => [
-    `-- counter fields of the period hashes (server/domain/counters.ts)`,
-    `local C = ${luaLiteral(COUNTER)}`,
-    `local CF = ${luaLiteral(COUNTER_FAMILY)}`,
-    `local SC = ${luaLiteral(SERVICE_COUNTER)}`,
-  ].join('\n'),
-  keys: () => `-- key suffixes after the channel prefix (server/store/keys.ts)\nlocal K = ${luaLiteral(KEY_SUFFIX)}`,
+  counters: () => `-- the 代办 counters of a scope (server/domain/counters.ts)\nlocal SC = ${luaLiteral(SERVICE_COUNTER)}`,
+  keys: () => '',
   transitions: transitionsOf,
+}
+
+// names a script reads as `C.x`, `CF.x` or `K.x`: each is written in as its literal when the script is
+// loaded, so no call builds a table of ~70 strings only to read a few of them (measured: a few µs per call)
+const INLINE: Record<LuaConstants, Record<string, Readonly<Record<string, string>>>> = {
+  counters: { C: COUNTER, CF: COUNTER_FAMILY },
+  keys: { K: KEY_SUFFIX },
+  transitions: {},
+}
+
+function inline(source: string, wanted: readonly LuaConstants[]): string {
+  const tables: Record<string, Readonly<Record<string, string>>> = Object.assign({}, ...wanted.map((w) => INLINE[w]))
+  const names = Object.keys(tables)
+  if (names.length === 0) return source
+  const head = names.join('|')
+  if (new RegExp(`\\b(${head})\\s*\\[`).test(source)) throw new Error(`a Lua script indexes ${names.join('/')} with a variable: only names are written in`)
+  return source.replace(new RegExp(`\\b(${head})\\.([A-Za-z_][A-Za-z0-9_]*)`, 'g'), (_, table: string, name: string) => {
+    const v = tables[table]![name]
+    if (v === undefined) throw new Error(`no constant ${table}.${name} to write into a Lua script`)
+    return luaLiteral(v)
+  })
 }
 
 /**
@@ -58,7 +76,8 @@ const DECLARE: Record<LuaConstants, () => string> = {
  */
 export function withConstants(source: string, wanted: readonly LuaConstants[]): string {
   if (wanted.length === 0) return source
-  const header = ['-- >>> generated when loaded (server/store/lua-header.ts)', ...wanted.map((w) => DECLARE[w]()), '-- <<< generated'].join('\n')
+  const declared = wanted.map((w) => DECLARE[w]()).filter((d) => d !== '')
+  const header = ['-- >>> generated when loaded (server/store/lua-header.ts)', ...declared, '-- <<< generated'].join('\n')
   const shebang = /^#!lua[^\n]*\n/.exec(source)?.[0] ?? ''
-  return `${shebang}${header}\n${source.slice(shebang.length)}`
+  return `${shebang}${header}\n${inline(source.slice(shebang.length), wanted)}`
 }
