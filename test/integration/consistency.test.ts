@@ -5,7 +5,7 @@
 // counter is corrupted.
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { applyModelEntry, createModelState, kpisFromModel, type ModelState } from '../../server/domain/apply-model.ts'
+import { applyModelEntry, createModelState, kpisFromModel, type ModelState } from '../../server/consistency/apply-model.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'

@@ -3,8 +3,8 @@
  * server/store/read-kpis.ts computes them, and subject hashes as stored.
  */
 import type { Aggregates, SubjectState } from './apply-model-state.ts'
-import { dayKey, lastDays } from './clock.ts'
-import { addCounters, agentVisitPlan, computeKpis, periodDays, type Counters, type KpiSet, type NowCounts, type Period } from './kpis.ts'
+import { dayKey, lastDays } from '../domain/clock.ts'
+import { addCounters, agentVisitPlan, computeKpis, periodDays, type Counters, type KpiSet, type NowCounts, type Period } from '../domain/kpis.ts'
 
 /** A region's KPIs for every period at `now`, from the model, with the server's formulas. */
 export function kpisFromModel(

@@ -9,7 +9,7 @@ import {
   hincrby, luaNumber, luaTruthy, sadd, srem, zadd, zrem,
   type ModelEntry, type ModelInput, type ModelOutcome, type ModelState, type StepContext, type SubjectState,
 } from './apply-model-state.ts'
-import { lifecycleOf, SERVICE_OPEN, type Transition } from './lifecycles.ts'
+import { lifecycleOf, SERVICE_OPEN, type Transition } from '../domain/lifecycles.ts'
 import { serviceStep, type DeriveContext } from './apply-model-service.ts'
 
 const HOUR = 3_600_000

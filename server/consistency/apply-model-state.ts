@@ -3,7 +3,7 @@
  * without the channel prefix (`d:<region>:<day>`, `o:case:<region>`, `stats`…),
  * and the Redis-like writes the model is made of.
  */
-import type { ValidEvent } from './events.ts'
+import type { ValidEvent } from '../domain/events.ts'
 
 /** Aggregate keys of a channel: counter hashes, deadline zsets and member sets. */
 export interface Aggregates {

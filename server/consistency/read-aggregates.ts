@@ -4,9 +4,9 @@
  * consistency check. Scans in pages (every master of a Cluster); never a KEYS.
  */
 import type { Redis } from 'ioredis'
-import type { Aggregates } from '../domain/apply-model.ts'
-import { keys } from './keys.ts'
-import { scanKeys } from './scan-keys.ts'
+import type { Aggregates } from './apply-model.ts'
+import { keys } from '../store/keys.ts'
+import { scanKeys } from '../store/scan-keys.ts'
 
 // first segment of the key names apply.lua writes per region, plus the channel stats
 const AGGREGATES = new Set(['d', 'm', 'y', 't', 'k', 'o', 'p', 'w', 'pc', 'stats'])

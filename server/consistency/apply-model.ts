@@ -9,7 +9,7 @@ import {
   type ModelEntry, type ModelInput, type ModelOutcome, type ModelState, type ModelStatus, type StepContext, type SubjectState,
 } from './apply-model-state.ts'
 import { applySubjectEvent, dropParked, insertByTime } from './apply-model-subjects.ts'
-import { bucketOfDay, dayKey } from './clock.ts'
+import { bucketOfDay, dayKey } from '../domain/clock.ts'
 
 export * from './apply-model-state.ts'
 export { kpisFromModel, subjectHash } from './apply-model-read.ts'
