@@ -1,5 +1,5 @@
 /** How an open case, work order or errand reads against channel time: overdue, time left or over, and its deadline. */
-import type { OpenItem } from '@client/composables/useTabletApi.ts'
+import type { OpenItem } from '@domain/api.ts'
 import { formatOverdue } from '@client/i18n/format-duration.ts'
 import { zonedTime } from '@client/i18n/format-time.ts'
 import { useMessages } from '@client/i18n/messages.ts'

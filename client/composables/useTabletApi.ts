@@ -3,6 +3,7 @@
  * `{ error: { code, message } }` turned into an ApiError the UI maps to text.
  * The session travels in the http-only cookie; nothing here holds a token.
  */
+import type { OpenPage, SubjectFeed, SubjectView } from '@domain/api.ts'
 
 /** A refused or failed request: `code` is the server's ErrorCode, or CONNECT when it was never answered. */
 export class ApiError extends Error {
@@ -36,22 +37,6 @@ export async function requestJson<T>(url: string, init: RequestInit = {}): Promi
   return body as T
 }
 
-export type SubjectFeed = 'case' | 'hotline' | 'service'
-
-/** One row of GET /api/v1/open. */
-export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
-export interface OpenPage { total: number; items: OpenItem[] }
-
-/** GET /api/v1/subjects/:feed/:subject: state and lifecycle, oldest step first. */
-export interface SubjectView {
-  feed: SubjectFeed
-  subject: string
-  state: string
-  category?: string
-  region: string
-  deadline?: number
-  history: { type: string; at: number; applied: boolean }[]
-}
 
 /** The tablet's drill-down reads on one channel. */
 export function useTabletApi(channel = 'live') {

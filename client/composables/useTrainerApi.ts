@@ -3,21 +3,9 @@
  * A refusal (`{ error: { code, message } }`, or none) throws the ApiError of
  * requestJson; the page sends a 401 to the login page.
  */
+import type { ChannelChange, InjectResult } from '@domain/api.ts'
+import type { ChannelSummary, ScenarioInfo } from '@domain/drill-channels.ts'
 import { requestJson } from './useTabletApi.ts'
-
-import type { ChannelSummary, ReplaySource, ScenarioInfo } from '@domain/drill-channels.ts'
-
-export type { ChannelSummary, ReplaySource, ScenarioInfo }
-
-export interface ChannelChange { paused?: boolean; speed?: number; seekTo?: number }
-
-export interface InjectResult {
-  accepted: number
-  duplicates: number
-  outOfOrder: number
-  rejected: { index: number; id: string | null; error: string }[]
-  at: number // the channel time the events were stamped with
-}
 
 export interface ScenarioStart { scenario: string; speed: number; seed?: number; start?: number }
 export interface RecordingStart { recording: string; speed: number; name?: string }

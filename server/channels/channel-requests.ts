@@ -4,9 +4,9 @@
  * with offset or epoch ms. Errors name the field and what it must be.
  */
 import { z } from 'zod'
+import type { ChannelChange } from '../domain/api.ts'
 import { BadRequestError } from '../domain/errors.ts'
 import { parseInstant } from '../domain/events.ts'
-import type { ChangeRequest } from './replay-channels.ts'
 import type { CreateRequest } from './requested-source.ts'
 
 export const MIN_SPEED = 0.5
@@ -53,4 +53,4 @@ function check<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 }
 
 export const parseCreate = (body: unknown): CreateRequest => check(createSchema, body, 'POST /api/v1/channels')
-export const parseChange = (body: unknown): ChangeRequest => check(changeSchema, body, 'PATCH /api/v1/channels/:id')
+export const parseChange = (body: unknown): ChannelChange => check(changeSchema, body, 'PATCH /api/v1/channels/:id')

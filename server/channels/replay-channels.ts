@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto'
 import { systemTime } from '../domain/clock.ts'
 import { AppError, BadRequestError, UnknownChannelError } from '../domain/errors.ts'
-import { ingest, type IngestDeps, type IngestResult } from '../ingest/ingest.ts'
+import type { ChannelChange, InjectResult } from '../domain/api.ts'
+import { ingest, type IngestDeps } from '../ingest/ingest.ts'
 import type { RawItem } from '../ingest/parse-body.ts'
 import type { ApplyOptions } from '../store/apply-event.ts'
 import type { Store } from '../store/redis-client.ts'
@@ -20,8 +21,6 @@ import { ReplayRuntime } from './replay-runtime.ts'
 import { storeSource } from './replay-source.ts'
 import { requestedSource, type CreateRequest } from './requested-source.ts'
 import { scenarioList } from './scenario-source.ts'
-
-export interface ChangeRequest { paused?: boolean; speed?: number; seekTo?: number }
 
 export class ChannelBusyError extends AppError {
   readonly code = 'BAD_REQUEST'
@@ -86,7 +85,7 @@ export class ReplayChannels {
   }
 
   /** Pause, resume, change speed, seek; a seek answers once the channel is rebuilt at the target. */
-  async change(id: string, req: ChangeRequest): Promise<ChannelSummary> {
+  async change(id: string, req: ChannelChange): Promise<ChannelSummary> {
     const meta = await this.registered(id)
     const metaKey = replayKeys(id).meta
     const wall = systemTime()
@@ -107,7 +106,7 @@ export class ReplayChannels {
   }
 
   /** Ingest events into a replay channel, each stamped with the channel's now. */
-  async inject(id: string, items: RawItem[]): Promise<IngestResult & { at: number }> {
+  async inject(id: string, items: RawItem[]): Promise<InjectResult> {
     if (id === 'live') throw new BadRequestError('events for the live channel go to POST /api/v1/events')
     const channel = this.d.channels.get(id)
     if (this.runtime.managed(id) && (await readMeta(this.d.store, id))?.seeking) {

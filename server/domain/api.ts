@@ -40,3 +40,40 @@ export interface RefusedEvent {
   refusedAt: number
 }
 export interface RefusedList { channel: string; total: number; items: RefusedEvent[] }
+
+/** GET /api/v1/wall-config: the map engine and tiles a screen draws with, and the idle carousel interval. */
+export interface WallConfig {
+  map: {
+    engine: 'maplibre' | 'mapbox'
+    mapboxToken?: string
+    tiles?: { type: 'raster' | 'vector'; url: string; attribution?: string; tileSize?: number }
+  }
+  carouselSec: number // 0: off
+}
+
+export type SubjectFeed = 'case' | 'hotline' | 'service'
+
+/** One row of GET /api/v1/open. */
+export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
+export interface OpenPage { total: number; items: OpenItem[] }
+
+/** GET /api/v1/subjects/:feed/:subject: state and lifecycle, oldest step first. */
+export interface SubjectView {
+  feed: SubjectFeed
+  subject: string
+  state: string
+  category?: string
+  region: string
+  deadline?: number
+  history: { type: string; at: number; applied: boolean }[]
+}
+
+/** What an ingest batch answers (DESIGN §4): counts, and each refused item with its reason. */
+export interface Rejection { index: number; id: string | null; error: string }
+export interface IngestResult { accepted: number; duplicates: number; outOfOrder: number; rejected: Rejection[] }
+/** POST /api/v1/channels/:id/events: an ingest answer, and the channel time the events were stamped with. */
+export type InjectResult = IngestResult & { at: number }
+
+/** PATCH /api/v1/channels/:id: pause, speed and/or seek (epoch ms). */
+export interface ChannelChange { paused?: boolean; speed?: number; seekTo?: number }
+

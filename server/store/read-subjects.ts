@@ -1,21 +1,10 @@
 /** Open cases, work orders and 代办 errands of a region, and one subject's state and history, for drill-down screens. */
 import type { Redis } from 'ioredis'
+import type { OpenItem, OpenPage, SubjectFeed, SubjectView } from '../domain/api.ts'
 import { keys } from './keys.ts'
 
-export type SubjectFeed = 'case' | 'hotline' | 'service'
-export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean }
-export interface SubjectView {
-  feed: SubjectFeed
-  subject: string
-  state: string
-  category?: string
-  region: string
-  deadline?: number
-  history: { type: string; at: number; applied: boolean }[]
-}
-
 /** Open items of a region's subtree, most urgent deadline first, with the total. */
-export async function readOpen(redis: Redis, channel: string, region: string, feeds: SubjectFeed[], now: number, limit: number) {
+export async function readOpen(redis: Redis, channel: string, region: string, feeds: SubjectFeed[], now: number, limit: number): Promise<OpenPage> {
   const k = keys(channel)
   const p = redis.pipeline()
   for (const f of feeds) p.zcard(k.open(f, region)).zrange(k.open(f, region), 0, limit - 1, 'WITHSCORES')
