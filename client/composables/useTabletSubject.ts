@@ -1,7 +1,8 @@
 import { computed, ref, shallowRef, watch } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import type { SubjectFeed, SubjectView } from '@domain/api.ts'
-import { ApiError, useTabletApi } from './useTabletApi.ts'
+import { ApiError } from '@client/api/request-json.ts'
+import { useTabletApi } from './useTabletApi.ts'
 
 export interface SubjectRef { feed: SubjectFeed; subject: string }
 

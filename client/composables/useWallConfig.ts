@@ -1,5 +1,5 @@
 import type { WallConfig } from '@domain/api.ts'
-import { sharedResource } from './shared-resource.ts'
+import { sharedResource } from '@client/stores/shared-resource.ts'
 
 const resource = sharedResource<WallConfig>('/api/v1/wall-config')
 

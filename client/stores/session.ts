@@ -8,7 +8,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { Role } from '@domain/users.ts'
-import { ApiError, requestJson } from '@client/composables/useTabletApi.ts'
+import { ApiError, requestJson } from '@client/api/request-json.ts'
 
 export interface SessionUser { username: string; name: string; role: Role; region: string; kind?: 'session' | 'display' }
 

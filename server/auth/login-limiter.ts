@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
-import type { LoginLimits } from '../http/security-config.ts'
+import type { LoginLimits } from './login-limits.ts'
 
 // one hash tag for every login counter: the script and the MULTIs below touch several at once, which a Redis Cluster allows in one slot only
 const P = 'sr:auth:{login}:'

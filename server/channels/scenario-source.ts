@@ -1,5 +1,5 @@
 /**
- * Scenarios as replay sources, through the simulators' scenario API
+ * Scenarios as replay sources, through the scenario generators (server/simulation)
  * (config/scenarios/*.json): only listed names are accepted, never a path.
  * A drill starts where its scenario starts: by default today at the
  * scenario's start time of day, with hour 0 at the midnight before and the
@@ -11,8 +11,8 @@ import { BadRequestError } from '../domain/errors.ts'
 import { parseInstant } from '../domain/events.ts'
 import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import { generateScenario, listScenarios, loadScenario, type ScenarioInfo } from '../../simulators/scenarios/scenario.ts'
-import { minutesOfDay } from '../../simulators/scenarios/scenario-schema.ts'
+import { generateScenario, listScenarios, loadScenario, type ScenarioInfo } from '../simulation/scenarios/scenario.ts'
+import { minutesOfDay } from '../simulation/scenarios/scenario-schema.ts'
 import type { SourceEvent } from './replay-source.ts'
 
 // Worker positions older than this before the start are left out: the wall shows where workers are now.

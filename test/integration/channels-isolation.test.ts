@@ -12,8 +12,8 @@ import type { Snapshot } from '../../server/domain/protocol.ts'
 import type { ChannelSummary } from '../../server/channels/replay-meta.ts'
 import { channelKeys } from '../../server/channels/free-channel-keys.ts'
 import type { Running } from '../../server/main.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { eventually, freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
 
 const HOUR = 3_600_000

@@ -4,10 +4,10 @@
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { Categories, type CategoryConfig } from '../server/domain/categories.ts'
-import type { RegionCollection } from '../server/domain/regions.ts'
+import { Categories, type CategoryConfig } from '../domain/categories.ts'
+import type { RegionCollection } from '../domain/regions.ts'
 import { parseSimParams, type SimParams } from './sim-params.ts'
-import { projectRoot } from '../server/project-root.ts'
+import { projectRoot } from '../project-root.ts'
 
 export interface SimConfig { regions: RegionCollection; categories: CategoryConfig; params: SimParams }
 

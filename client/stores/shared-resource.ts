@@ -1,5 +1,5 @@
 import { shallowRef, type ShallowRef } from 'vue'
-import { authHeaders, noteTokenAnswer } from '@client/stores/display-token.ts'
+import { authHeaders, noteTokenAnswer } from './display-token.ts'
 
 export interface SharedResource<T> {
   data: Readonly<ShallowRef<T | null>>

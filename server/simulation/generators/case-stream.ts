@@ -6,7 +6,7 @@
  */
 import type { CaseCategory } from './catalog.ts'
 import { randomPointIn, type SimGrid } from './grid-geometry.ts'
-import { formatAt, dayStamp } from './shanghai-time.ts'
+import { formatAt, dayStamp } from '../../domain/shanghai-time.ts'
 import { after, dispatchOrBounce, type ReturnDelays } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
 import { worseFor } from './standing.ts'

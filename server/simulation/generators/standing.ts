@@ -7,7 +7,7 @@
  * strong and weak ones. A grid takes `districtShare` of its district's
  * standing and the rest from its township's.
  */
-import type { RegionCollection } from '../../server/domain/regions.ts'
+import type { RegionCollection } from '../../domain/regions.ts'
 import type { SimParams } from '../sim-params.ts'
 import { hash32 } from './random.ts'
 

@@ -1,7 +1,7 @@
 import type { ExpressionSpecification, Map as MapLibreMap } from 'maplibre-gl'
 import type { Feature, FeatureCollection, Point } from 'geojson'
 import type { LiveEvent } from '@domain/protocol.ts'
-import { CRITICAL_COLOR, FEED_COLORS } from '../feed-colors.ts'
+import { CRITICAL_COLOR, FEED_COLORS } from './feed-colors.ts'
 
 export type MapMode = 'points' | 'heatmap'
 /** Clustered points (points mode) and the same points unclustered for the heatmap: only the visible one is fed. */

@@ -3,7 +3,7 @@
  * from them: case and hotline leaves weighted by how often they occur, the
  * kind, satisfaction, activity and severity mixes, and SLA lookups in hours.
  */
-import type { CategoryConfig } from '../../server/domain/categories.ts'
+import type { CategoryConfig } from '../../domain/categories.ts'
 import { entriesOf, type GridActivity, type HotlineKind, type SimParams } from '../sim-params.ts'
 import { WeightedTable } from './random.ts'
 

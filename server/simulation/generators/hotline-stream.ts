@@ -6,7 +6,7 @@
  */
 import type { HotlineKind } from '../sim-params.ts'
 import { randomPointIn, type SimGrid } from './grid-geometry.ts'
-import { dayStamp, formatAt } from './shanghai-time.ts'
+import { dayStamp, formatAt } from '../../domain/shanghai-time.ts'
 import { after, dispatchOrBounce, type ReturnDelays } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
 import { lagOf, worseFor } from './standing.ts'

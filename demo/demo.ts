@@ -8,13 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig } from './config.ts'
+import { loadConfig } from '../server/config.ts'
 import { demoAccounts } from './demo-accounts.ts'
-import { runUntilSignal } from './main.ts'
+import { runUntilSignal } from '../server/main.ts'
 import { backfillHistory } from '../simulators/history-backfill.ts'
 import { runSimulator } from '../simulators/post-events.ts'
-import type { Simulation } from '../simulators/generators/stream.ts'
-import { loadSimConfig } from '../simulators/load-config.ts'
+import type { Simulation } from '../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../server/simulation/load-config.ts'
 
 const env = { ...process.env }
 if (!env.INGEST_KEYS) env.INGEST_KEYS = `demo-${randomBytes(9).toString('base64url')}`

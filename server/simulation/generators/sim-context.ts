@@ -3,14 +3,14 @@
  * agenda, the open-subject budget and an event builder per subject. The
  * generators stay pure functions of this context and a time.
  */
-import type { EventEnvelope } from '../../server/domain/events.ts'
-import type { Feed } from '../../server/domain/lifecycles.ts'
+import type { EventEnvelope } from '../../domain/events.ts'
+import type { Feed } from '../../domain/lifecycles.ts'
 import type { Catalog } from './catalog.ts'
 import type { Step } from './event-queue.ts'
 import type { SimGrid } from './grid-geometry.ts'
 import type { Rng, WeightedTable } from './random.ts'
 import type { GridActivity } from '../sim-params.ts'
-import { formatAt } from './shanghai-time.ts'
+import { formatAt } from '../../domain/shanghai-time.ts'
 
 export interface SimContext {
   readonly rng: Rng

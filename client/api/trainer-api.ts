@@ -5,7 +5,7 @@
  */
 import type { ChannelChange, InjectResult } from '@domain/api.ts'
 import type { ChannelSummary, ScenarioInfo } from '@domain/drill-channels.ts'
-import { requestJson } from './useTabletApi.ts'
+import { requestJson } from './request-json.ts'
 
 export interface ScenarioStart { scenario: string; speed: number; seed?: number; start?: number }
 export interface RecordingStart { recording: string; speed: number; name?: string }

@@ -5,16 +5,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
-import type { CategoryConfig } from '../../server/domain/categories.ts'
-import type { EventEnvelope } from '../../server/domain/events.ts'
-import type { RegionCollection } from '../../server/domain/regions.ts'
+import type { CategoryConfig } from '../../domain/categories.ts'
+import type { EventEnvelope } from '../../domain/events.ts'
+import type { RegionCollection } from '../../domain/regions.ts'
 import { createRealisticSimulation } from '../generators/realistic-stream.ts'
 import { CONFIG_DIR, loadSimParams } from '../load-config.ts'
 import type { SimParams } from '../sim-params.ts'
 import { compileIncidents } from './incident-sources.ts'
 import { parseScenarioFile, type ScenarioFile } from './scenario-schema.ts'
 
-import type { ScenarioInfo } from '../../server/domain/drill-channels.ts'
+import type { ScenarioInfo } from '../../domain/drill-channels.ts'
 
 export type { ScenarioInfo }
 

@@ -3,8 +3,8 @@
  * agenda, the open-subject budget, run-tagged ids and the event buffer that
  * next() drains. A mode adds only its intake processes on top.
  */
-import type { EventEnvelope } from '../../server/domain/events.ts'
-import type { RegionCollection } from '../../server/domain/regions.ts'
+import type { EventEnvelope } from '../../domain/events.ts'
+import type { RegionCollection } from '../../domain/regions.ts'
 import type { SimParams } from '../sim-params.ts'
 import { Catalog, type SimCategories } from './catalog.ts'
 import { EventQueue } from './event-queue.ts'

@@ -3,7 +3,7 @@
  * polygon and an interior anchor point; random points and walking steps
  * that always stay inside the grid.
  */
-import { pointInPolygon, type RegionCollection } from '../../server/domain/regions.ts'
+import { pointInPolygon, type RegionCollection } from '../../domain/regions.ts'
 import { samplePoint, type Bbox, type Rng } from './random.ts'
 
 type Ring = [number, number][]

@@ -8,7 +8,7 @@
 import { randomPointIn, stepToward, type SimGrid } from './grid-geometry.ts'
 import { Rng, WeightedTable } from './random.ts'
 import { betterFor } from './standing.ts'
-import { dayStamp } from './shanghai-time.ts'
+import { dayStamp } from '../../domain/shanghai-time.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
 
 const ALERTS = {

@@ -4,7 +4,7 @@
  * roster, sensors alerting now and then. A scenario adds its incidents
  * through `extras` (more sources, busier grid workers).
  */
-import type { RegionCollection } from '../../server/domain/regions.ts'
+import type { RegionCollection } from '../../domain/regions.ts'
 import type { SimParams } from '../sim-params.ts'
 import { runSource, type Source } from './arrivals.ts'
 import { startCase } from './case-stream.ts'

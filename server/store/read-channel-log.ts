@@ -5,9 +5,9 @@
  * with an ISO `at` in +08:00. Refused entries are kept: a recording is what arrived.
  */
 import type { Redis } from 'ioredis'
-import type { EventEnvelope, ValidEvent } from '../server/domain/events.ts'
-import { keys } from '../server/store/keys.ts'
-import { formatAtExact } from './generators/shanghai-time.ts'
+import type { EventEnvelope, ValidEvent } from '../domain/events.ts'
+import { keys } from './keys.ts'
+import { formatAtExact } from '../domain/shanghai-time.ts'
 
 export type LogEntry = [id: string, fields: string[]]
 

@@ -7,7 +7,7 @@
  * events with attrs.role `agent`, one agent per village.
  */
 import type { SimGrid } from './grid-geometry.ts'
-import { dayStamp, formatAt } from './shanghai-time.ts'
+import { dayStamp, formatAt } from '../../domain/shanghai-time.ts'
 import { after } from './dispatch.ts'
 import { SubjectEvents, type SimContext } from './sim-context.ts'
 import { lagOf, worseFor } from './standing.ts'

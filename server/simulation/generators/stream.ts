@@ -6,7 +6,7 @@
  *   (see realistic-stream.ts).
  * Same seed, same start, same calls to next() → the same events, byte for byte.
  */
-import type { RegionCollection } from '../../server/domain/regions.ts'
+import type { RegionCollection } from '../../domain/regions.ts'
 import type { SimParams } from '../sim-params.ts'
 import { CASE_EVENTS_PER_INTAKE, startCase } from './case-stream.ts'
 import type { SimCategories } from './catalog.ts'

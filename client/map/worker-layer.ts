@@ -2,7 +2,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl'
 import type { Feature, FeatureCollection, Point } from 'geojson'
 import type { WorkerMark } from '@client/stores/situation.ts'
 import { SNAPSHOT_WORKERS } from '@domain/protocol.ts'
-import { FEED_COLORS } from '../feed-colors.ts'
+import { FEED_COLORS } from './feed-colors.ts'
 
 export const WORKER_SOURCE = 'workers'
 export const WORKER_COLOR = FEED_COLORS.grid

@@ -4,8 +4,8 @@
  * regions and window, busier grid workers, workers called in for a shift.
  * Region and category codes are checked here against the loaded config.
  */
-import type { CategoryConfig } from '../../server/domain/categories.ts'
-import type { RegionCollection } from '../../server/domain/regions.ts'
+import type { CategoryConfig } from '../../domain/categories.ts'
+import type { RegionCollection } from '../../domain/regions.ts'
 import type { SimGrid } from '../generators/grid-geometry.ts'
 import { beginShift, raiseSensorAlert } from '../generators/grid-stream.ts'
 import { ordersPerArrival, startHotline } from '../generators/hotline-stream.ts'

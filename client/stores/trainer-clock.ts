@@ -9,7 +9,7 @@
 import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServer, ClockState, ServerToClient } from '@domain/protocol.ts'
-import type { ClockReading } from '@client/stores/region-feed.ts'
+import type { ClockReading } from './region-feed.ts'
 
 const ACK_TIMEOUT_MS = 10_000
 

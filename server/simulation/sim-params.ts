@@ -4,7 +4,7 @@
  * validated with zod so a typo names the file, the setting and the reason.
  */
 import { z } from 'zod'
-import { parseConfig } from '../server/domain/parse-config.ts'
+import { parseConfig } from '../domain/parse-config.ts'
 
 const share = z.number().min(0).max(1)
 const weights = <K extends string>(keys: z.ZodType<K>) =>
