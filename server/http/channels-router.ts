@@ -6,9 +6,9 @@
  */
 import express, { Router, type Request } from 'express'
 import { BadRequestError } from '../domain/errors.ts'
-import { parseChange, parseCreate } from '../channels/channel-requests.ts'
+import { parseChange, parseCreate } from './channel-requests.ts'
 import type { ChannelChange } from '../domain/api.ts'
-import type { ReplayChannels } from '../channels/replay-channels.ts'
+import type { ReplayChannels } from '../channels/drills.ts'
 import { parseBody } from '../ingest/parse-body.ts'
 
 export const RECORDING_LIMIT = '256mb'

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { replayKeys } from '../../server/channels/channel-keys.ts'
-import type { ChannelSummary } from '../../server/channels/replay-meta.ts'
+import type { ChannelSummary } from '../../server/channels/drill-meta.ts'
 import { loadConfig } from '../../server/config.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import { start, type Running } from '../../server/main.ts'

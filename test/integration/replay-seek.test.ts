@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { LiveEvent, Snapshot } from '../../server/domain/protocol.ts'
-import type { ChannelSummary } from '../../server/channels/replay-meta.ts'
+import type { ChannelSummary } from '../../server/channels/drill-meta.ts'
 import { compareStreamIds } from '../../server/domain/stream-id.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import { ingest } from '../../server/ingest/ingest.ts'

@@ -4,16 +4,22 @@
  * Snapshots go through a bounded queue that shares concurrent reads of one region.
  */
 import type { Redis } from 'ioredis'
+import type { Clock } from '../domain/clock.ts'
 import { AppError, StoreUnavailableError, UnknownRegionError } from '../domain/errors.ts'
 import type { KpiSet } from '../domain/kpis.ts'
-import type { Panels, Snapshot } from '../domain/protocol.ts'
+import type { ClockState, Panels, Snapshot } from '../domain/protocol.ts'
 import type { RankingConfig } from '../domain/rankings.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import { readKpis } from '../store/read-kpis.ts'
-import { readPanels } from '../store/read-panels.ts'
-import { readSnapshot } from '../store/read-snapshot.ts'
-import type { Channels } from './channels.ts'
+import { readKpis } from './read-kpis.ts'
+import { readPanels } from './read-panels.ts'
+import { readSnapshot } from './read-snapshot.ts'
 import { SnapshotQueue, type QueueOptions, type SnapshotQueueLimits } from './snapshot-queue.ts'
+
+/** What the reader needs of the channels an instance serves (channels/channels.ts): each one's clock. */
+export interface ChannelClocks {
+  get(id: string): { id: string; clock: Clock }
+  clockState(c: { id: string; clock: Clock }): ClockState
+}
 
 export const SNAPSHOT_LIMITS: SnapshotQueueLimits = { concurrency: 4, maxWaiting: 1_000 }
 
@@ -22,7 +28,7 @@ export class ChannelReader {
 
   constructor(
     private readonly store: Redis,
-    private readonly channels: Channels,
+    private readonly channels: ChannelClocks,
     private readonly regions: RegionIndex,
     private readonly basicWeight: number,
     private readonly ranking: RankingConfig,

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import type { ChannelChange } from '../domain/api.ts'
 import { BadRequestError } from '../domain/errors.ts'
 import { parseInstant } from '../domain/events.ts'
-import type { CreateRequest } from './requested-source.ts'
+import type { CreateRequest } from '../channels/source-request.ts'
 
 export const MIN_SPEED = 0.5
 export const MAX_SPEED = 1000

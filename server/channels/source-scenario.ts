@@ -13,7 +13,7 @@ import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { generateScenario, listScenarios, loadScenario, type ScenarioInfo } from '../simulation/scenarios/scenario.ts'
 import { minutesOfDay } from '../simulation/scenarios/scenario-schema.ts'
-import type { SourceEvent } from './replay-source.ts'
+import type { SourceEvent } from './source-store.ts'
 
 // Worker positions older than this before the start are left out: the wall shows where workers are now.
 const POSITIONS_BEFORE_MS = 30 * 60_000

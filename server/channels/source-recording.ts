@@ -6,7 +6,7 @@
 import { BadRequestError } from '../domain/errors.ts'
 import { prepare, type IngestDeps } from '../ingest/ingest.ts'
 import { parseBody } from '../ingest/parse-body.ts'
-import type { SourceEvent } from './replay-source.ts'
+import type { SourceEvent } from './source-store.ts'
 
 const SHOWN_ERRORS = 5
 

@@ -9,9 +9,9 @@ import { systemTime } from '../domain/clock.ts'
 import { ingest, type IngestResult } from '../ingest/ingest.ts'
 import { replayKeys } from './channel-keys.ts'
 import type { DriverDeps } from './driver-deps.ts'
-import { rebuildTo } from './rebuild.ts'
-import { metaNow, parseMeta, readMeta, wallDelay, type ReplayMeta } from './replay-meta.ts'
-import { readSource, toRawItems, type SourceEntry } from './replay-source.ts'
+import { rebuildTo } from './driver-seek.ts'
+import { metaNow, parseMeta, readMeta, wallDelay, type ReplayMeta } from './drill-meta.ts'
+import { readSource, toRawItems, type SourceEntry } from './source-store.ts'
 
 export type { DriverDeps }
 

@@ -1,15 +1,15 @@
 /**
  * The source a new replay channel asks for: a listed scenario (its clock
  * starts at `start`, default today at the scenario's start time of day, with
- * `seed`, default 1; see scenario-source.ts) or a recording (its events
+ * `seed`, default 1; see source-scenario.ts) or a recording (its events
  * sorted by time; the clock starts at `start`, default its first event).
  */
 import { BadRequestError } from '../domain/errors.ts'
 import type { IngestDeps } from '../ingest/ingest.ts'
-import { parseRecording } from './recording.ts'
-import type { ReplaySource } from './replay-meta.ts'
-import type { SourceEvent } from './replay-source.ts'
-import { scenarioSource } from './scenario-source.ts'
+import { parseRecording } from './source-recording.ts'
+import type { ReplaySource } from './drill-meta.ts'
+import type { SourceEvent } from './source-store.ts'
+import { scenarioSource } from './source-scenario.ts'
 
 export interface CreateRequest { scenario?: string; recording?: string; name?: string; speed: number; seed?: number; start?: number }
 

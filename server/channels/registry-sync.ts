@@ -11,7 +11,7 @@ import { systemTime } from '../domain/clock.ts'
 import { blockingConnection, type Store } from '../store/redis-client.ts'
 import { CHANNEL_REGISTRY, CHANNEL_UPDATES, replayKeys } from './channel-keys.ts'
 import type { Channels } from './channels.ts'
-import { metaNow, parseMeta, type ReplayMeta } from './replay-meta.ts'
+import { metaNow, parseMeta, type ReplayMeta } from './drill-meta.ts'
 
 const POLL_MS = 1_000
 

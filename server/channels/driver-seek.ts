@@ -10,9 +10,9 @@ import { systemTime } from '../domain/clock.ts'
 import { ingest } from '../ingest/ingest.ts'
 import { seekKeeps, replayKeys } from './channel-keys.ts'
 import type { DriverDeps } from './driver-deps.ts'
-import { unlinkChannelKeys } from './free-channel-keys.ts'
-import type { ReplayMeta } from './replay-meta.ts'
-import { toRawItems } from './replay-source.ts'
+import { unlinkChannelKeys } from './drop-keys.ts'
+import type { ReplayMeta } from './drill-meta.ts'
+import { toRawItems } from './source-store.ts'
 
 const BATCH = 1_000
 
