@@ -14,6 +14,9 @@ export interface WallMapHooks {
   engine(): string | null
 }
 
+/** What a mounted WallMap exposes to its page: whether it is drawn, and its hooks. */
+export interface WallMapHandle { readonly ready: boolean; readonly hooks: WallMapHooks }
+
 declare global {
   interface Window { __wallMap?: WallMapHooks }
 }
