@@ -3,6 +3,7 @@ import type { Alert, AlertState } from './alerts.ts'
 import type { KpiValues } from './kpis.ts'
 import type { Ranking } from './rankings.ts'
 import type { ReportPeriod } from './report-period.ts'
+import type { Role } from './users.ts'
 
 /** An alert first seen in a report's period, with its latest state. */
 export interface AlertOfPeriod extends Alert { state: AlertState }
@@ -77,3 +78,13 @@ export type InjectResult = IngestResult & { at: number }
 /** PATCH /api/v1/channels/:id: pause, speed and/or seek (epoch ms). */
 export interface ChannelChange { paused?: boolean; speed?: number; seekTo?: number }
 
+/** GET /api/v1/auth/me: who is signed in (a login's answer carries it as `user`, without kind and channel). */
+export interface SessionUser {
+  username: string
+  name: string
+  role: Role
+  region: string
+  kind?: 'session' | 'display'
+  /** The one channel a display token shows (null: any). */
+  channel?: string | null
+}
