@@ -33,8 +33,8 @@ router.beforeEach(async (to) => {
  * tablet subscribe only when they know the region tree.
  */
 const WARM: Partial<Record<string, () => Promise<unknown>>> = {
-  wall: () => import('./composables/useRegions.ts').then((m) => m.useRegions()),
-  tablet: () => import('./composables/useRegions.ts').then((m) => m.useRegions()),
+  wall: () => import('./stores/regions.ts').then((m) => m.useRegions()),
+  tablet: () => import('./stores/regions.ts').then((m) => m.useRegions()),
 }
 function warm(to: RouteLocationNormalized): true {
   // a failure here is reported by the page, which asks again

@@ -16,10 +16,10 @@
  * wall time, from now: the cases still in flight then close as they would.
  */
 import type { EventEnvelope } from '../server/domain/events.ts'
-import { createSimulation, type Simulation } from './generators/stream.ts'
-import { shanghaiMidnight } from './generators/intensity.ts'
-import type { FeedScale } from './generators/realistic-stream.ts'
-import { loadSimConfig, type SimConfig } from './load-config.ts'
+import { createSimulation, type Simulation } from '../server/simulation/generators/stream.ts'
+import { shanghaiMidnight } from '../server/simulation/generators/intensity.ts'
+import type { FeedScale } from '../server/simulation/generators/realistic-stream.ts'
+import { loadSimConfig, type SimConfig } from '../server/simulation/load-config.ts'
 import { postLanes } from './post-lanes.ts'
 
 const DAY = 86_400_000

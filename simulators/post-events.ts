@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { wallClock, type Clock } from '../server/domain/clock.ts'
 import type { EventEnvelope } from '../server/domain/events.ts'
-import { createSimulation, type Simulation } from './generators/stream.ts'
+import { createSimulation, type Simulation } from '../server/simulation/generators/stream.ts'
 import { postBatch, type PostOutcome } from './ingest-client.ts'
-import { loadSimConfig, type SimConfig } from './load-config.ts'
+import { loadSimConfig, type SimConfig } from '../server/simulation/load-config.ts'
 import { ProgressLog, type RunTotals } from './progress-log.ts'
 
 export type { RunTotals } from './progress-log.ts'

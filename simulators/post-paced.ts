@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { wallClock, type Clock } from '../server/domain/clock.ts'
 import { parseInstant, type EventEnvelope } from '../server/domain/events.ts'
-import { formatAtExact } from './generators/shanghai-time.ts'
+import { formatAtExact } from '../server/domain/shanghai-time.ts'
 import { postBatch } from './ingest-client.ts'
 import { ProgressLog, type RunTotals } from './progress-log.ts'
 

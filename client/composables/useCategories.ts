@@ -1,7 +1,7 @@
 import { computed } from 'vue'
 import type { CategoryConfig } from '@domain/categories.ts'
 import { useMessages } from '@client/i18n/messages.ts'
-import { sharedResource } from './shared-resource.ts'
+import { sharedResource } from '@client/stores/shared-resource.ts'
 
 /** GET /api/v1/categories answers the category config without its comment. */
 export type CategoryTrees = Omit<CategoryConfig, '$comment'>

@@ -2,7 +2,6 @@ import { computed, onBeforeUnmount, onMounted, shallowRef } from 'vue'
 import type { ClockReading } from '@client/stores/situation.ts'
 
 const TICK_MS = 250
-export const DEFAULT_ZONE = 'Asia/Shanghai'
 
 // One tick for every clock on the page: the header and the drill banner read
 // the same local instant, so at 1000× they cannot drift a tick (minutes) apart.

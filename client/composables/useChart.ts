@@ -1,5 +1,5 @@
 import { markRaw, onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
-import { init, type Chart, type ChartOption } from '@client/components/charts/echarts-core.ts'
+import { init, type Chart, type ChartOption } from '@client/charts/echarts-core.ts'
 
 let live = 0
 /** ECharts instances alive on the page (for leak checks: it must not grow while a wall runs). */

@@ -1,6 +1,6 @@
 import { markRaw, onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
 import type { Map as MapLibreMap } from 'maplibre-gl'
-import { loadEngine, type EngineChoice, type MapEngine, type WallMapOptions } from '@client/components/map/engine/load-engine.ts'
+import { loadEngine, type EngineChoice, type MapEngine, type WallMapOptions } from '@client/map/engine/load-engine.ts'
 
 export interface UseMap {
   /** The map, once created; raw (never proxied) because the engine mutates it constantly. */

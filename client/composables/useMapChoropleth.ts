@@ -1,7 +1,7 @@
 import { watch, type Ref, type ShallowRef } from 'vue'
 import type { Map as MapLibreMap } from 'maplibre-gl'
-import { choroplethFill, type ChoroplethScale } from '@client/components/map/choropleth-scale.ts'
-import { CHOROPLETH_LAYER, REGION_SOURCE } from '@client/components/map/region-layers.ts'
+import { choroplethFill, type ChoroplethScale } from '@client/map/choropleth-scale.ts'
+import { CHOROPLETH_LAYER, REGION_SOURCE } from '@client/map/region-layers.ts'
 
 /**
  * The choropleth as feature-state on the region source, which was sent once:

@@ -1,10 +1,10 @@
 import { onBeforeUnmount, watch, type Ref, type ShallowRef } from 'vue'
 import type { Map as MapLibreMap, PaddingOptions } from 'maplibre-gl'
 import { LEVELS, type RegionCollection, type RegionFeature } from '@domain/regions.ts'
-import type { MapEngine } from '@client/components/map/engine/load-engine.ts'
-import { regionBounds } from '@client/components/map/region-bounds.ts'
-import { LABELLED_LEVELS, regionLabels, type RegionLabels } from '@client/components/map/region-labels.ts'
-import { outlineRegion } from '@client/components/map/region-layers.ts'
+import type { MapEngine } from '@client/map/engine/load-engine.ts'
+import { regionBounds } from '@client/map/region-bounds.ts'
+import { LABELLED_LEVELS, regionLabels, type RegionLabels } from '@client/map/region-labels.ts'
+import { outlineRegion } from '@client/map/region-layers.ts'
 
 const FLY_MS = 1600
 

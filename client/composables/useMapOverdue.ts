@@ -1,8 +1,8 @@
 import { onBeforeUnmount, watch, type Ref, type ShallowRef } from 'vue'
 import type { Map as MapLibreMap, Marker } from 'maplibre-gl'
 import type { OverdueItem } from '@domain/protocol.ts'
-import type { MapEngine } from '@client/components/map/engine/load-engine.ts'
-import { overdueElement, overdueSpots, setOverdueCount } from '@client/components/map/overdue-markers.ts'
+import type { MapEngine } from '@client/map/engine/load-engine.ts'
+import { overdueElement, overdueSpots, setOverdueCount } from '@client/map/overdue-markers.ts'
 
 /**
  * Pulsing DOM markers for overdue items, at most MAX_OVERDUE_MARKERS. The

@@ -2,7 +2,7 @@
  * How an open case, work order or errand reads against channel time: overdue, time left or over, and its deadline.
  * An errand whose clock stands still (补正 of an item that pauses) is never overdue; its time left is frozen.
  */
-import type { OpenItem } from '@client/composables/useTabletApi.ts'
+import type { OpenItem } from '@domain/api.ts'
 import { formatOverdue } from '@client/i18n/format-duration.ts'
 import { zonedTime } from '@client/i18n/format-time.ts'
 import { useMessages } from '@client/i18n/messages.ts'

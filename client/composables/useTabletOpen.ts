@@ -1,5 +1,7 @@
 import { onBeforeUnmount, ref, shallowRef, watch } from 'vue'
-import { ApiError, useTabletApi, type OpenPage, type SubjectFeed } from './useTabletApi.ts'
+import type { OpenPage, SubjectFeed } from '@domain/api.ts'
+import { ApiError } from '@client/api/request-json.ts'
+import { useTabletApi } from './useTabletApi.ts'
 
 export const OPEN_PAGE = 20 // a district has hundreds open: the map and ranking below must stay within reach
 const OPEN_MAX = 500 // the route's own limit

@@ -2,7 +2,7 @@ import { computed, ref, watch } from 'vue'
 import { useRoute, useRouter, type RouteLocationRaw } from 'vue-router'
 import type { RegionProps } from '@domain/regions.ts'
 import { useSessionStore } from '@client/stores/session.ts'
-import { useRegions } from './useRegions.ts'
+import { useRegions } from '@client/stores/regions.ts'
 
 /**
  * Where the tablet is in the region tree: `/tablet/:region`, held between

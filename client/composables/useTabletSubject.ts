@@ -1,6 +1,8 @@
 import { computed, ref, shallowRef, watch } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
-import { ApiError, useTabletApi, type SubjectFeed, type SubjectView } from './useTabletApi.ts'
+import type { SubjectFeed, SubjectView } from '@domain/api.ts'
+import { ApiError } from '@client/api/request-json.ts'
+import { useTabletApi } from './useTabletApi.ts'
 
 export interface SubjectRef { feed: SubjectFeed; subject: string }
 

@@ -8,8 +8,8 @@ import type { Feed } from '@domain/lifecycles.ts'
 import type { RegionProps } from '@domain/regions.ts'
 import { useMessages } from '@client/i18n/messages.ts'
 import type { CategoryTrees } from './useCategories.ts'
-import { useRegions } from './useRegions.ts'
-import { sharedResource } from './shared-resource.ts'
+import { useRegions } from '@client/stores/regions.ts'
+import { sharedResource } from '@client/stores/shared-resource.ts'
 
 export interface OptionGroup { code: string; name: string; options: { code: string; name: string }[] }
 

@@ -1,7 +1,7 @@
 import { computed } from 'vue'
 import type { WallParams } from './useWallParams.ts'
 import { useCarousel } from './useCarousel.ts'
-import { useRegions } from './useRegions.ts'
+import { useRegions } from '@client/stores/regions.ts'
 import { useWallConfig } from './useWallConfig.ts'
 
 /**

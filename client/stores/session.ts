@@ -7,10 +7,8 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Role } from '@domain/users.ts'
-import { ApiError, requestJson } from '@client/composables/useTabletApi.ts'
-
-export interface SessionUser { username: string; name: string; role: Role; region: string; kind?: 'session' | 'display' }
+import type { SessionUser } from '@domain/api.ts'
+import { ApiError, requestJson } from '@client/api/request-json.ts'
 
 /**
  * unknown: not asked yet · in: signed in · out: not signed in (401) ·

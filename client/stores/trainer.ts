@@ -6,13 +6,13 @@
  */
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef } from 'vue'
-import { DEFAULT_ZONE } from '@client/composables/useChannelClock.ts'
-import { useRegions } from '@client/composables/useRegions.ts'
-import { ApiError } from '@client/composables/useTabletApi.ts'
-import {
-  trainerApi, type ChannelChange, type ChannelSummary, type InjectResult, type RecordingStart, type ScenarioInfo, type ScenarioStart,
-} from '@client/composables/useTrainerApi.ts'
-import { useTrainerClock } from '@client/composables/useTrainerClock.ts'
+import { DEFAULT_ZONE } from '@domain/clock.ts'
+import { useRegions } from './regions.ts'
+import { ApiError } from '@client/api/request-json.ts'
+import type { ChannelChange, InjectResult } from '@domain/api.ts'
+import type { ChannelSummary, ScenarioInfo } from '@domain/drill-channels.ts'
+import { trainerApi, type RecordingStart, type ScenarioStart } from '@client/api/trainer-api.ts'
+import { useTrainerClock } from './trainer-clock.ts'
 import type { ClockReading } from './region-feed.ts'
 import { useSessionStore } from './session.ts'
 

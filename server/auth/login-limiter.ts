@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { LoginLimits } from '../http/security-config.ts'
+import type { LoginLimits } from './login-limits.ts'
 import { loginKeys } from '../store/keys.ts'
 import { defineScripts } from '../store/lua-scripts.ts'
 

@@ -14,7 +14,7 @@ import type { ValidEvent } from '../domain/events.ts'
 import { keys } from '../store/keys.ts'
 import type { RawEntry } from '../store/log-entry.ts'
 import type { Store } from '../store/redis-client.ts'
-import { zonedMidnight } from './scenario-source.ts'
+import { zonedMidnight } from './source-scenario.ts'
 
 const DAY = 86_400_000
 const PAGE = 2000

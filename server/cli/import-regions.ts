@@ -8,8 +8,9 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { LEVELS, type RegionCollection } from '../domain/regions.ts'
 import { projectRoot } from '../project-root.ts'
+import { DEFAULT_TOLERANCE } from '../domain/plane-geometry.ts'
 import {
-  DEFAULT_TOLERANCE, formatIssue, importRegions, sourceFeatures,
+  formatIssue, importRegions, sourceFeatures,
   type ImportOptions, type RegionIssue, type SourceFeature,
 } from '../domain/region-validation.ts'
 

@@ -12,9 +12,12 @@ export interface Clock {
   wallDelayUntil(at: number): number
 }
 
+/** The zone a channel's days are taken in when none is configured. */
+export const DEFAULT_ZONE = 'Asia/Shanghai'
+
 export const systemTime = (): number => Date.now()
 
-export const wallClock = (zone = 'Asia/Shanghai'): Clock => ({
+export const wallClock = (zone = DEFAULT_ZONE): Clock => ({
   now: systemTime, zone, speed: 1, paused: false, wallDelayUntil: (at) => Math.max(0, at - systemTime()),
 })
 
@@ -28,7 +31,7 @@ export class ReplayClock implements Clock {
   speed: number
   paused = false
 
-  constructor(start: number, speed: number, readonly zone = 'Asia/Shanghai', private readonly wall: () => number = systemTime) {
+  constructor(start: number, speed: number, readonly zone = DEFAULT_ZONE, private readonly wall: () => number = systemTime) {
     this.base = start
     this.wallBase = wall()
     this.speed = speed

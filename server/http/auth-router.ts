@@ -5,6 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express'
 import express from 'express'
+import type { SessionUser } from '../domain/api.ts'
 import { AppError, BadRequestError, UnauthorizedError } from '../domain/errors.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { assertInScope, ForbiddenError, principalOf, requireRole, SESSION_COOKIE, tokenOf } from '../auth/authenticate.ts'
@@ -58,7 +59,8 @@ export function authRouter(d: AuthDeps): Router {
     })
     setCookie(req, res, token, SESSION_TTL_SEC * 1000)
     await req.audit?.('login', user.username, { who: user.username, role: user.role })
-    res.json({ token, expiresAt, user: { username: user.username, name: user.name, role: user.role, region: user.region ?? d.regions.root.code } })
+    const signedIn: SessionUser = { username: user.username, name: user.name, role: user.role, region: user.region ?? d.regions.root.code }
+    res.json({ token, expiresAt, user: signedIn })
   })
 
   r.post('/api/v1/auth/logout', async (req, res) => {
@@ -73,7 +75,8 @@ export function authRouter(d: AuthDeps): Router {
 
   r.get('/api/v1/auth/me', (req, res) => {
     const p = principalOf(req)
-    res.json({ username: p.username, name: p.name, role: p.role, region: p.region, kind: p.kind, channel: p.channel ?? null })
+    const me: SessionUser = { username: p.username, name: p.name, role: p.role, region: p.region, kind: p.kind, channel: p.channel ?? null }
+    res.json(me)
   })
 
   // admins make any display token; trainers make them for a drill channel, so a drill wall runs unattended

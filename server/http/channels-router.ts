@@ -6,8 +6,9 @@
  */
 import express, { Router, type Request } from 'express'
 import { BadRequestError } from '../domain/errors.ts'
-import { parseChange, parseCreate } from '../channels/channel-requests.ts'
-import type { ChangeRequest, ReplayChannels } from '../channels/replay-channels.ts'
+import { parseChange, parseCreate } from './channel-requests.ts'
+import type { ChannelChange } from '../domain/api.ts'
+import type { ReplayChannels } from '../channels/drills.ts'
 import { parseBody } from '../ingest/parse-body.ts'
 
 export const RECORDING_LIMIT = '256mb'
@@ -34,7 +35,7 @@ function jsonBody(req: Request): unknown {
 }
 
 // one audit entry per PATCH, named by what it changed: drill.pause, drill.resume, drill.speed, drill.seek, or e.g. drill.pause+speed
-const changeName = (c: ChangeRequest) =>
+const changeName = (c: ChannelChange) =>
   [c.paused === true ? 'pause' : c.paused === false ? 'resume' : '', c.speed !== undefined ? 'speed' : '', c.seekTo !== undefined ? 'seek' : ''].filter(Boolean).join('+')
 
 export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string; maxItems: number }): Router {

@@ -2,6 +2,8 @@
  * The limits and policies that keep a hostile client or a hung Redis from
  * taking an instance down (DESIGN §12), each a named setting with a default.
  */
+import type { LoginLimits } from '../auth/login-limits.ts'
+
 export interface SecurityConfig {
   /** REDIS_COMMAND_TIMEOUT_MS: a command Redis has not answered by then fails, and the request answers 503. */
   redisCommandTimeoutMs: number
@@ -14,21 +16,6 @@ export interface SecurityConfig {
   /** HEADERS_TIMEOUT_MS: the request headers must arrive within this. */
   headersTimeoutMs: number
   login: LoginLimits
-}
-
-export interface LoginLimits {
-  /** LOGIN_MAX_PER_ADDRESS: failed (or in-flight) logins from one address per window. */
-  perAddress: number
-  /** LOGIN_MAX_PER_USER_ADDRESS: failed (or in-flight) logins for one user from one address per window. */
-  perUserAddress: number
-  /** LOGIN_WINDOW_SEC: how long failures count. */
-  windowSec: number
-  /** LOGIN_USER_FREE_FAILS: failures of one user (from any address) before attempts for that user are spaced out. */
-  userFreeFails: number
-  /** LOGIN_USER_DELAY_MS: the first gap between attempts for such a user; it doubles with each further failure… */
-  userDelayMs: number
-  /** LOGIN_USER_DELAY_MAX_MS: …up to this, so the real user waits at most this long, never a lock-out. */
-  userDelayMaxMs: number
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {

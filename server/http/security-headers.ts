@@ -5,7 +5,7 @@
  * wall's ?token=) from leaving the site.
  */
 import type { RequestHandler } from 'express'
-import type { WallConfig } from './wall-config-router.ts'
+import type { WallConfig } from '../domain/api.ts'
 
 const MAPBOX = ['https://api.mapbox.com', 'https://*.tiles.mapbox.com', 'https://events.mapbox.com']
 

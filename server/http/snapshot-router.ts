@@ -2,7 +2,7 @@
 import { Router } from 'express'
 import { principalOf } from '../auth/authenticate.ts'
 import { BadRequestError } from '../domain/errors.ts'
-import type { ChannelReader } from '../channels/channel-reader.ts'
+import type { ChannelReader } from '../store/channel-reader.ts'
 import type { ScopeGuard } from './subjects-router.ts'
 
 export function snapshotRouter(reader: ChannelReader, inScope: ScopeGuard): Router {

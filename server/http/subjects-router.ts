@@ -9,7 +9,8 @@ import type { Channels } from '../channels/channels.ts'
 import { AppError, BadRequestError, UnknownRegionError } from '../domain/errors.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Store } from '../store/redis-client.ts'
-import { readOpen, readSubject, type SubjectFeed } from '../store/read-subjects.ts'
+import type { SubjectFeed } from '../domain/api.ts'
+import { readOpen, readSubject } from '../store/read-subjects.ts'
 
 class UnknownSubjectError extends AppError {
   readonly code = 'UNKNOWN_SUBJECT'

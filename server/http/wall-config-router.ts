@@ -4,15 +4,7 @@
  * an optional tile source on our intranet, and the idle carousel interval.
  */
 import { Router } from 'express'
-
-export interface WallConfig {
-  map: {
-    engine: 'maplibre' | 'mapbox'
-    mapboxToken?: string
-    tiles?: { type: 'raster' | 'vector'; url: string; attribution?: string; tileSize?: number }
-  }
-  carouselSec: number // 0: off
-}
+import type { WallConfig } from '../domain/api.ts'
 
 /** Read from MAPBOX_TOKEN, MAP_TILES_URL (+ MAP_TILES_TYPE, MAP_TILES_ATTRIBUTION), WALL_CAROUSEL_SEC. */
 export function wallConfigFromEnv(env: NodeJS.ProcessEnv): WallConfig {

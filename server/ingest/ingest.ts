@@ -12,12 +12,12 @@ import { applyEvent, type ApplyInput, type ApplyOptions } from '../store/apply-e
 import { isReady, type Store } from '../store/redis-client.ts'
 import { applySeconds, channelKind, ingestTally } from '../metrics/metrics.ts'
 import { logger } from '../ops/logger.ts'
-import type { IngestResult } from './ingest-result.ts'
+import type { IngestResult } from '../domain/api.ts'
 import type { RawItem } from './parse-body.ts'
 import { PartialBatchError, ReplicaWaitError, type Unconfirmed } from './partial-batch-error.ts'
 import { resolveRegion } from './resolve-region.ts'
 
-export type { IngestResult, Rejection } from './ingest-result.ts'
+export type { IngestResult, Rejection } from '../domain/api.ts'
 
 export interface IngestDeps {
   store: Store

@@ -4,7 +4,7 @@
  * a 503 that says exactly what is known and that resending is safe.
  */
 import { StoreUnavailableError } from '../domain/errors.ts'
-import type { IngestResult } from './ingest-result.ts'
+import type { IngestResult } from '../domain/api.ts'
 
 /** An item whose fate is not known (applied: null) or known not to have run (applied: false). */
 export interface Unconfirmed { index: number; id: string; applied: false | null }

@@ -1,7 +1,7 @@
 /** Our case lifecycle as a GeoReport v2 request: open/closed, the last step as status_notes, region names as address. */
 import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import type { SubjectView } from '../store/read-subjects.ts'
+import type { SubjectView } from '../domain/api.ts'
 import type { Open311Record } from '../store/open311-index.ts'
 
 const STEP_NAMES: Record<string, string> = {

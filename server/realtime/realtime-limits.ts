@@ -2,8 +2,8 @@
  * What one client may make an instance hold or do on the socket side
  * (DESIGN §7, §12), each a named setting with a default.
  */
-import { SNAPSHOT_LIMITS } from '../channels/channel-reader.ts'
-import type { SnapshotQueueLimits } from '../channels/snapshot-queue.ts'
+import { SNAPSHOT_LIMITS } from '../store/channel-reader.ts'
+import type { SnapshotQueueLimits } from '../store/snapshot-queue.ts'
 
 export interface RealtimeLimits {
   /** SOCKET_SUBSCRIBE_PER_MIN: subscribes one socket may send per minute (a token bucket)… */

@@ -6,6 +6,7 @@
  */
 import type { Channels } from '../channels/channels.ts'
 import type { Subscriptions } from './subscriptions.ts'
+import { isRoomOf, roomKey } from './room-key.ts'
 
 export interface PushedValue<T> {
   read: (channel: string, regions: string[]) => Promise<Map<string, T>>
@@ -50,7 +51,7 @@ export class RegionPusher<T> {
   }
 
   private send(channel: string, region: string, value: T): void {
-    const key = `${channel}|${region}`
+    const key = roomKey(channel, region)
     const json = JSON.stringify(value)
     if (this.lastSent.get(key) === json) return
     this.lastSent.set(key, json)
@@ -59,7 +60,7 @@ export class RegionPusher<T> {
 
   /** Forget rooms nobody watches any more, so the map stays as small as the audience. */
   private prune(channel: string, watched: string[]): void {
-    const keep = new Set(watched.map((r) => `${channel}|${r}`))
-    for (const key of this.lastSent.keys()) if (key.startsWith(`${channel}|`) && !keep.has(key)) this.lastSent.delete(key)
+    const keep = new Set(watched.map((r) => roomKey(channel, r)))
+    for (const key of this.lastSent.keys()) if (isRoomOf(key, channel) && !keep.has(key)) this.lastSent.delete(key)
   }
 }

@@ -6,7 +6,7 @@
  * an ack, and never supersedes a client's own subscribe.
  */
 import type { Snapshot } from '../domain/protocol.ts'
-import type { QueueOptions } from '../channels/snapshot-queue.ts'
+import type { QueueOptions } from '../store/snapshot-queue.ts'
 import { SupersededError } from './realtime-errors.ts'
 import type { Outlet, Subscription, Subscriptions } from './subscriptions.ts'
 

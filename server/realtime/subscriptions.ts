@@ -13,6 +13,7 @@ import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { compareStreamIds as compareSid } from '../domain/stream-id.ts'
+import { isRoomOf, roomKey, roomParts } from './room-key.ts'
 
 export interface Outlet {
   id: string
@@ -71,7 +72,7 @@ export class Subscriptions {
     this.close(outlet.id)
     const sub: Subscription = { outlet, channel, region, cursor: null, outbox: [], heldFrom: this.lastDispatched.get(channel), live: false }
     this.bySocket.set(outlet.id, sub)
-    const key = `${channel}|${region}`
+    const key = roomKey(channel, region)
     let room = this.byRoom.get(key)
     if (!room) this.byRoom.set(key, (room = { live: new Set(), behind: new Set(), pending: [], cursor: undefined }))
     room.behind.add(sub)
@@ -101,7 +102,7 @@ export class Subscriptions {
     const sub = this.bySocket.get(socketId)
     if (!sub) return
     this.bySocket.delete(socketId)
-    const key = `${sub.channel}|${sub.region}`
+    const key = roomKey(sub.channel, sub.region)
     const room = this.byRoom.get(key)
     if (!room) return
     if (sub.live) this.broadcaster.leave(sub)
@@ -113,7 +114,7 @@ export class Subscriptions {
 
   /** Regions with at least one subscriber on a channel. */
   watched(channel: string): string[] {
-    return [...this.byRoom.keys()].filter((r) => r.startsWith(`${channel}|`)).map((r) => r.slice(channel.length + 1))
+    return [...this.byRoom.keys()].filter((k) => isRoomOf(k, channel)).map((k) => roomParts(k).region)
   }
 
   /** Put new log entries in the batch of every room whose region contains them, and in the outbox of every socket behind. */
@@ -124,7 +125,7 @@ export class Subscriptions {
     for (const e of events) {
       if (!e.region) continue
       for (const code of this.regions.chain(e.region)) {
-        const room = this.byRoom.get(`${channel}|${code}`)
+        const room = this.byRoom.get(roomKey(channel, code))
         if (!room) continue
         if (e.applied) touched.add(code)
         if (room.live.size > 0) {
@@ -172,7 +173,7 @@ export class Subscriptions {
   dispatchAlerts(channel: string, updates: AlertUpdate[]): void {
     for (const u of updates) {
       for (const code of this.regions.chain(u.alert.region)) {
-        const room = this.byRoom.get(`${channel}|${code}`)
+        const room = this.byRoom.get(roomKey(channel, code))
         if (!room) continue
         for (const sub of room.live) sub.outlet.alert(u)
         for (const sub of room.behind) sub.outlet.alert(u)
@@ -205,8 +206,8 @@ export class Subscriptions {
         for (const sub of room.live) if (sub.outlet.overloaded()) this.demote(room, sub, items)
         if (room.live.size > 0) {
           room.cursor = items[items.length - 1]!.sid
-          const channel = key.slice(0, key.indexOf('|'))
-          this.broadcaster.send(channel, key.slice(channel.length + 1), room.cursor, items, room.live)
+          const { channel, region } = roomParts(key)
+          this.broadcaster.send(channel, region, room.cursor, items, room.live)
         }
       }
       for (const sub of room.behind) this.catchUp(room, sub)

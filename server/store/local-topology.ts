@@ -50,7 +50,7 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalTo
   const formed = ports.every((p) => existsSync(join(o.dir, String(p), 'nodes.conf')))
   const procs = new Processes()
   const started: RedisProcess[] = []
-  try {
+  return startedOrStopped(procs, 'cluster', async () => {
     for (const [i, port] of ports.entries()) {
       started.push(await procs.start({
         port, dir: join(o.dir, String(port)), appendonly: o.appendonly ?? true,
@@ -82,17 +82,8 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalTo
       }
       return true
     })
-    return {
-      kind: 'cluster',
-      env: { REDIS_CLUSTER_NODES: ports.map((p) => `127.0.0.1:${p}`).join(',') },
-      nodes,
-      restart: procs.restart,
-      stop: procs.stop,
-    }
-  } catch (err) {
-    await procs.stop()
-    throw err
-  }
+    return { env: { REDIS_CLUSTER_NODES: ports.map((p) => `127.0.0.1:${p}`).join(',') }, nodes }
+  })
 }
 
 export interface LocalSentinelOptions {
@@ -117,7 +108,7 @@ export async function startLocalSentinel(o: LocalSentinelOptions): Promise<Local
   const say = o.progress ?? (() => {})
   const procs = new Processes()
   const nodes: LocalNode[] = []
-  try {
+  return startedOrStopped(procs, 'sentinel', async () => {
     const [masterPort, ...rest] = ports
     const master = await procs.start({ port: masterPort!, dir: join(o.dir, String(masterPort)), appendonly: o.appendonly ?? true })
     nodes.push({ ...master, role: 'master' })
@@ -157,13 +148,16 @@ export async function startLocalSentinel(o: LocalSentinelOptions): Promise<Local
       }
       return true
     })
-    return {
-      kind: 'sentinel',
-      env: { REDIS_SENTINELS: nodes.filter((n) => n.role === 'sentinel').map((n) => `127.0.0.1:${n.port}`).join(','), REDIS_SENTINEL_NAME: name },
-      nodes,
-      restart: procs.restart,
-      stop: procs.stop,
-    }
+    return { env: { REDIS_SENTINELS: nodes.filter((n) => n.role === 'sentinel').map((n) => `127.0.0.1:${n.port}`).join(','), REDIS_SENTINEL_NAME: name }, nodes }
+  })
+}
+
+/** A topology whose processes restart and stop together; a start that fails stops every process it started before it throws. */
+async function startedOrStopped(
+  procs: Processes, kind: LocalTopology['kind'], start: () => Promise<Pick<LocalTopology, 'env' | 'nodes'>>,
+): Promise<LocalTopology> {
+  try {
+    return { kind, ...(await start()), restart: procs.restart, stop: procs.stop }
   } catch (err) {
     await procs.stop()
     throw err

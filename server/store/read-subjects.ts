@@ -1,27 +1,10 @@
 /** Open cases, work orders and 代办 errands of a region, and one subject's state and history, for drill-down screens. */
 import type { Redis } from 'ioredis'
+import type { OpenItem, OpenPage, SubjectFeed, SubjectView } from '../domain/api.ts'
 import { keys } from './keys.ts'
 
-export type SubjectFeed = 'case' | 'hotline' | 'service'
-/**
- * `paused`: an errand whose item stops its clock waits for documents (补正) since then (event time); its
- * `deadline` is the one in force, still to move later by the time it waits, and it is not overdue.
- */
-export interface OpenItem { feed: SubjectFeed; subject: string; state: string; category?: string; region: string; deadline: number; overdue: boolean; paused?: number }
-export interface SubjectView {
-  feed: SubjectFeed
-  subject: string
-  state: string
-  category?: string
-  region: string
-  deadline?: number
-  /** 补正 of an item that stops its clock: since when the clock stands still (the deadline moves on resume). */
-  paused?: number
-  history: { type: string; at: number; applied: boolean }[]
-}
-
 /** Open items of a region's subtree, most urgent deadline first, with the total. */
-export async function readOpen(redis: Redis, channel: string, region: string, feeds: SubjectFeed[], now: number, limit: number) {
+export async function readOpen(redis: Redis, channel: string, region: string, feeds: SubjectFeed[], now: number, limit: number): Promise<OpenPage> {
   const k = keys(channel)
   const p = redis.pipeline()
   for (const f of feeds) p.zcard(k.open(f, region)).zrange(k.open(f, region), 0, limit - 1, 'WITHSCORES')

@@ -4,7 +4,7 @@
  * volumes, timing, overdue and satisfaction with config/simulation.json
  * `checks`. Prints the report; exits 1 when a check fails.
  */
-import { loadSimConfig, type SimConfig } from '../load-config.ts'
+import { loadSimConfig, type SimConfig } from '../../server/simulation/load-config.ts'
 import { runRealism, type RealismReport } from '../realism/realism-checks.ts'
 import { count, die, numberFlag, parseFlags, say, shortTime, timeFlag } from './cli-flags.ts'
 

@@ -2,10 +2,10 @@
  * npm run generate -- --scenario <name> [flags]: write a scenario's events as
  * NDJSON to a file or stdout; progress in Chinese on stderr.
  */
-import { loadSimConfig } from '../load-config.ts'
-import { generateScenario, listScenarios, loadScenario, type Scenario } from '../scenarios/scenario.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
+import { generateScenario, listScenarios, loadScenario, type Scenario } from '../../server/simulation/scenarios/scenario.ts'
 import { openOutput, writeNdjson } from '../ndjson.ts'
-import { shanghaiMidnight } from '../generators/intensity.ts'
+import { shanghaiMidnight } from '../../server/simulation/generators/intensity.ts'
 import { systemTime } from '../../server/domain/clock.ts'
 import { count, die, fail, numberFlag, parseFlags, say, shortTime, timeFlag } from './cli-flags.ts'
 

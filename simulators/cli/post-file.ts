@@ -4,11 +4,11 @@
  */
 import { systemTime } from '../../server/domain/clock.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
-import { shanghaiMidnight } from '../generators/intensity.ts'
-import { loadSimConfig } from '../load-config.ts'
+import { shanghaiMidnight } from '../../server/simulation/generators/intensity.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { readNdjson } from '../ndjson.ts'
 import { postPaced } from '../post-paced.ts'
-import { generateScenario, loadScenario } from '../scenarios/scenario.ts'
+import { generateScenario, loadScenario } from '../../server/simulation/scenarios/scenario.ts'
 import { die, fail, numberFlag, parseFlags, say, shortTime, timeFlag } from './cli-flags.ts'
 
 const HELP = `用法 usage: npm run post-file -- (--file <NDJSON文件> | --scenario <名称或路径>) [选项]

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis'
 import { createRedis } from '../../server/store/redis-client.ts'
 import { describeTopology, redisSettingsFromEnv, type RedisTopology } from '../../server/store/redis-topology.ts'
 import { openOutput, writeNdjson } from '../ndjson.ts'
-import { readChannelLog, type RecordStats } from '../record-log.ts'
+import { readChannelLog, type RecordStats } from '../../server/store/read-channel-log.ts'
 import { count, die, fail, parseFlags, say, shortTime, timeFlag } from './cli-flags.ts'
 
 const HELP = `用法 usage: npm run record -- --from <ISO时间> --to <ISO时间> [选项]

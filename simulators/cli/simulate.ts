@@ -3,8 +3,8 @@
  * hotline and grid events to the ingest API, or print it with --dry-run.
  */
 import { parseArgs } from 'node:util'
-import { createSimulation } from '../generators/stream.ts'
-import { loadSimConfig } from '../load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { runSimulator } from '../post-events.ts'
 
 const HELP = `用法 usage: npm run simulate -- [选项]

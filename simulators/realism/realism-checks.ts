@@ -3,12 +3,12 @@
  * with the bounds of config/simulation.json `checks`. Used by
  * `npm run check-realism` and by test/unit/generator-realism.test.ts.
  */
-import { createRealisticSimulation } from '../generators/realistic-stream.ts'
-import { dayTypeOf, shanghaiMidnight } from '../generators/intensity.ts'
-import type { SimConfig } from '../load-config.ts'
-import { entriesOf, type SimParams } from '../sim-params.ts'
+import { createRealisticSimulation } from '../../server/simulation/generators/realistic-stream.ts'
+import { dayTypeOf, shanghaiMidnight } from '../../server/simulation/generators/intensity.ts'
+import type { SimConfig } from '../../server/simulation/load-config.ts'
+import { entriesOf, type SimParams } from '../../server/simulation/sim-params.ts'
 import { RealismStats } from './realism-stats.ts'
-import { dayStamp } from '../generators/shanghai-time.ts'
+import { dayStamp } from '../../server/domain/shanghai-time.ts'
 
 export interface CheckResult { key: keyof SimParams['checks']; label: string; value: number; text: string; bounds: readonly [number, number]; ok: boolean }
 

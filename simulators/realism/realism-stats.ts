@@ -6,9 +6,9 @@
  */
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { RegionCollection } from '../../server/domain/regions.ts'
-import type { SimCategories } from '../generators/catalog.ts'
-import { shanghaiHour } from '../generators/intensity.ts'
-import { dayStamp } from '../generators/shanghai-time.ts'
+import type { SimCategories } from '../../server/simulation/generators/catalog.ts'
+import { shanghaiHour } from '../../server/simulation/generators/intensity.ts'
+import { dayStamp } from '../../server/domain/shanghai-time.ts'
 
 /** Intake time, when the dispatch clock starts (受理 or 立案), the deadline in force, SLA hours. */
 interface Tracked { intake: number; since: number; deadline: number; dispatched: boolean; sla: number }

@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { EventEnvelope } from '../../server/domain/events.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 
 export const KEY = 'bench-ingest-key'
 export const ADMIN = { username: 'admin', password: 'bench-admin-password' }

@@ -9,8 +9,8 @@ import { loadConfig } from '../../server/config.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import { start, type Running } from '../../server/main.ts'
 import { startRedis, type RedisProcess } from '../../server/store/redis-process.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { benchLifecycle } from '../support/bench-lifecycle.ts'
 
 const { values: flags } = parseArgs({ options: { events: { type: 'string' }, single: { type: 'string' } } })

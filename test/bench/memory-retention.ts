@@ -18,8 +18,8 @@ import { keys } from '../../server/store/keys.ts'
 import { sweepParked } from '../../server/store/parked-events.ts'
 import { connectStore, type Store } from '../../server/store/redis-client.ts'
 import { startRedis, type RedisProcess } from '../../server/store/redis-process.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { benchLifecycle } from '../support/bench-lifecycle.ts'
 
 const { values: flags } = parseArgs({ options: { days: { type: 'string' }, scale: { type: 'string' } } })

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Running } from '../../server/main.ts'
-import type { WallMapHooks } from '../../client/components/map/debug-hooks.ts'
+import type { WallMapHooks } from '../../client/map/debug-hooks.ts'
 import { artifactPath, launchChromium, signedInPage } from '../support/browser.ts'
 import { caseReported } from '../support/events-factory.ts'
 import { freshRedisUrl, post, startTestServer, tokenFor } from '../support/test-server.ts'

@@ -4,13 +4,13 @@
 // dies, and a delete through either frees every key and drops every socket.
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { ClockState, LiveEvent } from '../../server/domain/protocol.ts'
-import type { ChannelSummary } from '../../server/channels/replay-meta.ts'
+import type { ChannelSummary } from '../../server/channels/drill-meta.ts'
 import { replayKeys } from '../../server/channels/channel-keys.ts'
-import { channelKeys } from '../../server/channels/free-channel-keys.ts'
+import { channelKeys } from '../../server/channels/drop-keys.ts'
 import { LEASE_TTL_MS } from '../../server/channels/driver-lease.ts'
 import type { Running } from '../../server/main.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { spawnServer, type ServerProcess } from '../support/server-process.ts'
 import { connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket, apiFetch } from '../support/test-server.ts'
 

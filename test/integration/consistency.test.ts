@@ -5,7 +5,7 @@
 // counter is corrupted.
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { applyModelEntry, createModelState, kpisFromModel, type ModelState } from '../../server/domain/apply-model.ts'
+import { applyModelEntry, createModelState, kpisFromModel, type ModelState } from '../../server/consistency/apply-model.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
@@ -14,8 +14,8 @@ import { applyEvent, type ApplyOptions, type ApplyStatus } from '../../server/st
 import { keys } from '../../server/store/keys.ts'
 import { readKpis } from '../../server/store/read-kpis.ts'
 import { connectStore, type Store } from '../../server/store/redis-client.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { iso } from '../support/events-factory.ts'
 import { freshRedisUrl } from '../support/test-server.ts'
 

@@ -11,7 +11,7 @@ import type { Ranking } from '../../server/domain/rankings.ts'
 import type { Running } from '../../server/main.ts'
 import { keys } from '../../server/store/keys.ts'
 import { backfillHistory, type HistoryResult } from '../../simulators/history-backfill.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { zoneWellIntoDay } from '../support/day-zone.ts'
 import { apiFetch, freshRedisUrl, INGEST_KEY, startTestServer } from '../support/test-server.ts'
 

@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { LiveEvent, Snapshot } from '../../server/domain/protocol.ts'
-import type { ChannelSummary } from '../../server/channels/replay-meta.ts'
+import type { ChannelSummary } from '../../server/channels/drill-meta.ts'
 import { compareStreamIds } from '../../server/domain/stream-id.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import { ingest } from '../../server/ingest/ingest.ts'
 import type { Running } from '../../server/main.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket, apiFetch } from '../support/test-server.ts'
 
 const START = Date.parse('2026-11-20T08:00:00+08:00')

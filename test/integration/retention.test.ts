@@ -21,8 +21,8 @@ import { expireClosed } from '../../server/store/closed-expiry.ts'
 import { keys } from '../../server/store/keys.ts'
 import { readKpis } from '../../server/store/read-kpis.ts'
 import { connectStore, type Store } from '../../server/store/redis-client.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig } from '../../simulators/load-config.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { apiFetch, eventually, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
 
 const HOUR = 3_600_000

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis'
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest'
 import { validateEvent, type EventEnvelope, type ValidEvent } from '../../server/domain/events.ts'
 import { keys } from '../../server/store/keys.ts'
-import { readChannelLog, type RecordStats } from '../../simulators/record-log.ts'
+import { readChannelLog, type RecordStats } from '../../server/store/read-channel-log.ts'
 import type { Running } from '../../server/main.ts'
 import { freshRedisUrl, INGEST_KEY, startTestServer } from '../support/test-server.ts'
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   applyModel, applyModelEntry, createModelState, outOfOrderCount, type ModelInput, type ModelState,
-} from '../../server/domain/apply-model.ts'
+} from '../../server/consistency/apply-model.ts'
 import type { ValidEvent } from '../../server/domain/events.ts'
 
 const ZONE = 'Asia/Shanghai'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { choroplethFill, choroplethScale, niceCeiling } from '@client/components/map/choropleth-scale.ts'
+import { choroplethFill, choroplethScale, niceCeiling } from '@client/map/choropleth-scale.ts'
 
 describe('choropleth scale', () => {
   it('gives rates the same fixed bands whatever the values of the moment', () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import { describe, it, expect, beforeAll } from 'vitest'
 import type { EventEnvelope } from '../../server/domain/events.ts'
-import { createSimulation } from '../../simulators/generators/stream.ts'
-import { loadSimConfig, type SimConfig } from '../../simulators/load-config.ts'
-import { generateScenario, loadScenario, type Scenario } from '../../simulators/scenarios/scenario.ts'
+import { createSimulation } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig, type SimConfig } from '../../server/simulation/load-config.ts'
+import { generateScenario, loadScenario, type Scenario } from '../../server/simulation/scenarios/scenario.ts'
 
 const START = Date.parse('2026-11-20T00:00:00+08:00')
 const HOUR = 3_600_000

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest'
-import { loadSimConfig, type SimConfig } from '../../simulators/load-config.ts'
+import { loadSimConfig, type SimConfig } from '../../server/simulation/load-config.ts'
 import { runRealism, type RealismReport } from '../../simulators/realism/realism-checks.ts'
-import { parseSimParams } from '../../simulators/sim-params.ts'
+import { parseSimParams } from '../../server/simulation/sim-params.ts'
 
 const MONDAY = Date.parse('2026-11-16T00:00:00+08:00')
 

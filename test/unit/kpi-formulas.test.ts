@@ -1,7 +1,7 @@
 // The KPI formulas of DESIGN §6 at their edges: computeKpis on counters, and
 // kpisFromModel (the server's reading) for days, cohorts and periods.
 import { describe, expect, it } from 'vitest'
-import { applyModel, createModelState, kpisFromModel, type ModelState } from '../../server/domain/apply-model.ts'
+import { applyModel, createModelState, kpisFromModel, type ModelState } from '../../server/consistency/apply-model.ts'
 import type { ValidEvent } from '../../server/domain/events.ts'
 import { computeKpis, RATE_KPIS, type Counters, type KpiContext, type NowCounts } from '../../server/domain/kpis.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { placeLabels } from '@client/components/map/label-collision.ts'
+import { placeLabels } from '@client/map/label-collision.ts'
 import { nameSegments } from '@client/components/tablet/name-segments.ts'
 
 describe('placeLabels', () => {

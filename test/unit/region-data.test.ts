@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, it, expect } from 'vitest'
-import { segmentDistance } from '../../server/domain/region-validation.ts'
+import { segmentDistance } from '../../server/domain/plane-geometry.ts'
 
 // Contract checks for the generated demo region file (config/regions/generate.ts).
 

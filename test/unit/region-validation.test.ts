@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, it, expect } from 'vitest'
+import { segmentDistance, selfIntersection } from '../../server/domain/plane-geometry.ts'
 import {
-  formatIssue, importRegions, segmentDistance, selfIntersection, sourceFeatures,
+  formatIssue, importRegions, sourceFeatures,
   type ImportOptions, type RegionImport,
 } from '../../server/domain/region-validation.ts'
 

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { loadSimConfig, type SimConfig } from '../../simulators/load-config.ts'
-import { Catalog } from '../../simulators/generators/catalog.ts'
-import { generateScenario, listScenarios, loadScenario } from '../../simulators/scenarios/scenario.ts'
-import { parseSimParams } from '../../simulators/sim-params.ts'
+import { loadSimConfig, type SimConfig } from '../../server/simulation/load-config.ts'
+import { Catalog } from '../../server/simulation/generators/catalog.ts'
+import { generateScenario, listScenarios, loadScenario } from '../../server/simulation/scenarios/scenario.ts'
+import { parseSimParams } from '../../server/simulation/sim-params.ts'
 
 const START = Date.parse('2026-11-20T00:00:00+08:00')
 const INCIDENT = { name: '积水', feed: 'case', category: 'city.waterlogging', regions: ['650402103'], fromHour: 14, toHour: 20, extraPerHour: 5 }

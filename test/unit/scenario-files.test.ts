@@ -3,10 +3,10 @@ import { describe, it, expect, beforeAll } from 'vitest'
 import { validateEvent, type EventEnvelope } from '../../server/domain/events.ts'
 import { nextState, type Feed } from '../../server/domain/lifecycles.ts'
 import { RegionIndex } from '../../server/domain/regions.ts'
-import { shanghaiHour } from '../../simulators/generators/intensity.ts'
-import { loadSimConfig, type SimConfig } from '../../simulators/load-config.ts'
-import { generateScenario, listScenarios, loadScenario, SCENARIO_DIR, type Scenario } from '../../simulators/scenarios/scenario.ts'
-import type { Incident } from '../../simulators/scenarios/scenario-schema.ts'
+import { shanghaiHour } from '../../server/simulation/generators/intensity.ts'
+import { loadSimConfig, type SimConfig } from '../../server/simulation/load-config.ts'
+import { generateScenario, listScenarios, loadScenario, SCENARIO_DIR, type Scenario } from '../../server/simulation/scenarios/scenario.ts'
+import type { Incident } from '../../server/simulation/scenarios/scenario-schema.ts'
 
 const START = Date.parse('2026-11-20T00:00:00+08:00')
 const HOUR = 3_600_000

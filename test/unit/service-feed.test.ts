@@ -3,7 +3,7 @@
 // limit, attrs.deadline), the lifecycle table, and the KPIs of DESIGN §6 on
 // the apply model.
 import { describe, expect, it } from 'vitest'
-import { applyModel, createModelState, kpisFromModel, type ModelState } from '../../server/domain/apply-model.ts'
+import { applyModel, createModelState, kpisFromModel, type ModelState } from '../../server/consistency/apply-model.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import { nextState, SERVICE_LIFECYCLE, SERVICE_TYPES } from '../../server/domain/lifecycles.ts'
 import { compositeScore, rankingConfigSchema } from '../../server/domain/rankings.ts'

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { describe, it, expect, beforeAll, afterEach } from 'vitest'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import { runSimulator, type RunOptions } from '../../simulators/post-events.ts'
-import { loadSimConfig, type SimConfig } from '../../simulators/load-config.ts'
+import { loadSimConfig, type SimConfig } from '../../server/simulation/load-config.ts'
 
 // A stand-in ingest API: records every body and answers with `reply(n)` for the n-th request.
 type Reply = (n: number, events: EventEnvelope[]) => { status: number; body: unknown }

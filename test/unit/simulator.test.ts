@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll } from 'vitest'
 import { validateEvent, type EventEnvelope } from '../../server/domain/events.ts'
 import { nextState, type Feed } from '../../server/domain/lifecycles.ts'
 import { pointInPolygon, RegionIndex, type RegionFeature } from '../../server/domain/regions.ts'
-import { createSimulation, type SimulationOptions } from '../../simulators/generators/stream.ts'
-import { loadSimConfig, type SimConfig } from '../../simulators/load-config.ts'
+import { createSimulation, type SimulationOptions } from '../../server/simulation/generators/stream.ts'
+import { loadSimConfig, type SimConfig } from '../../server/simulation/load-config.ts'
 
 const START = Date.parse('2026-11-21T09:00:00+08:00')
 const MINUTE = 60_000

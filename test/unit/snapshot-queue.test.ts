@@ -1,7 +1,7 @@
 // The snapshot queue: reads of one key shared, at most `concurrency` building,
 // a bounded wait, and a waiter that leaves before its read starts costs nothing.
 import { describe, expect, it } from 'vitest'
-import { SnapshotQueue } from '../../server/channels/snapshot-queue.ts'
+import { SnapshotQueue } from '../../server/store/snapshot-queue.ts'
 
 /** A read that finishes when the test says so, counting how often it was started. */
 function gate() {

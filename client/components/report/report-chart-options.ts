@@ -1,5 +1,5 @@
 /** ECharts options of the 日报, in print colours (dark ink on white paper). */
-import type { ChartOption } from '@client/components/charts/echarts-core.ts'
+import type { ChartOption } from '@client/charts/echarts-core.ts'
 import type { ReportData } from '@client/composables/useReport.ts'
 import type { ReportText } from './report-text.ts'
 

@@ -8,7 +8,7 @@ import { init, use } from 'echarts/core'
 import { BarChart, LineChart } from 'echarts/charts'
 import { GridComponent, LegendComponent } from 'echarts/components'
 import { SVGRenderer } from 'echarts/renderers'
-import type { ChartOption } from '@client/components/charts/echarts-core.ts'
+import type { ChartOption } from '@client/charts/echarts-core.ts'
 
 use([LineChart, BarChart, GridComponent, LegendComponent, SVGRenderer])
 

@@ -1,5 +1,5 @@
 import type { Messages } from '@client/i18n/zh-CN.ts'
-import type { ChannelSummary, ScenarioInfo } from '@client/composables/useTrainerApi.ts'
+import type { ChannelSummary, ScenarioInfo } from '@domain/drill-channels.ts'
 
 export type SessionState = 'running' | 'paused' | 'seeking' | 'ended'
 
