@@ -5,8 +5,8 @@
  * channel's time from it; replay-clock.lua is the only writer of the clock.
  */
 import type { Redis } from 'ioredis'
-import { replayKeys } from './channel-keys.ts'
 import type { ChannelSummary, ReplaySource } from '../domain/drill-channels.ts'
+import { keys } from '../store/keys.ts'
 
 export type { ChannelSummary, ReplaySource }
 
@@ -51,7 +51,7 @@ export function parseMeta(id: string, h: Record<string, string>): ReplayMeta | n
 }
 
 export async function readMeta(redis: Redis, id: string): Promise<ReplayMeta | null> {
-  return parseMeta(id, await redis.hgetall(replayKeys(id).meta))
+  return parseMeta(id, await redis.hgetall(keys(id).meta))
 }
 
 /** Channel time at a wall instant. */

@@ -12,7 +12,6 @@ import { ingest, type IngestDeps } from '../ingest/ingest.ts'
 import type { RawItem } from '../ingest/parse-body.ts'
 import type { ApplyOptions } from '../store/apply-event.ts'
 import type { Store } from '../store/redis-client.ts'
-import { CHANNEL_REGISTRY, replayKeys } from './channel-keys.ts'
 import type { Channels } from './channels.ts'
 import { unlinkChannelKeys } from './drop-keys.ts'
 import { LEASE_TTL_MS } from './driver-lease.ts'
@@ -21,6 +20,7 @@ import { ReplayRuntime } from './driver-runtime.ts'
 import { storeSource } from './source-store.ts'
 import { requestedSource, type CreateRequest } from './source-request.ts'
 import { scenarioList } from './source-scenario.ts'
+import { globalKeys, keys } from '../store/keys.ts'
 
 export class ChannelBusyError extends AppError {
   readonly code = 'BAD_REQUEST'
@@ -59,13 +59,13 @@ export class ReplayChannels {
       const span = { spanStart: Math.min(start, stored.first!), spanEnd: Math.max(start, stored.last!) }
       // the clock stands still until every instance serves the channel and its driver runs
       const meta = { ...initialMeta({ source, created, ...span, total: stored.total, base: start, wallBase: systemTime(), speed: req.speed }), paused: '1' }
-      await store.hset(replayKeys(id).meta, meta)
-      await store.hset(CHANNEL_REGISTRY, id, String(created))
+      await store.hset(keys(id).meta, meta)
+      await store.hset(globalKeys.channelRegistry, id, String(created))
       await this.runtime.announce(id, true)
-      await this.runtime.scripts.clock(replayKeys(id).meta, systemTime(), { op: 'set', paused: false })
+      await this.runtime.scripts.clock(keys(id).meta, systemTime(), { op: 'set', paused: false })
       await this.runtime.announce(id)
     } catch (err) {
-      await store.hdel(CHANNEL_REGISTRY, id).catch(() => {})
+      await store.hdel(globalKeys.channelRegistry, id).catch(() => {})
       await unlinkChannelKeys(store, id).catch(() => {})
       throw err
     }
@@ -73,9 +73,9 @@ export class ReplayChannels {
   }
 
   async list(): Promise<ChannelSummary[]> {
-    const ids = await this.d.store.hkeys(CHANNEL_REGISTRY)
+    const ids = await this.d.store.hkeys(globalKeys.channelRegistry)
     // one command each, not a pipeline: each channel's meta sits in the slot of its own {id} on a Redis Cluster
-    const hashes = await Promise.all(ids.map((id) => this.d.store.hgetall(replayKeys(id).meta)))
+    const hashes = await Promise.all(ids.map((id) => this.d.store.hgetall(keys(id).meta)))
     const wall = systemTime()
     return ids
       .map((id, i) => parseMeta(id, hashes[i] ?? {}))
@@ -87,7 +87,7 @@ export class ReplayChannels {
   /** Pause, resume, change speed, seek; a seek answers once the channel is rebuilt at the target. */
   async change(id: string, req: ChannelChange): Promise<ChannelSummary> {
     const meta = await this.registered(id)
-    const metaKey = replayKeys(id).meta
+    const metaKey = keys(id).meta
     const wall = systemTime()
     if (req.seekTo !== undefined) {
       if (req.seekTo < meta.spanStart || req.seekTo > meta.spanEnd) {
@@ -122,9 +122,9 @@ export class ReplayChannels {
   /** Delete a channel everywhere and free every key of it; resolves once they are freed. */
   async remove(id: string): Promise<{ id: string; deleted: true }> {
     await this.registered(id)
-    await this.d.store.hdel(CHANNEL_REGISTRY, id)
+    await this.d.store.hdel(globalKeys.channelRegistry, id)
     await this.runtime.announce(id) // every instance stops driving and serving it; this one frees its keys
-    const lease = replayKeys(id).driver
+    const lease = keys(id).driver
     for (const until = systemTime() + LEASE_TTL_MS + 1_000; (await this.d.store.exists(lease)) && systemTime() < until;) {
       await new Promise((r) => setTimeout(r, 50)) // another instance was driving: wait until it let go
     }
@@ -140,7 +140,7 @@ export class ReplayChannels {
 
   private async registered(id: string): Promise<ReplayMeta> {
     if (id === 'live') throw new BadRequestError('the live channel runs on wall time: it cannot be paused, seeked or deleted')
-    const [registered, meta] = await Promise.all([this.d.store.hexists(CHANNEL_REGISTRY, id), readMeta(this.d.store, id)])
+    const [registered, meta] = await Promise.all([this.d.store.hexists(globalKeys.channelRegistry, id), readMeta(this.d.store, id)])
     if (!registered || !meta) throw new UnknownChannelError(id)
     return meta
   }
@@ -148,7 +148,7 @@ export class ReplayChannels {
   private async untilBuilt(id: string, epoch: number): Promise<void> {
     const until = systemTime() + SEEK_WAIT_MS
     while (systemTime() < until) {
-      const built = await this.d.store.hget(replayKeys(id).meta, 'builtEpoch')
+      const built = await this.d.store.hget(keys(id).meta, 'builtEpoch')
       if (built === null || Number(built) >= epoch) break
       await new Promise((r) => setTimeout(r, 20))
     }

@@ -5,8 +5,8 @@
  * driver, a failed renewal stops it, and when the holder dies the lease
  * expires and another instance takes over within LEASE_TTL_MS.
  */
-import { replayKeys } from './channel-keys.ts'
 import type { ReplayScripts } from './replay-scripts.ts'
+import { keys } from '../store/keys.ts'
 
 /** What a lease runs: a replay driver, the overdue scanner… */
 export interface Leased { stop(): Promise<void>; poke?(): void }
@@ -28,7 +28,7 @@ export class DriverLease {
     private readonly makeDriver: () => Leased,
     key?: string,
   ) {
-    this.key = key ?? replayKeys(id).driver
+    this.key = key ?? keys(id).driver
   }
 
   /** Try at once (the instance that made the channel usually drives it), then every RENEW_MS. */

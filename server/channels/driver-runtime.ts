@@ -9,13 +9,13 @@ import { hostname } from 'node:os'
 import type { IngestDeps } from '../ingest/ingest.ts'
 import type { ApplyOptions } from '../store/apply-event.ts'
 import type { Store } from '../store/redis-client.ts'
-import { CHANNEL_UPDATES } from './channel-keys.ts'
 import { ChannelSync } from './registry-sync.ts'
 import type { Channels } from './channels.ts'
 import { DriverLease } from './driver-lease.ts'
 import { unlinkChannelKeys } from './drop-keys.ts'
 import { ReplayDriver } from './driver.ts'
 import { replayScripts, type ReplayScripts } from './replay-scripts.ts'
+import { globalKeys } from '../store/keys.ts'
 
 export interface RuntimeDeps {
   store: Store
@@ -76,7 +76,7 @@ export class ReplayRuntime {
   }
 
   private publish(id: string): Promise<number> {
-    return this.d.store.publish(CHANNEL_UPDATES, id)
+    return this.d.store.publish(globalKeys.channelUpdates, id)
   }
 
   private async drive(id: string): Promise<void> {

@@ -8,25 +8,25 @@
  */
 import { systemTime } from '../domain/clock.ts'
 import { ingest } from '../ingest/ingest.ts'
-import { seekKeeps, replayKeys } from './channel-keys.ts'
 import type { DriverDeps } from './driver-deps.ts'
 import { unlinkChannelKeys } from './drop-keys.ts'
 import type { ReplayMeta } from './drill-meta.ts'
 import { toRawItems } from './source-store.ts'
+import { keys, seekKeeps } from '../store/keys.ts'
 
 const BATCH = 1_000
 
 /** Rebuild the channel at `meta.base` (the seek target) for seek `meta.epoch`; false when stopped or overtaken by a newer seek. */
 export async function rebuildTo(meta: ReplayMeta, d: DriverDeps & { isRunning: () => boolean }): Promise<boolean> {
   const { id, epoch, base: target } = meta
-  const metaKey = replayKeys(id).meta
+  const metaKey = keys(id).meta
   const deps = { store: d.store, regions: d.ingest.regions, categories: d.ingest.categories } // no alert rules for the past
   const options = { ...d.apply, channel: id }
   // the next batch is read (with the seek epoch) before this one is sent, so Redis
   // applies batch n while this process prepares batch n + 1
   const read = async (after: string) => {
     const [[e1, entries], [e2, current]] = (await d.store.pipeline()
-      .xrange(replayKeys(id).source, `(${after}`, String(target), 'COUNT', BATCH)
+      .xrange(keys(id).source, `(${after}`, String(target), 'COUNT', BATCH)
       .hget(metaKey, 'epoch')
       .exec()) as [[Error | null, [string, string[]][]], [Error | null, string | null]]
     if (e1 || e2) throw e1 ?? e2

@@ -7,11 +7,11 @@
  */
 import { systemTime } from '../domain/clock.ts'
 import { ingest, type IngestResult } from '../ingest/ingest.ts'
-import { replayKeys } from './channel-keys.ts'
 import type { DriverDeps } from './driver-deps.ts'
 import { rebuildTo } from './driver-seek.ts'
 import { metaNow, parseMeta, readMeta, wallDelay, type ReplayMeta } from './drill-meta.ts'
 import { readSource, toRawItems, type SourceEntry } from './source-store.ts'
+import { keys } from '../store/keys.ts'
 
 export type { DriverDeps }
 
@@ -112,7 +112,7 @@ export class ReplayDriver {
    * fed (a driver that dies before refeeds at most one batch: duplicates, ignored).
    */
   private async readMeta(): Promise<ReplayMeta | null> {
-    const key = replayKeys(this.id).meta
+    const key = keys(this.id).meta
     const unsaved = this.unsaved
     if (!unsaved) return readMeta(this.d.store, this.id)
     const replies = await this.d.store.multi().hset(key, 'fed', unsaved.fed).hincrby(key, 'fedCount', unsaved.count).hgetall(key).exec()

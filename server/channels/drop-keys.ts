@@ -12,7 +12,7 @@ const SCAN_COUNT = 2_000
 
 /** Unlink every key of the channel except those in `keep`; returns how many were unlinked. */
 export async function unlinkChannelKeys(redis: Redis, channel: string, keep: ReadonlySet<string> = new Set()): Promise<number> {
-  const match = `${keys(channel).prefix}*` // channel ids hold [a-z0-9-] only: no glob characters
+  const match = keys(channel).pattern
   let freed = 0
   for await (const { node, keys: found } of scanKeys(redis, match, SCAN_COUNT)) {
     freed += await unlinkOnNode(node, found.filter((k) => !keep.has(k)))
@@ -23,6 +23,6 @@ export async function unlinkChannelKeys(redis: Redis, channel: string, keep: Rea
 /** The channel's keys that exist now (tests and checks). */
 export async function channelKeys(redis: Redis, channel: string): Promise<string[]> {
   const out: string[] = []
-  for await (const page of scanKeys(redis, `${keys(channel).prefix}*`, SCAN_COUNT)) out.push(...page.keys)
+  for await (const page of scanKeys(redis, keys(channel).pattern, SCAN_COUNT)) out.push(...page.keys)
   return out
 }

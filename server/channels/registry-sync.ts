@@ -1,7 +1,7 @@
 /**
  * Mirrors the channel registry in Redis into this instance's Channels. Any
  * instance that creates, changes or deletes a channel announces its id on
- * CHANNEL_UPDATES; every instance then re-reads that channel (and re-reads
+ * globalKeys.channelUpdates; every instance then re-reads that channel (and re-reads
  * all of them every second, in case a message was lost). Local clocks follow
  * the meta clock; listeners hear `seeking` when a seek begins, screens get
  * `clock` on every change and `reset` once the seek has been rebuilt. Channels made locally (not in the registry) are left alone.
@@ -9,9 +9,9 @@
 import type { Redis } from 'ioredis'
 import { systemTime } from '../domain/clock.ts'
 import { blockingConnection, type Store } from '../store/redis-client.ts'
-import { CHANNEL_REGISTRY, CHANNEL_UPDATES, replayKeys } from './channel-keys.ts'
 import type { Channels } from './channels.ts'
 import { metaNow, parseMeta, type ReplayMeta } from './drill-meta.ts'
+import { globalKeys, keys } from '../store/keys.ts'
 
 const POLL_MS = 1_000
 
@@ -36,7 +36,7 @@ export class ChannelSync {
   async start(): Promise<void> {
     this.sub = blockingConnection(this.store)
     this.sub.on('message', (_bus: string, id: string) => void this.sync(id))
-    await this.sub.subscribe(CHANNEL_UPDATES)
+    await this.sub.subscribe(globalKeys.channelUpdates)
     await this.refresh()
     this.poll = setInterval(() => void this.refresh(), POLL_MS)
   }
@@ -59,7 +59,7 @@ export class ChannelSync {
 
   private refresh(): Promise<void> {
     return this.enqueue(async () => {
-      const ids = new Set(await this.store.hkeys(CHANNEL_REGISTRY))
+      const ids = new Set(await this.store.hkeys(globalKeys.channelRegistry))
       for (const id of ids) await this.apply(id)
       for (const id of [...this.known.keys()]) if (!ids.has(id)) await this.drop(id)
     })
@@ -78,7 +78,7 @@ export class ChannelSync {
   }
 
   private async apply(id: string): Promise<void> {
-    const [registered, h] = await Promise.all([this.store.hexists(CHANNEL_REGISTRY, id), this.store.hgetall(replayKeys(id).meta)])
+    const [registered, h] = await Promise.all([this.store.hexists(globalKeys.channelRegistry, id), this.store.hgetall(keys(id).meta)])
     const meta = registered ? parseMeta(id, h) : null
     const prev = this.known.get(id)
     if (!meta) {

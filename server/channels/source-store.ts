@@ -6,8 +6,8 @@
 import { AppError } from '../domain/errors.ts'
 import type { RawItem } from '../ingest/parse-body.ts'
 import type { Store } from '../store/redis-client.ts'
-import { replayKeys } from './channel-keys.ts'
 import { replayScripts } from './replay-scripts.ts'
+import { keys } from '../store/keys.ts'
 
 export const MAX_SOURCE_EVENTS = 2_000_000
 const APPEND_BATCH = 500 // events per script call
@@ -29,7 +29,7 @@ export interface StoredSource { total: number; first: number | null; last: numbe
 
 /** Append time-ordered events to the channel's source stream; throws past `limit` (the stream is then removed). */
 export async function storeSource(store: Store, id: string, events: Iterable<SourceEvent>, limit = MAX_SOURCE_EVENTS): Promise<StoredSource> {
-  const key = replayKeys(id).source
+  const key = keys(id).source
   const scripts = replayScripts(store)
   let total = 0
   let first: number | null = null
@@ -65,7 +65,7 @@ export async function storeSource(store: Store, id: string, events: Iterable<Sou
 /** Up to `count` source entries after stream id `after` and at or before channel time `until`. */
 export async function readSource(store: Store, id: string, after: string, until: number | '+', count: number): Promise<SourceEntry[]> {
   const end = until === '+' ? '+' : String(Math.floor(until))
-  const raw = (await store.xrange(replayKeys(id).source, `(${after}`, end, 'COUNT', count)) as [string, string[]][]
+  const raw = (await store.xrange(keys(id).source, `(${after}`, end, 'COUNT', count)) as [string, string[]][]
   return raw.map(([sid, fields]) => ({ sid, at: Number(sid.slice(0, sid.indexOf('-'))), json: fields[1]! }))
 }
 

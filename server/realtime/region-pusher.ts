@@ -6,7 +6,7 @@
  */
 import type { Channels } from '../channels/channels.ts'
 import type { Subscriptions } from './subscriptions.ts'
-import { isRoomOf, roomKey } from './room-key.ts'
+import { isRoomOf, roomKey } from '../domain/room-key.ts'
 
 export interface PushedValue<T> {
   read: (channel: string, regions: string[]) => Promise<Map<string, T>>

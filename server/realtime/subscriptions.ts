@@ -13,7 +13,7 @@ import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { compareStreamIds as compareSid } from '../domain/stream-id.ts'
-import { isRoomOf, roomKey, roomParts } from './room-key.ts'
+import { isRoomOf, roomKey, roomParts } from '../domain/room-key.ts'
 
 export interface Outlet {
   id: string

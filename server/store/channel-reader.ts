@@ -14,6 +14,7 @@ import { readKpis } from './read-kpis.ts'
 import { readPanels } from './read-panels.ts'
 import { readSnapshot } from './read-snapshot.ts'
 import { SnapshotQueue, type QueueOptions, type SnapshotQueueLimits } from './snapshot-queue.ts'
+import { roomKey } from '../domain/room-key.ts'
 
 /** What the reader needs of the channels an instance serves (channels/channels.ts): each one's clock. */
 export interface ChannelClocks {
@@ -61,7 +62,7 @@ export class ChannelReader {
     } catch (err) {
       return Promise.reject(err)
     }
-    const key = since === undefined ? `${channelId}|${region}` : undefined
+    const key = since === undefined ? roomKey(channelId, region) : undefined // one read shared by the room's sockets
     const read = () => readSnapshot(this.store, { ...this.query(channelId), region, since }).catch((err: unknown) => {
       throw err instanceof AppError || this.store.status === 'ready' ? err : new StoreUnavailableError(err)
     })

@@ -9,7 +9,6 @@
 // The server runs in this process; redis-server is a child of it, stopped by pid.
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
-import { replayKeys } from '../../server/channels/channel-keys.ts'
 import type { ChannelSummary } from '../../server/channels/drill-meta.ts'
 import { loadConfig } from '../../server/config.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
@@ -75,7 +74,7 @@ try {
   const created = await api<ChannelSummary>('POST', `/api/v1/channels?speed=${SPEED}`, ndjson, 'application/x-ndjson')
   const loadMs = performance.now() - t
   const id = created.id
-  const meta = await admin.hgetall(replayKeys(id).meta) // the clock as it started: base at wallBase, never rebased until the pause
+  const meta = await admin.hgetall(keys(id).meta) // the clock as it started: base at wallBase, never rebased until the pause
   const [base, wallBase] = [Number(meta.base), Number(meta.wallBase)]
   console.log(`channel ${id} created in ${(loadMs / 1000).toFixed(1)} s (upload, validate, store ${created.events.total} source events); replaying ${HOURS} h at ${SPEED}× = ${((HOURS * HOUR) / SPEED / 1000).toFixed(0)} s`)
 

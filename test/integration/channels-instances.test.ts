@@ -3,9 +3,9 @@
 // both, exactly one instance drives it, another takes over when the driver
 // dies, and a delete through either frees every key and drops every socket.
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
+import { keys } from '../../server/store/keys.ts'
 import type { ClockState, LiveEvent } from '../../server/domain/protocol.ts'
 import type { ChannelSummary } from '../../server/channels/drill-meta.ts'
-import { replayKeys } from '../../server/channels/channel-keys.ts'
 import { channelKeys } from '../../server/channels/drop-keys.ts'
 import { LEASE_TTL_MS } from '../../server/channels/driver-lease.ts'
 import type { Running } from '../../server/main.ts'
@@ -51,7 +51,7 @@ it('serves a channel on both instances, drives it on one, fails over, and delete
   expect(created.status).toBe(201)
   const id = created.body.id
   // the instance that made it drives it
-  const lease = replayKeys(id).driver
+  const lease = keys(id).driver
   expect(await a.store.get(lease)).toContain(`-${b.pid}-`)
 
   // A learned of it: it lists it and its sockets get the events B feeds

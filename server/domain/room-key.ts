@@ -1,7 +1,7 @@
 /**
  * The name of a region's socket room on a channel (`live|6504`): the one
  * place it is spelt, for socket.io rooms, the subscription index and the
- * pushers' last-sent values alike.
+ * pushers' last-sent values alike, and the snapshot reads a room's sockets share.
  */
 const SEP = '|'
 const LIVE = '#live'
