@@ -4,6 +4,7 @@
  */
 import type { Aggregates, SubjectState } from './apply-model-state.ts'
 import { subjectHash } from './apply-model-read.ts'
+import { regionKeys as K } from '../store/keys.ts'
 
 /** One disagreement; null means the key, field or member is absent on that side. */
 export interface Difference { key: string; field: string; stored: string | null; recount: string | null }
@@ -54,7 +55,7 @@ export function diffSubjects(
       const sv = s[field] ?? null
       const rv = r[field] ?? null
       const same = sv === rv || (sv !== null && rv !== null && NUMERIC(field) && Number(sv) === Number(rv))
-      if (!same) out.push({ key: `${prefix}s:${id}`, field, stored: sv, recount: rv })
+      if (!same) out.push({ key: prefix + K.subject(id), field, stored: sv, recount: rv })
     }
   }
   return out.sort(byKeyField)

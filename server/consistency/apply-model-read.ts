@@ -5,6 +5,7 @@
 import type { Aggregates, SubjectState } from './apply-model-state.ts'
 import { dayKey, lastDays } from '../domain/clock.ts'
 import { addCounters, agentVisitPlan, computeKpis, periodDays, type Counters, type KpiSet, type NowCounts, type Period } from '../domain/kpis.ts'
+import { regionKeys as K } from '../store/keys.ts'
 
 /** A region's KPIs for every period at `now`, from the model, with the server's formulas. */
 export function kpisFromModel(
@@ -13,17 +14,17 @@ export function kpisFromModel(
 ): KpiSet {
   const counters = (key: string): Counters => Object.fromEntries(state.hashes.get(key) ?? [])
   const members = (key: string) => state.sets.get(key) ?? new Set<string>()
-  const open = (feed: string) => [...(state.zsets.get(`o:${feed}:${region}`)?.values() ?? [])]
+  const open = (feed: 'case' | 'hotline' | 'service') => [...(state.zsets.get(K.open(feed, region))?.values() ?? [])]
   const today = dayKey(now, zone)
   const week = lastDays(now, zone, 7)
   const [month, year] = [today.slice(0, 6), today.slice(0, 4)]
   const nowCounts: NowCounts = {
     caseOpen: open('case').length,
     caseOverdue: open('case').filter((deadline) => deadline < now).length,
-    casePending: members(`p:${region}`).size,
+    casePending: members(K.pending(region)).size,
     hotlineOpen: open('hotline').length,
     hotlineOverdue: open('hotline').filter((deadline) => deadline < now).length,
-    workersOnDuty: members(`w:${region}`).size,
+    workersOnDuty: members(K.onDuty(region)).size,
     serviceOpen: open('service').length,
     serviceOverdue: open('service').filter((deadline) => deadline < now).length,
   }
@@ -31,12 +32,12 @@ export function kpisFromModel(
     now: nowCounts, patrolledGrids, grids: gridCount, basicWeight,
     plannedAgentVisits: agentVisitPlan(plan.villages, plan.perVillagePerWeek, periodDays(period, today)),
   })
-  const weekGrids = new Set(week.flatMap((d) => [...members(`pc:${region}:${d}`)]))
+  const weekGrids = new Set(week.flatMap((d) => [...members(K.patrolled(region, d))]))
   return {
-    today: computeKpis(counters(`d:${region}:${today}`), ctx(members(`pc:${region}:${today}`).size, 'today')),
-    '7d': computeKpis(week.reduce((acc, d) => addCounters(acc, counters(`d:${region}:${d}`)), {}), ctx(weekGrids.size, '7d')),
-    month: computeKpis(counters(`m:${region}:${month}`), ctx(members(`pc:${region}:${month}`).size, 'month')),
-    year: computeKpis(counters(`y:${region}:${year}`), ctx(members(`pc:${region}:${year}`).size, 'year')),
+    today: computeKpis(counters(K.day(region, today)), ctx(members(K.patrolled(region, today)).size, 'today')),
+    '7d': computeKpis(week.reduce((acc, d) => addCounters(acc, counters(K.day(region, d))), {}), ctx(weekGrids.size, '7d')),
+    month: computeKpis(counters(K.month(region, month)), ctx(members(K.patrolled(region, month)).size, 'month')),
+    year: computeKpis(counters(K.year(region, year)), ctx(members(K.patrolled(region, year)).size, 'year')),
   }
 }
 

@@ -4,6 +4,7 @@
  * and the Redis-like writes the model is made of.
  */
 import type { ValidEvent } from '../domain/events.ts'
+import { regionKeys as K } from '../store/keys.ts'
 
 /** Aggregate keys of a channel: counter hashes, deadline zsets and member sets. */
 export interface Aggregates {
@@ -106,9 +107,9 @@ export function zrem(a: Aggregates, key: string, member: string): void {
 /** apply.lua's count(): a field of the day hash, its month and its year, up the chain. */
 export function count(a: Aggregates, chain: readonly string[], day: string, field: string, n: number): void {
   for (const r of chain) {
-    hincrby(a, `d:${r}:${day}`, field, n)
-    hincrby(a, `m:${r}:${day.slice(0, 6)}`, field, n)
-    hincrby(a, `y:${r}:${day.slice(0, 4)}`, field, n)
+    hincrby(a, K.day(r, day), field, n)
+    hincrby(a, K.month(r, day.slice(0, 6)), field, n)
+    hincrby(a, K.year(r, day.slice(0, 4)), field, n)
   }
 }
 

@@ -12,6 +12,7 @@ import {
 import { lifecycleOf, SERVICE_OPEN, type Transition } from '../domain/lifecycles.ts'
 import { COUNTER as C, COUNTER_FAMILY as CF, hotlineKindCounter } from '../domain/counters.ts'
 import { CLOCK_STOPPED, serviceStep, type DeriveContext } from './apply-model-service.ts'
+import { regionKeys as K } from '../store/keys.ts'
 
 const HOUR = 3_600_000
 const CASE_OPEN = new Set(['REGISTERED', 'DISPATCHED', 'DISPOSED'])
@@ -104,15 +105,15 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
   const sub: SubjectState = { state: '', chain: [], milestones: new Map() }
   const cnt = (d: string, field: string, n: number) => {
     for (const r of sub.chain) {
-      add(`d:${r}:${d}`, field, n)
-      add(`m:${r}:${d.slice(0, 6)}`, field, n)
-      add(`y:${r}:${d.slice(0, 4)}`, field, n)
+      add(K.day(r, d), field, n)
+      add(K.month(r, d.slice(0, 6)), field, n)
+      add(K.year(r, d.slice(0, 4)), field, n)
     }
   }
   const marks = (en: ModelEntry, category: string) => {
     for (const r of sub.chain) {
-      add(`t:${r}:${en.day}`, en.bucket, 1)
-      add(`k:${r}:${en.day}`, category, 1)
+      add(K.trend(r, en.day), en.bucket, 1)
+      add(K.categories(r, en.day), category, 1)
     }
   }
   const milestone = (name: string, t: number) => {
@@ -253,9 +254,9 @@ function derive(feed: SubjectFeed, entries: readonly ModelEntry[]): Derived {
   }
   if (OPEN[feed].has(sub.state) && sub.deadline !== undefined) {
     const score = sub.paused !== undefined ? CLOCK_STOPPED : sub.deadline // service: a stopped clock is never due
-    for (const r of sub.chain) W.z.set(`o:${feed}:${r}`, score)
+    for (const r of sub.chain) W.z.set(K.open(feed, r), score)
   }
-  if (sub.state === 'REPORTED') for (const r of sub.chain) W.s.add(`p:${r}`)
+  if (sub.state === 'REPORTED') for (const r of sub.chain) W.s.add(K.pending(r))
   W.sub = sub.state === '' ? null : sub
   return W
 }

@@ -11,6 +11,7 @@ import {
 import { applySubjectEvent, dropParked, insertByTime } from './apply-model-subjects.ts'
 import { bucketOfDay, dayKey } from '../domain/clock.ts'
 import { COUNTER as C } from '../domain/counters.ts'
+import { regionKeys as K } from '../store/keys.ts'
 
 export * from './apply-model-state.ts'
 export { kpisFromModel, subjectHash } from './apply-model-read.ts'
@@ -56,11 +57,11 @@ function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutco
       if (worker.state !== '' && worker.firstOn === undefined) worker.firstOn = 0
       const duty = (type: string, t: number, dutyChain: readonly string[]) => {
         if (worker.dutyAt !== undefined && t < worker.dutyAt) return
-        if (worker.state === 'ON') for (const r of worker.chain) srem(s, `w:${r}`, e.subject)
+        if (worker.state === 'ON') for (const r of worker.chain) srem(s, K.onDuty(r), e.subject)
         if (type === 'onDuty') {
           worker.state = 'ON'
           worker.chain = [...dutyChain]
-          for (const r of worker.chain) sadd(s, `w:${r}`, e.subject)
+          for (const r of worker.chain) sadd(s, K.onDuty(r), e.subject)
         } else worker.state = 'OFF'
         worker.dutyAt = t
       }
@@ -103,7 +104,7 @@ function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutco
     case 'patrol':
       count(s, chain, x.day, C.patrols, 1)
       if (input.grid !== '') {
-        for (const r of chain) for (const period of [x.day, x.day.slice(0, 6), x.day.slice(0, 4)]) sadd(s, `pc:${r}:${period}`, input.grid)
+        for (const r of chain) for (const period of [x.day, x.day.slice(0, 6), x.day.slice(0, 4)]) sadd(s, K.patrolled(r, period), input.grid)
       }
       break
     case 'visit':

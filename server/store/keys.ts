@@ -50,6 +50,26 @@ export const NON_AGGREGATE_HEADS: ReadonlySet<string> = new Set([S.log, S.seen.s
 /** First segment of subject hashes. */
 export const SUBJECT_HEAD = S.subject.slice(0, -1)
 
+type SubjectFeedName = 'case' | 'hotline' | 'service'
+
+/**
+ * A channel's per-region aggregate keys after its prefix: what apply.lua
+ * writes (from the same suffixes) and the apply model names its aggregates by.
+ */
+export const regionKeys = {
+  day: (region: string, day: string) => `${S.day}${region}:${day}`,
+  month: (region: string, month: string) => `${S.month}${region}:${month}`,
+  year: (region: string, year: string) => `${S.year}${region}:${year}`,
+  trend: (region: string, day: string) => `${S.trend}${region}:${day}`,
+  categories: (region: string, day: string) => `${S.categories}${region}:${day}`,
+  open: (feed: SubjectFeedName, region: string) => `${S.open}${feed}:${region}`,
+  pending: (region: string) => `${S.pending}${region}`,
+  onDuty: (region: string) => `${S.onDuty}${region}`,
+  patrolled: (region: string, period: string) => `${S.patrolled}${region}:${period}`,
+  /** A subject hash by `<feed>:<subject>`. */
+  subject: (feedAndSubject: string) => `${S.subject}${feedAndSubject}`,
+}
+
 export function keys(channel: string) {
   const p = `${G}{${channel}}:`
   return {
@@ -68,16 +88,16 @@ export function keys(channel: string) {
     ended: `${p}${S.ended}`,
     /** Events refused after the park window, newest last, capped (JSON with the reason). */
     refused: `${p}${S.refused}`,
-    day: (region: string, day: string) => `${p}${S.day}${region}:${day}`,
-    month: (region: string, month: string) => `${p}${S.month}${region}:${month}`,
-    year: (region: string, year: string) => `${p}${S.year}${region}:${year}`,
-    trend: (region: string, day: string) => `${p}${S.trend}${region}:${day}`,
-    categories: (region: string, day: string) => `${p}${S.categories}${region}:${day}`,
-    open: (feed: 'case' | 'hotline' | 'service', region: string) => `${p}${S.open}${feed}:${region}`,
-    pending: (region: string) => `${p}${S.pending}${region}`,
-    onDuty: (region: string) => `${p}${S.onDuty}${region}`,
+    day: (region: string, day: string) => p + regionKeys.day(region, day),
+    month: (region: string, month: string) => p + regionKeys.month(region, month),
+    year: (region: string, year: string) => p + regionKeys.year(region, year),
+    trend: (region: string, day: string) => p + regionKeys.trend(region, day),
+    categories: (region: string, day: string) => p + regionKeys.categories(region, day),
+    open: (feed: SubjectFeedName, region: string) => p + regionKeys.open(feed, region),
+    pending: (region: string) => p + regionKeys.pending(region),
+    onDuty: (region: string) => p + regionKeys.onDuty(region),
     /** Grids patrolled in a period: key yyyymmdd, yyyymm or yyyy. */
-    patrolled: (region: string, period: string) => `${p}${S.patrolled}${region}:${period}`,
+    patrolled: (region: string, period: string) => p + regionKeys.patrolled(region, period),
     /** Newest stream ids (≤ 120) of log entries in a region's subtree, newest first: a quiet region's recent events. */
     recent: (region: string) => `${p}${S.recent}${region}`,
     /** The first log entry the recent lists hold: older entries are found by scanning the log. */
