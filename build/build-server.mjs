@@ -1,4 +1,4 @@
-// Compile the server, the simulators and the demo that runs both to dist/server
+// Compile the server and the simulators (with the demo that runs both, simulators/demo) to dist/server
 // with tsc, and copy the Lua scripts beside the compiled modules that read
 // them. Plain JavaScript, so `npm start` needs no TypeScript loader at run
 // time. Skips the work when nothing changed since the last build
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const out = join(root, 'dist/server')
 const stamp = join(out, '.built')
-const SOURCES = ['server', 'simulators', 'demo']
+const SOURCES = ['server', 'simulators']
 const CONFIGS = ['tsconfig.json', 'tsconfig.server.json', 'package.json']
 
 function* files(dir) {

@@ -50,13 +50,13 @@ async function bareEvalsha(s: Store, events: EventEnvelope[], channel: string): 
   let applied = 0
   await Promise.all(lanesOf(events, 2).map(async (lane) => {
     for (let i = 0; i < lane.length; i += BATCH) {
-      const pipe = s.pipeline() as unknown as Store
+      const pipe = s.pipeline()
       for (const raw of lane.slice(i, i + BATCH)) {
         const input = prepare(raw, deps)
         if (typeof input !== 'string') void applyEvent(pipe, input, options)
       }
-      const replies = (await (pipe as unknown as { exec(): Promise<[Error | null, [string, string]][]> }).exec())
-      applied += replies.filter(([err, r]) => !err && (r[0] === 'applied' || r[0] === 'outOfOrder')).length
+      const replies = (await pipe.exec()) ?? []
+      applied += replies.filter(([err, r]) => !err && Array.isArray(r) && (r[0] === 'applied' || r[0] === 'outOfOrder')).length
     }
   }))
   if (applied < events.length * 0.99) throw new Error(`only ${applied} of ${events.length} events applied by EVALSHA`)

@@ -1,7 +1,7 @@
 /** Demo mode's accounts, one per role, with fresh passwords each run (held in memory, printed once). */
 import { randomBytes } from 'node:crypto'
-import { hashPassword } from '../server/auth/password.ts'
-import type { UserRecord } from '../server/domain/users.ts'
+import { hashPassword } from '../../server/auth/password.ts'
+import type { UserRecord } from '../../server/domain/users.ts'
 
 const ACCOUNTS: Omit<UserRecord, 'passwordHash'>[] = [
   { username: 'admin', name: '系统管理员', role: 'admin' },
