@@ -143,7 +143,8 @@ export interface ModelInput {
 export type ModelStatus = 'applied' | 'outOfOrder' | 'duplicate' | 'refused'
 
 /** The decision and the log entry's r (region) and c (category) fields; both '' for a duplicate. */
-export interface ModelOutcome { status: ModelStatus; region: string; category: string }
+/** unparked: ids of the subject's earlier events that were parked and take effect now, in event-time order (apply.lua logs each as a='u'). */
+export interface ModelOutcome { status: ModelStatus; region: string; category: string; unparked?: string[] }
 
 /** Per-event values apply.lua gets as ARGV, and the helpers shared by the feeds. */
 export interface StepContext {
