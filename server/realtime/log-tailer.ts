@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis'
 import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
-import { isEventItself, toLiveEvent, type RawEntry } from '../store/log-entry.ts'
+import { isNews, toLiveEvent, type RawEntry } from '../store/log-entry.ts'
 import { RecentIds } from './recent-ids.ts'
 
 export interface TailerOptions {
@@ -53,7 +53,7 @@ export class LogTailer {
           const last = entries[entries.length - 1]![0]
           if (key === this.o.log) {
             this.lastId = last
-            const events = entries.map(toLiveEvent).filter((e, i) => !isEventItself(entries[i]!) || this.shown.add(e.id))
+            const events = entries.map(toLiveEvent).filter((e, i) => isNews(entries[i]!, e.id, (key) => this.shown.add(key)))
             if (events.length > 0) this.o.onEvents(events)
           } else {
             this.lastAlertId = last
