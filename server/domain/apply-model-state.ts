@@ -54,6 +54,8 @@ export interface ModelEntry {
   intake: string
   explicit: number | null
   parked: boolean
+  /** Parked again after it had taken effect (apply.lua's r): its log holds an applied entry already, so none when it fits again. */
+  reparked?: boolean
   /** service accepted: the item stops its clock while the errand waits for documents (apply.lua's entry q). */
   pauses?: boolean
 }

@@ -52,8 +52,12 @@ export function applySubjectEvent(s: ModelState, input: ModelInput, x: StepConte
   writeDifference(s, e.subject, before, after)
   if (after.sub) s.subjects.set(key, after.sub)
   else s.subjects.delete(key)
-  const unparked = list.filter((en, i) => en !== entry && en.parked && after.ok[i]).map((en) => en.id)
-  list.forEach((en, i) => { en.parked = !after.ok[i] })
+  const unparked = list.filter((en, i) => en !== entry && en.parked && !en.reparked && after.ok[i]).map((en) => en.id)
+  list.forEach((en, i) => {
+    if (after.ok[i]) delete en.reparked
+    else if (!en.parked && en !== entry) en.reparked = true
+    en.parked = !after.ok[i]
+  })
   const region = after.sub?.chain[0] ?? input.chain[0] ?? ''
   const category = after.sub?.category ?? ''
   const out: ModelOutcome = { status: entry.parked ? 'outOfOrder' : 'applied', region, category, ...(unparked.length > 0 ? { unparked } : {}) }

@@ -18,7 +18,8 @@
   Parked events are indexed in KEYS[6] by when they were parked (channel
   time); park-sweep.lua refuses those still parked after the window. An event
   logged parked ('p') and applied by a later call is logged again then, as
-  'u', after the entry of the event that let it fit, so screens see it applied.
+  'u', after the entry of the event that let it fit, so screens see it applied:
+  once, as an entry parked again after it was applied is marked (r) and gets none.
   Grid workers keep no list: the latest onDuty/offDuty by event time decides;
   an offDuty with no onDuty before it is parked in KEYS[5] until one arrives.
 
@@ -188,6 +189,7 @@ if feed == 'grid' then
       dat = t
     end
     local status = '1'
+    local unparkedOff = {} -- logged as 'u' after this event
     if etype == 'onDuty' then
       if fon == nil or at < fon then fon = at end
       duty('onDuty', at, ARGV[2])
@@ -197,6 +199,7 @@ if feed == 'grid' then
         if p.t >= fon then
           duty('offDuty', p.t, '')
           redis.call('ZREM', KEYS[6], parkedMember(feed, ev.subject, p.id))
+          unparkedOff[#unparkedOff + 1] = p.e
         else
           still[#still + 1] = p
         end
@@ -220,7 +223,9 @@ if feed == 'grid' then
       if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = fon end
       redis.call('HSET', subj, unpack(fields))
     end
-    return { status == '1' and 'applied' or 'outOfOrder', log(region, status, nil, eventChain) }
+    local sid = log(region, status, nil, eventChain)
+    for _, json in ipairs(unparkedOff) do log(region, 'u', nil, eventChain, json) end
+    return { status == '1' and 'applied' or 'outOfOrder', sid }
   end
   markSeen()
   if etype == 'position' then
@@ -599,12 +604,15 @@ for i, en in ipairs(list) do
     if en.p then
       en.p = nil
       othersChanged = othersChanged or en ~= entry
-      if en ~= entry then unparked[#unparked + 1] = en.e end
+      if en ~= entry and not en.r then unparked[#unparked + 1] = en.e end
+      en.r = nil
       redis.call('ZREM', KEYS[6], parkedMember(feed, ev.subject, en.id))
     end
   elseif not en.p then
     en.p = now
     othersChanged = othersChanged or en ~= entry
+    -- applied until a late predecessor re-judged it: logged applied already, so no 'u' when it fits again
+    if en ~= entry then en.r = true end
     redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, en.id))
   end
   if en == entry and not after.ok[i] then status = 'outOfOrder' end
