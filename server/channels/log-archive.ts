@@ -4,7 +4,8 @@
  * ARCHIVE_DIR/<channel>/<yyyy-mm-dd>.ndjson.gz in the recording format (one
  * event envelope a line, so a day replays as a drill), then the log is
  * trimmed to LOG_RETENTION_DAYS — never past what was archived. Refusals
- * after the park window (a=0) are not arrivals and are not archived.
+ * after the park window (a=0) and parked events applied later (a=u, the
+ * event's second entry) are not arrivals and are not archived.
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -66,7 +67,7 @@ export async function archiveAndTrim(store: Store, o: ArchiveOptions): Promise<{
     for (const [sid, flat] of page) {
       const f: Record<string, string> = {}
       for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!
-      if (f.a === '0' || !f.e) continue
+      if (f.a === '0' || f.a === 'u' || !f.e) continue
       const day = dayName(Number(sid.split('-')[0]), o.zone)
       let list = lines.get(day)
       if (!list) lines.set(day, (list = []))

@@ -55,6 +55,8 @@ export interface ModelEntry {
   intake: string
   explicit: number | null
   parked: boolean
+  /** Parked again after it had taken effect (apply.lua's r): its log holds an applied entry already, so none when it fits again. */
+  reparked?: boolean
   /** service accepted: the item stops its clock while the errand waits for documents (apply.lua's entry q). */
   pauses?: boolean
 }
@@ -144,7 +146,8 @@ export interface ModelInput {
 export type ModelStatus = 'applied' | 'outOfOrder' | 'duplicate' | 'refused'
 
 /** The decision and the log entry's r (region) and c (category) fields; both '' for a duplicate. */
-export interface ModelOutcome { status: ModelStatus; region: string; category: string }
+/** unparked: ids of the subject's earlier events that were parked and take effect now, in event-time order (apply.lua logs each as a='u'). */
+export interface ModelOutcome { status: ModelStatus; region: string; category: string; unparked?: string[] }
 
 /** Per-event values apply.lua gets as ARGV, and the helpers shared by the feeds. */
 export interface StepContext {

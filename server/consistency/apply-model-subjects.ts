@@ -53,14 +53,17 @@ export function applySubjectEvent(s: ModelState, input: ModelInput, x: StepConte
   writeDifference(s, e.subject, before, after)
   if (after.sub) s.subjects.set(key, after.sub)
   else s.subjects.delete(key)
-  list.forEach((en, i) => { en.parked = !after.ok[i] })
+  const unparked = list.filter((en, i) => en !== entry && en.parked && !en.reparked && after.ok[i]).map((en) => en.id)
+  list.forEach((en, i) => {
+    if (after.ok[i]) delete en.reparked
+    else if (!en.parked && en !== entry) en.reparked = true
+    en.parked = !after.ok[i]
+  })
   const region = after.sub?.chain[0] ?? input.chain[0] ?? ''
   const category = after.sub?.category ?? ''
-  if (entry.parked) {
-    hincrby(s, 'stats', 'outOfOrder', 1)
-    return { status: 'outOfOrder', region, category }
-  }
-  return { status: 'applied', region, category }
+  const out: ModelOutcome = { status: entry.parked ? 'outOfOrder' : 'applied', region, category, ...(unparked.length > 0 ? { unparked } : {}) }
+  if (entry.parked) hincrby(s, 'stats', 'outOfOrder', 1)
+  return out
 }
 
 /** A parked event refused after the park window: it leaves its subject's list and changes nothing else. */

@@ -67,6 +67,7 @@ function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutco
       }
       const parked = s.lists.get(key) ?? []
       let status: ModelStatus = 'applied'
+      const unparked: string[] = []
       if (e.type === 'onDuty') {
         if (worker.firstOn === undefined || e.at < worker.firstOn) worker.firstOn = e.at
         duty('onDuty', e.at, chain)
@@ -74,6 +75,7 @@ function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutco
         const still = parked.filter((p) => {
           if (p.t < worker.firstOn!) return true
           duty('offDuty', p.t, [])
+          unparked.push(p.id)
           return false
         })
         parked.splice(0, parked.length, ...still)
@@ -91,7 +93,7 @@ function applyGrid(s: ModelState, input: ModelInput, x: StepContext): ModelOutco
       if (parked.length > 0) s.lists.set(key, parked)
       else s.lists.delete(key)
       if (worker.state !== '' || found) s.subjects.set(key, worker)
-      return { status, region, category: '' }
+      return { status, region, category: '', ...(unparked.length > 0 ? { unparked } : {}) }
     }
     case 'position':
       // the latest position by event time is where the worker is

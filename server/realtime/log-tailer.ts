@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis'
 import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
-import { isEventItself, toLiveEvent, type RawEntry } from '../store/log-entry.ts'
+import { isNews, toLiveEvent, type RawEntry } from '../store/log-entry.ts'
 import { RecentIds } from './recent-ids.ts'
 
 export interface TailerOptions {
@@ -27,7 +27,8 @@ export class LogTailer {
   private running = false
   private done: Promise<void> = Promise.resolve()
   private lastAlertId = '0-0'
-  private readonly shown = new RecentIds()
+  // two keys per event (its parked and its applied showing): 40,000 keys cover the last ~20,000 events
+  private readonly shown = new RecentIds(40_000)
   lastId = '0-0'
 
   constructor(private readonly redis: Redis, private readonly o: TailerOptions) {}
@@ -53,7 +54,7 @@ export class LogTailer {
           const last = entries[entries.length - 1]![0]
           if (key === this.o.log) {
             this.lastId = last
-            const events = entries.map(toLiveEvent).filter((e, i) => !isEventItself(entries[i]!) || this.shown.add(e.id))
+            const events = entries.map(toLiveEvent).filter((e, i) => isNews(entries[i]!, e.id, (key) => this.shown.add(key)))
             if (events.length > 0) this.o.onEvents(events)
           } else {
             this.lastAlertId = last

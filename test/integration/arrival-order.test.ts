@@ -17,6 +17,7 @@ import type { KpiSet } from '../../server/domain/kpis.ts'
 import { RegionIndex } from '../../server/domain/regions.ts'
 import { mulberry32 as prng } from '../../server/domain/seeded-random.ts'
 import type { Running } from '../../server/main.ts'
+import { keys } from '../../server/store/keys.ts'
 import { sweepParked } from '../../server/store/parked-events.ts'
 import { readKpis } from '../../server/store/read-kpis.ts'
 import { connectStore, type Store } from '../../server/store/redis-client.ts'
@@ -163,6 +164,17 @@ describe('the same events in event-time order and shuffled by subject', () => {
     const errandSteps = arrival.filter((e) => e.feed === 'service')
     expect(rc.errands.length).toBeGreaterThan(3)
     expect(recount(errandSteps, { regions: new RegionIndex(loadSimConfig().regions) }).totals.outOfOrder).toBeGreaterThan(0)
+  })
+
+  it('logs each parked step once more when its predecessors let it fit (a=u, applied on the wall), and no other', async () => {
+    const stillParked = new Set(rc.totals.parked.map((e) => e.id))
+    for (const s of [inOrder, shuffled]) {
+      const log = (await s.store.xrange(keys('live').log, '-', '+')).map(([, f]) => ({ a: f[f.indexOf('a') + 1], id: (JSON.parse(f[f.indexOf('e') + 1]!) as { id: string }).id }))
+      const ids = (a: string) => log.filter((x) => x.a === a).map((x) => x.id).sort()
+      expect(ids('u')).toEqual(ids('p').filter((id) => !stillParked.has(id)))
+      expect(log.length).toBe(events.length + ids('u').length)
+    }
+    expect((await inOrder.store.xrange(keys('live').log, '-', '+')).filter(([, f]) => f[f.indexOf('a') + 1] === 'u')).toHaveLength(1) // the skewed close
   })
 
   it('gives identical KPIs for every region and period, equal to the independent recount', async () => {

@@ -143,7 +143,21 @@ describe('check-consistency', () => {
   it('finds no difference between the log recount and Redis', async () => {
     const report = await checkConsistency(store, { channel: CHANNEL, zone: ZONE, regions, categories, pageSize: 100 })
     expect(report.differences.slice(0, 5)).toEqual([])
-    expect(report.entries).toBe(lua.filter((s) => s !== 'duplicate').length)
+    // every event applied or parked on arrival, and each parked one applied later once more (a=u)
+    const log = (await store.xrange(keys(CHANNEL).log, '-', '+')).map(([, f]) => ({ a: f[f.indexOf('a') + 1]!, e: JSON.parse(f[f.indexOf('e') + 1]!) as { id: string; subject: string } }))
+    const unparked = log.filter((x) => x.a === 'u')
+    expect(unparked.length).toBeGreaterThan(5)
+    expect(report.entries).toBe(lua.filter((s) => s !== 'duplicate').length + unparked.length)
+    expect(new Set(unparked.map((x) => x.e.id)).size).toBe(unparked.length) // none twice
+    log.forEach((x, i) => {
+      if (x.a !== 'u') return
+      const parked = log.findIndex((y) => y.a === 'p' && y.e.id === x.e.id)
+      expect(parked, x.e.id).toBeGreaterThanOrEqual(0)
+      expect(parked, x.e.id).toBeLessThan(i)
+      let j = i - 1
+      while (log[j]!.a === 'u') j--
+      expect(log[j]!.e.subject, x.e.id).toBe(x.e.subject) // right after the event of its subject that let it fit
+    })
     expect(report).toMatchObject({ trimmed: false, logGrew: false, ignored: [] })
   })
 
@@ -178,5 +192,16 @@ describe('check-consistency', () => {
     expect(cli.status).toBe(2)
     expect(cli.stdout).toContain('裁剪')
     expect(run('--redis', 'redis://127.0.0.1:1').status).toBe(2) // nothing listens on port 1
+  })
+
+  // last: it leaves a stray entry in the log
+  it('reports an a=u entry of an event that was not parked, and recounts it nowhere', async () => {
+    const [last] = (await store.xrevrange(keys(CHANNEL).log, '+', '-', 'COUNT', 1)) as [string, string[]][]
+    const stray = [...last![1]]
+    stray[stray.indexOf('a') + 1] = 'u'
+    const id = (JSON.parse(stray[stray.indexOf('e') + 1]!) as { id: string }).id
+    const sid = await store.xadd(keys(CHANNEL).log, '*', ...stray)
+    const report = await checkConsistency(store, { channel: CHANNEL, zone: ZONE, regions, categories })
+    expect(report.differences).toEqual([{ key: keys(CHANNEL).log, field: `${sid} ${id} u`, stored: expect.stringContaining(id), recount: 'not unparked here' }])
   })
 })

@@ -2,7 +2,8 @@
 // but no replica kept, is logged again under a new stream id when its sender
 // resends the unacknowledged batch. The tailer hands each event to the screens
 // once; a refusal after the park window (a second entry of a parked event) is
-// still shown. Against a real Redis; "nothing more" is proved by a sentinel.
+// still shown, and so is a parked event's later application (a=u), once.
+// Against a real Redis; "nothing more" is proved by a sentinel.
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { LiveEvent } from '../../server/domain/protocol.ts'
@@ -38,4 +39,22 @@ it('hands an event to the screens once when it is logged again after a failover,
   await eventually(() => expect(seen.map((e) => e.id)).toContain('SENTINEL'))
   expect(seen.map((e) => `${e.id}:${e.applied}`)).toEqual(['E1:true', 'E2:false', 'E2:false', 'SENTINEL:true'])
   expect(new Set(seen.map((e) => e.sid)).size).toBe(4)
+})
+
+it('hands a parked event over once parked and once applied (a=u), however its entries are resent', async () => {
+  seen.length = 0
+  await redis.xadd(LOG, '*', ...entry('U1', 'p'))
+  await redis.xadd(LOG, '*', ...entry('U1', 'u')) // applied when its predecessor arrived: shown
+  await redis.xadd(LOG, '*', ...entry('U1', 'u')) // the resend of that predecessor after a failover logs it again
+  await redis.xadd(LOG, '*', ...entry('U1', '1')) // or, resent in order, applied on arrival: shown applied already
+  await redis.xadd(LOG, '*', ...entry('U1', 'p'))
+  await redis.xadd(LOG, '*', ...entry('U2', '1')) // applied on arrival and shown
+  await redis.xadd(LOG, '*', ...entry('U2', 'p')) // resent out of order after a failover: parked, then
+  await redis.xadd(LOG, '*', ...entry('U2', 'u')) // applied again: not a second showing
+  await redis.xadd(LOG, '*', ...entry('U3', 'p')) // shown parked; its 'u' was lost with the old master,
+  await redis.xadd(LOG, '*', ...entry('U3', '1')) // the resend applies it on arrival: shown applied, once
+  await redis.xadd(LOG, '*', ...entry('U3', 'u'))
+  await redis.xadd(LOG, '*', ...entry('SENTINEL-2', '1'))
+  await eventually(() => expect(seen.map((e) => e.id)).toContain('SENTINEL-2'))
+  expect(seen.map((e) => `${e.id}:${e.applied}`)).toEqual(['U1:false', 'U1:true', 'U2:true', 'U3:false', 'U3:true', 'SENTINEL-2:true'])
 })

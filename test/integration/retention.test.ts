@@ -4,7 +4,8 @@
 // ended subjects, their event lists and seen-ids expire after the closed TTL
 // while open ones stay and no KPI moves; the log is archived day by day in
 // the recording format and trimmed; check:consistency --from-archive recounts
-// from archive + log; the archived day replayed as a drill gives the same KPIs.
+// from archive + log; the archived day replayed as a drill gives the same KPIs
+// (a parked event applied later is archived once, so the drill sends it once).
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,6 +24,7 @@ import { readKpis } from '../../server/store/read-kpis.ts'
 import { connectStore, type Store } from '../../server/store/redis-client.ts'
 import { createSimulation } from '../../server/simulation/generators/stream.ts'
 import { loadSimConfig } from '../../server/simulation/load-config.ts'
+import { caseReported, caseStep } from '../support/events-factory.ts'
 import { apiFetch, eventually, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
 
 const HOUR = 3_600_000
@@ -54,6 +56,10 @@ beforeAll(async () => {
     const res = await post(server.url, events.slice(i, i + 250))
     expect(res.body.rejected).toEqual([])
   }
+  // a case whose registration arrives before its report: parked (a=p), then applied and logged again (a=u)
+  const late = [caseStep('RET-LATE', 'registered', now - 2 * HOUR + 60_000), caseReported('RET-LATE', now - 2 * HOUR)] as EventEnvelope[]
+  for (const e of late) expect((await post(server.url, [e])).body.accepted).toBe(1)
+  events.push(...late)
 }, 120_000)
 
 afterAll(async () => {
@@ -93,18 +99,21 @@ describe('retention', () => {
   it('archives the log by day in the recording format, trims it, and check:consistency --from-archive recounts', async () => {
     const before = await kpis('live')
     const logged = Number(await store.xlen(keys('live').log))
+    const unparked = (await store.xrange(keys('live').log, '-', '+')).filter(([, f]) => f[f.indexOf('a') + 1] === 'u').length
     // the channel clock two days on: today's arrivals are a whole day in the past; keep one day of log
     const r = await archiveAndTrim(store, { channel: 'live', dir: archiveDir, zone: ZONE, now: now + 2 * DAY, retentionDays: 1 })
     expect(r.days.length).toBeGreaterThanOrEqual(1)
     expect(readdirSync(join(archiveDir, 'live')).sort()).toEqual(r.days.map((d) => `${d}.ndjson.gz`))
     const lines = readArchive(archiveDir, 'live')
-    expect(lines).toHaveLength(logged)
+    expect(unparked).toBe(1)
+    expect(lines).toHaveLength(logged - unparked) // arrivals only: the a=u entry is the second entry of an event archived once
+    expect(lines.filter((l) => l.includes('"case-RET-LATE-registered"'))).toHaveLength(1)
     expect(JSON.parse(lines[0]!).at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/)
     expect(r.trimmed).toBe(logged)
     expect(await store.xlen(keys('live').log)).toBe(0)
     // again: nothing new to archive, nothing written twice
     expect(await archiveAndTrim(store, { channel: 'live', dir: archiveDir, zone: ZONE, now: now + 2 * DAY, retentionDays: 1 })).toEqual({ days: [], trimmed: 0 })
-    expect(readArchive(archiveDir, 'live')).toHaveLength(logged)
+    expect(readArchive(archiveDir, 'live')).toHaveLength(lines.length)
     expect(await kpis('live')).toEqual(before)
 
     const redis = new Redis(redisUrl)
@@ -113,13 +122,13 @@ describe('retention', () => {
       expect((await checkConsistency(redis, options)).trimmed).toBe(true)
       const report = await checkConsistency(redis, { ...options, archiveDir })
       expect(report.differences.slice(0, 10)).toEqual([])
-      expect(report.archived).toBe(logged)
+      expect(report.archived).toBe(lines.length)
     } finally {
       redis.disconnect()
     }
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/check-consistency.ts', '--redis', redisUrl, '--from-archive', '--archive-dir', archiveDir], { encoding: 'utf8' })
     expect(cli.status, cli.stdout + cli.stderr).toBe(0)
-    expect(cli.stdout).toContain(`另先重放归档事件 ${logged} 条`)
+    expect(cli.stdout).toContain(`另先重放归档事件 ${lines.length} 条`)
   }, 60_000)
 
   it('replays the archived day as a drill with the same KPIs', async () => {

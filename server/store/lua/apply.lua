@@ -16,7 +16,10 @@
   is written. So a late predecessor un-parks its successors, and a late step
   re-judges what came after it, exactly as if all had arrived in order.
   Parked events are indexed in KEYS[6] by when they were parked (channel
-  time); park-sweep.lua refuses those still parked after the window.
+  time); park-sweep.lua refuses those still parked after the window. An event
+  logged parked ('p') and applied by a later call is logged again then, as
+  'u', after the entry of the event that let it fit, so screens see it applied:
+  once, as an entry parked again after it was applied is marked (r) and gets none.
   Grid workers keep no list: the latest onDuty/offDuty by event time decides;
   an offDuty with no onDuty before it is parked in KEYS[5] until one arrives.
 
@@ -120,11 +123,12 @@ local function recent(region, sid, known)
 end
 -- <<< per-region recent events
 
--- the log entry: the event, the region it counts in, applied ('1') or parked ('p'),
+-- the log entry: the event, the region it counts in, applied ('1') or parked ('p') on arrival,
+-- or applied later ('u', an earlier parked event: json is its event),
 -- and the subject's category so every step of a case shows what it is about
 -- (chain: the region's chain when the caller holds it, deepest first)
-local function log(region, applied, category, chain)
-  local sid = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[1], 'r', region, 'a', applied,
+local function log(region, applied, category, chain, json)
+  local sid = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', json or ARGV[1], 'r', region, 'a', applied,
     'c', category or '')
   recent(region, sid, chain)
   return sid
@@ -185,6 +189,7 @@ if feed == 'grid' then
       dat = t
     end
     local status = '1'
+    local unparkedOff = {} -- logged as 'u' after this event
     if etype == 'onDuty' then
       if fon == nil or at < fon then fon = at end
       duty('onDuty', at, ARGV[2])
@@ -194,6 +199,7 @@ if feed == 'grid' then
         if p.t >= fon then
           duty('offDuty', p.t, '')
           redis.call('ZREM', KEYS[6], parkedMember(feed, ev.subject, p.id))
+          unparkedOff[#unparkedOff + 1] = p.e
         else
           still[#still + 1] = p
         end
@@ -217,7 +223,9 @@ if feed == 'grid' then
       if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = fon end
       redis.call('HSET', subj, unpack(fields))
     end
-    return { status == '1' and 'applied' or 'outOfOrder', log(region, status, nil, eventChain) }
+    local sid = log(region, status, nil, eventChain)
+    for _, json in ipairs(unparkedOff) do log(region, 'u', nil, eventChain, json) end
+    return { status == '1' and 'applied' or 'outOfOrder', sid }
   end
   markSeen()
   if etype == 'position' then
@@ -589,17 +597,22 @@ end
 -- which entries are parked now: since when (channel time), indexed for the sweep
 local status = 'applied'
 local othersChanged = false
+local unparked = {} -- parked before this event, applied now: each gets a log entry of its own ('u')
 for i, en in ipairs(list) do
   en.ev = nil
   if after.ok[i] then
     if en.p then
       en.p = nil
       othersChanged = othersChanged or en ~= entry
+      if en ~= entry and not en.r then unparked[#unparked + 1] = en.e end
+      en.r = nil
       redis.call('ZREM', KEYS[6], parkedMember(feed, ev.subject, en.id))
     end
   elseif not en.p then
     en.p = now
     othersChanged = othersChanged or en ~= entry
+    -- applied until a late predecessor re-judged it: logged applied already, so no 'u' when it fits again
+    if en ~= entry then en.r = true end
     redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, en.id))
   end
   if en == entry and not after.ok[i] then status = 'outOfOrder' end
@@ -621,4 +634,7 @@ if wasEnded and not isEnded then redis.call('ZREM', P .. K.ended, feed .. ':' ..
 if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1) end
 local regionChain = split(after.f.chain)
 if not regionChain[1] then regionChain = eventChain end
-return { status, log(regionChain[1] or '', status == 'applied' and '1' or 'p', after.f.category, regionChain) }
+local sid = log(regionChain[1] or '', status == 'applied' and '1' or 'p', after.f.category, regionChain)
+-- after the event that let them fit, in event-time order: the screens show them applied now
+for _, json in ipairs(unparked) do log(regionChain[1] or '', 'u', after.f.category, regionChain, json) end
+return { status, sid }
