@@ -57,6 +57,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   const sweeper = new ChannelSweeper(store, channels, {
     windowMs: config.parkWindowMs, everyMs: config.parkSweepMs, logMaxLen: config.logMaxLen, closedTtlMs: config.closedTtlMs,
     archive: { dir: config.archiveDir, retentionDays: config.logRetentionDays },
+    dayCounters: { keepDays: config.dayCountersDays, regions: config.regions },
   })
   const replays = new ReplayChannels({
     store, channels,

@@ -45,13 +45,23 @@ export async function dayCountersFrom(store: Pick<Store, 'hget'>, channel: strin
   return store.hget(keys(channel).meta, DAY_COUNTERS_FROM)
 }
 
-/** Where a channel's day counters begin when no run has recorded it: 1 January of the first year counted at the root. */
+/**
+ * Where a channel's day counters begin when no run has recorded it: the first
+ * year, then month, then day counted at the root (every counter is counted up
+ * to the root), found by EXISTS on a few hundred keys named from the calendar.
+ */
 async function oldestCountedDay(store: Store, channel: string, root: string, until: string): Promise<string> {
   const k = keys(channel)
-  const years = Array.from({ length: Number(until.slice(0, 4)) - FIRST_YEAR + 1 }, (_, i) => String(FIRST_YEAR + i))
-  const replies = (await years.reduce((p, y) => p.exists(k.year(root, y)), store.pipeline()).exec()) ?? []
-  const first = years.find((_, i) => Number(replies[i]?.[1]) === 1)
-  return first ? `${first}0101` : until
+  const first = async (candidates: string[], key: (c: string) => string) => {
+    const replies = (await candidates.reduce((p, c) => p.exists(key(c)), store.pipeline()).exec()) ?? []
+    return candidates.find((_, i) => Number(replies[i]?.[1]) === 1)
+  }
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const year = await first(Array.from({ length: Number(until.slice(0, 4)) - FIRST_YEAR + 1 }, (_, i) => String(FIRST_YEAR + i)), (y) => k.year(root, y))
+  if (!year) return until
+  const month = await first(Array.from({ length: 12 }, (_, i) => `${year}${pad(i + 1)}`), (m) => k.month(root, m))
+  if (!month) return `${year}0101`
+  return (await first(Array.from({ length: 31 }, (_, i) => `${month}${pad(i + 1)}`), (d) => k.day(root, d))) ?? `${month}01`
 }
 
 /** Delete the day counters of up to `maxDays` due days of a channel; returns the days deleted and the first day now held. */
