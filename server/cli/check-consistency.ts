@@ -23,6 +23,7 @@ import { createRedis } from '../store/redis-client.ts'
 import { describeTopology, redisSettingsFromEnv, type RedisTopology } from '../store/redis-topology.ts'
 import { intakeArg, prepare } from '../ingest/ingest.ts'
 import { readArchive } from '../channels/log-archive.ts'
+import { dayCountersFrom } from '../store/day-counter-expiry.ts'
 
 export type { Difference }
 
@@ -90,6 +91,12 @@ function unexpired(model: Map<string, SubjectState>, stored: Map<string, Record<
   return new Map([...model].filter(([id, sub]) => stored.has(id) || !ENDED.has(`${id.split(':', 1)[0]}:${sub.state}`)))
 }
 
+/** Whether a difference is of a per-day counter key of a day the day-counter retention deleted (DAY_COUNTERS_DAYS, DESIGN §8). */
+function expiredDay(prefix: string, from: string | null): (d: Difference) => boolean {
+  const day = new RegExp(`^${prefix.replace(/[{}]/g, '\\$&')}(?:d|t|k|pc):[^:]+:(\\d{8})$`)
+  return (d) => from !== null && (day.exec(d.key)?.[1] ?? '99999999') < from
+}
+
 /** Recount a channel from its log and list every difference with Redis. */
 export async function checkConsistency(redis: Redis, o: ConsistencyOptions): Promise<ConsistencyReport> {
   const k = keys(o.channel)
@@ -147,10 +154,12 @@ export async function checkConsistency(redis: Redis, o: ConsistencyOptions): Pro
   const after = await streamInfo(redis, k.log)
   report.logGrew = after.last !== before.last
   report.ignored = stored.ignored
+  const expired = expiredDay(k.prefix, await dayCountersFrom(redis, o.channel))
   report.differences = [
     ...logDiffs,
-    // from the archive the channel stats (parked, refused) cannot be recounted: refusals are not archived
-    ...diffAggregates(stored.aggregates, model, k.prefix).filter((d) => !o.archiveDir || d.key !== `${k.prefix}stats`),
+    // from the archive the channel stats (parked, refused) cannot be recounted: refusals are not archived;
+    // day counters of days before the day-counter window are gone on purpose (a late step may re-create a part)
+    ...diffAggregates(stored.aggregates, model, k.prefix).filter((d) => (!o.archiveDir || d.key !== `${k.prefix}stats`) && !expired(d)),
     ...(withSubjects ? diffSubjects(stored.subjects, unexpired(model.subjects, stored.subjects), k.prefix) : []),
   ]
   return report

@@ -3,10 +3,12 @@
 // channel, then the channel sweeper with a fractional window. Day hashes,
 // trend, categories and patrolled grids of days before the window go; those
 // of the days inside it, every month and year counter and every KPI of
-// today / 7d / month / year stay exactly as they were.
+// today / 7d / month / year stay exactly as they were; check:consistency
+// still agrees with a recount from the log.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ChannelSweeper } from '../../server/channels/channel-sweeper.ts'
 import { Channels } from '../../server/channels/channels.ts'
+import { checkConsistency } from '../../server/cli/check-consistency.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import { dayKey } from '../../server/domain/clock.ts'
 import { ingest } from '../../server/ingest/ingest.ts'
@@ -111,5 +113,9 @@ describe('per-day counter retention', () => {
 
     // again: nothing left to do
     expect((await sweeper.sweep(ch)).counterDays).toBe(0)
+    // the recount from the log still agrees, the deleted days aside
+    const check = await checkConsistency(store, { channel: CHANNEL, zone: ZONE, regions, categories })
+    expect(check.differences.slice(0, 5)).toEqual([])
+    expect(check.entries).toBeGreaterThan(1000)
   }, 60_000)
 })
