@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ChannelSweeper } from '../../server/channels/channel-sweeper.ts'
 import { Channels } from '../../server/channels/channels.ts'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
-import { loadCategories, loadRegions } from '../../server/config.ts'
+import { loadCategories, loadRankingConfig, loadRegions } from '../../server/config.ts'
+import { readReport, reportRequest } from '../../server/http/report-data.ts'
 import { dayKey } from '../../server/domain/clock.ts'
 import { ingest } from '../../server/ingest/ingest.ts'
 import { DAY_COUNTERS_FROM } from '../../server/store/day-counter-expiry.ts'
@@ -113,6 +114,14 @@ describe('per-day counter retention', () => {
 
     // again: nothing left to do
     expect((await sweeper.sweep(ch)).counterDays).toBe(0)
+    // a 日报 of a week before the window says from which day counters are held; one inside does not need to
+    const deps = { store, channels, regions, categories, basicWeight: 0.9, ranking: loadRankingConfig() }
+    const old = await readReport(deps, reportRequest(deps, CHANNEL, regions.root.code, 'week', '2026-03-10'))
+    expect(old.countersFrom).toBe('2026-03-12')
+    expect(old.current.kpis.caseReported).toBe(0) // the expired days count as 0, as the page's note says
+    const recent = await readReport(deps, reportRequest(deps, CHANNEL, regions.root.code, 'day', '2026-03-20'))
+    expect(recent.previous.from > recent.countersFrom!).toBe(true)
+    expect(Number(recent.current.kpis.caseReported)).toBeGreaterThan(0)
     // the recount from the log still agrees, the deleted days aside
     const check = await checkConsistency(store, { channel: CHANNEL, zone: ZONE, regions, categories })
     expect(check.differences.slice(0, 5)).toEqual([])
