@@ -105,6 +105,8 @@ async function main() {
   // per-day counter keys (day hashes, trend, categories, patrolled grids) are held for the day-counter window,
   // the rest (subjects, histories, seen-ids, log) for the closed TTL and log window: each scales differently
   const dayCounterBytes = kinds.filter(([kind]) => kind === 'day counters').reduce((n, [, bytes]) => n + bytes, 0)
+  // month and year counters (and patrolled grids of a month or year) are kept for ever: they grow by the calendar, not by events
+  const keptBytes = kinds.filter(([kind]) => ['m', 'y', 'pc'].includes(kind)).reduce((n, [, bytes]) => n + bytes, 0)
   const window = Math.ceil(Math.max(CLOSED_TTL_DAYS, DAY_COUNTERS_DAYS) * SCALE) + 2
   const steady = rows.filter((r) => r.day > window)
   if (steady.length < 2) {
@@ -116,13 +118,13 @@ async function main() {
   const max = Math.max(...steady.map((r) => r.used))
   const spread = Math.max(max - mean, mean - min) / mean
   const perDay = rows.reduce((s, r) => s + r.events, 0) / rows.length
-  const rest = max - base - dayCounterBytes
+  const rest = max - base - dayCounterBytes - keptBytes
   const held = perDay * CLOSED_TTL_DAYS * SCALE
   // the rest scales with events a day and the windows; day counters with the day-counter window (per region, not per event)
-  const projected = base + rest * (TARGET_PER_DAY / perDay) / SCALE + dayCounterBytes / SCALE
+  const projected = base + rest * (TARGET_PER_DAY / perDay) / SCALE + dayCounterBytes / SCALE + keptBytes
   console.log(`memory: past day ${window} (${steady.length} days) used_memory min ${(min / 1e6).toFixed(1)} MB, max ${(max / 1e6).toFixed(1)} MB, mean ${(mean / 1e6).toFixed(1)} MB ± ${(spread * 100).toFixed(1)} % (${spread <= 0.1 ? 'flat' : 'NOT flat'})`)
   console.log(`memory: ${perDay.toFixed(0)} events a day; ${(rest / held).toFixed(0)} bytes per event held (subjects, histories, seen-ids, log over the ${CLOSED_TTL_DAYS * SCALE}-day closed TTL); day counters ${(dayCounterBytes / 1e6).toFixed(1)} MB for ${DAY_COUNTERS_DAYS * SCALE} days (${(dayCounterBytes / (DAY_COUNTERS_DAYS * SCALE) / 1e3).toFixed(0)} kB a day)`)
-  console.log(`memory: projected steady state for ${TARGET_PER_DAY.toLocaleString('en')} events a day with the defaults (closed TTL ${CLOSED_TTL_DAYS} d, day counters ${DAY_COUNTERS_DAYS} d, log ${LOG_RETENTION_DAYS} d): ${(projected / 1e9).toFixed(2)} GB; month and year counters add a few MB a year`)
+  console.log(`memory: projected steady state for ${TARGET_PER_DAY.toLocaleString('en')} events a day with the defaults (closed TTL ${CLOSED_TTL_DAYS} d, day counters ${DAY_COUNTERS_DAYS} d, log ${LOG_RETENTION_DAYS} d): ${(projected / 1e9).toFixed(2)} GB, of which month and year counters ${(keptBytes / 1e6).toFixed(1)} MB after ${DAYS} days (they grow by the calendar month)`)
 }
 
 /** Bytes by key kind (the first segment after the channel prefix), largest first. */
