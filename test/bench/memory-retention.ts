@@ -10,7 +10,7 @@
 // Prints used_memory per simulated day, then bytes/event and the steady state
 // projected for 30,000 events a day with the default windows.
 // Run: npm run bench:memory -- [--days 24] [--scale 0.1]   (24 days: about three minutes on 2 cores;
-// the flat part needs more days than the day-counter window: --days 400 --scale 0.1)
+// the flat part needs more days than the 40-day day-counter window: --days 400 --scale 0.1, ~40 min)
 import { parseArgs } from 'node:util'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
