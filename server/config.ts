@@ -41,6 +41,8 @@ export interface ServerConfig {
   logRetentionDays: number
   /** CLOSED_TTL_DAYS (default 90, fractions allowed): a closed or terminal subject, its events and seen-ids go after this much channel time. */
   closedTtlMs: number
+  /** DAY_COUNTERS_DAYS (default 400, fractions allowed): per-day counters (day hashes, trend, categories, patrolled grids) of older days are deleted; month and year counters are kept. */
+  dayCountersDays: number
   dataDir: string
   clientDir: string
   regions: RegionIndex
@@ -72,6 +74,13 @@ function positiveFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   const n = Number(raw)
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}="${raw}" must be a number > 0 (fractions allowed)`)
   return n
+}
+
+/** The 7-day KPIs, yesterday's trend and the surge baseline read the last 8 days' counters: the window holds at least those. */
+function dayCountersDaysFrom(env: NodeJS.ProcessEnv): number {
+  const days = positiveFrom(env, 'DAY_COUNTERS_DAYS', 400)
+  if (days < 8) throw new Error(`DAY_COUNTERS_DAYS="${env.DAY_COUNTERS_DAYS}" must be at least 8: the 7-day KPIs and the surge baseline read the last 8 days`)
+  return days
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -143,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     seenTtlSec: env.SEEN_TTL_DAYS ? intFrom(env, 'SEEN_TTL_DAYS', 90) * 86_400 : Math.max(1, Math.round(positiveFrom(env, 'CLOSED_TTL_DAYS', 90) * 86_400)),
     closedTtlMs: Math.round(positiveFrom(env, 'CLOSED_TTL_DAYS', 90) * 86_400_000),
     logRetentionDays: positiveFrom(env, 'LOG_RETENTION_DAYS', 35),
+    dayCountersDays: dayCountersDaysFrom(env),
     parkWindowMs: Math.round(positiveFrom(env, 'PARK_WINDOW_HOURS', 24) * 3_600_000),
     parkSweepMs: Math.round(positiveFrom(env, 'PARK_SWEEP_SEC', 60) * 1000),
     dataDir: resolve(env.DATA_DIR || join(root, 'data')),

@@ -21,6 +21,8 @@ import { connectStore, type Store } from './store/redis-client.ts'
 import { allowSocketOrigins } from './http/origin-check.ts'
 import { startRedis, type RedisProcess } from './store/redis-process.ts'
 import { describeTopology } from './store/redis-topology.ts'
+import { migrateEventLists } from './consistency/migrate-event-lists.ts'
+import type { Channel } from './channels/channels.ts'
 import { probeRedis } from './metrics/redis-probe.ts'
 import { configureLogging, logger } from './ops/logger.ts'
 
@@ -49,6 +51,8 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   const store = await connectStore(topology, { commandTimeoutMs: config.security.redisCommandTimeoutMs })
   const stopProbe = probeRedis(store)
   const channels = new Channels(config.zone)
+  // before anything ingests: subjects stored before event lists get theirs, once per channel
+  await migrateLegacySubjects(store, channels.get('live'))
   const reader = new ChannelReader(
     store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots,
     config.categories.config.agentVisitsPerVillagePerWeek,
@@ -57,6 +61,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   const sweeper = new ChannelSweeper(store, channels, {
     windowMs: config.parkWindowMs, everyMs: config.parkSweepMs, logMaxLen: config.logMaxLen, closedTtlMs: config.closedTtlMs,
     archive: { dir: config.archiveDir, retentionDays: config.logRetentionDays },
+    dayCounters: { keepDays: config.dayCountersDays, regions: config.regions },
   })
   const replays = new ReplayChannels({
     store, channels,
@@ -98,6 +103,17 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
       await embedded?.stop()
     },
   }
+}
+
+/** The event-list migration of a channel, with its progress in the log (a no-op once done). */
+async function migrateLegacySubjects(store: Store, ch: Channel): Promise<void> {
+  const r = await migrateEventLists(store, {
+    channel: ch.id, zone: ch.clock.zone, now: ch.clock.now(),
+    progress: (p) => logger.info({ channel: ch.id, scanned: p.scanned, migrated: p.migrated }, 'event lists of legacy subjects: in progress'),
+  })
+  if (r.scanned === 0 && r.migrated === 0) return
+  for (const m of r.mismatched.slice(0, 20)) logger.warn({ channel: ch.id, subject: m }, 'legacy subject: its synthesised event list derives other fields than stored')
+  logger.info({ channel: ch.id, scanned: r.scanned, migrated: r.migrated, fromPath: r.fromPath, mismatched: r.mismatched.length }, 'event lists of legacy subjects: done')
 }
 
 /** Run until SIGINT/SIGTERM, then stop everything we started. */

@@ -2,11 +2,15 @@
  * The timed upkeep of every channel, in channel time: refuses the events still
  * parked after the park window (PARK_WINDOW_HOURS, DESIGN §5) and expires the
  * subjects ended more than CLOSED_TTL_DAYS ago (DESIGN §8). Both scripts take
- * each item out atomically, so every instance may run this.
+ * each item out atomically, so every instance may run this. Under a lease,
+ * one instance archives and trims the log and deletes the per-day counters
+ * older than DAY_COUNTERS_DAYS.
  */
 import { logger } from '../ops/logger.ts'
 import { randomUUID } from 'node:crypto'
 import { expireClosed } from '../store/closed-expiry.ts'
+import { expireDayCounters } from '../store/day-counter-expiry.ts'
+import type { RegionIndex } from '../domain/regions.ts'
 import { keys } from '../store/keys.ts'
 import { archiveAndTrim } from './log-archive.ts'
 import { sweepParked } from '../store/parked-events.ts'
@@ -17,11 +21,14 @@ export interface ChannelSweeperOptions {
   windowMs: number; everyMs: number; logMaxLen: number; closedTtlMs: number
   /** Log archive and retention; absent: the log is only capped by LOG_MAXLEN. */
   archive?: { dir: string; retentionDays: number }
+  /** Per-day counter retention; absent: day counters are kept forever. */
+  dayCounters?: { keepDays: number; regions: RegionIndex }
 }
 
 export class ChannelSweeper {
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly me = randomUUID()
+  private regionCodes: string[] | undefined
 
   constructor(private readonly store: Store, channels: Channels, private readonly o: ChannelSweeperOptions) {
     for (const id of channels.ids()) this.follow(channels.get(id))
@@ -30,8 +37,8 @@ export class ChannelSweeper {
   }
 
   /** Refuse the parked events and expire the ended subjects that are due on one channel now. */
-  async sweep(ch: Channel): Promise<{ refused: number; expired: number }> {
-    const out = { refused: 0, expired: 0 }
+  async sweep(ch: Channel): Promise<{ refused: number; expired: number; counterDays: number }> {
+    const out = { refused: 0, expired: 0, counterDays: 0 }
     for (let n = 500; n === 500;) {
       n = await sweepParked(this.store, { channel: ch.id, now: ch.clock.now(), windowMs: this.o.windowMs, logMaxLen: this.o.logMaxLen })
       out.refused += n
@@ -41,15 +48,29 @@ export class ChannelSweeper {
       out.expired += n
     }
     const a = this.o.archive
+    const c = this.o.dayCounters
     // one instance archives a channel at a time: two would write its days twice
-    if (a && (await this.store.set(keys(ch.id).archiveLease, this.me, 'PX', Math.max(60_000, 5 * this.o.everyMs), 'NX')) === 'OK') {
+    if ((a || c) && (await this.store.set(keys(ch.id).archiveLease, this.me, 'PX', Math.max(60_000, 5 * this.o.everyMs), 'NX')) === 'OK') {
       try {
-        await archiveAndTrim(this.store, { channel: ch.id, dir: a.dir, zone: ch.clock.zone, now: ch.clock.now(), retentionDays: a.retentionDays })
+        if (a) await archiveAndTrim(this.store, { channel: ch.id, dir: a.dir, zone: ch.clock.zone, now: ch.clock.now(), retentionDays: a.retentionDays })
+        if (c) out.counterDays = await this.expireDayCounters(ch, c)
       } finally {
         await this.store.del(keys(ch.id).archiveLease)
       }
     }
     return out
+  }
+
+  /** A bounded run of the day-counter retention (a few days' keys per run), logged when it deleted something. */
+  private async expireDayCounters(ch: Channel, c: NonNullable<ChannelSweeperOptions['dayCounters']>): Promise<number> {
+    if (!this.regionCodes) this.regionCodes = c.regions.collection.features.map((f) => f.properties.code)
+    const r = await expireDayCounters(this.store, {
+      channel: ch.id, regions: this.regionCodes, root: c.regions.root.code, zone: ch.clock.zone, now: ch.clock.now(), keepDays: c.keepDays,
+    })
+    if (r.days.length > 0) {
+      logger.info({ channel: ch.id, days: `${r.days[0]}–${r.days.at(-1)}`, keys: r.keys, keptFrom: r.from }, 'day counters past DAY_COUNTERS_DAYS deleted')
+    }
+    return r.days.length
   }
 
   stop(): void {

@@ -16,13 +16,14 @@ import type { Categories } from '../domain/categories.ts'
 import type { ValidEvent } from '../domain/events.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { loadCategories, loadRegions } from '../config.ts'
-import { keys } from '../store/keys.ts'
+import { keys, type ChannelKeys } from '../store/keys.ts'
 import type { RawEntry } from '../store/log-entry.ts'
 import { readAggregates } from '../consistency/read-aggregates.ts'
 import { createRedis } from '../store/redis-client.ts'
 import { describeTopology, redisSettingsFromEnv, type RedisTopology } from '../store/redis-topology.ts'
 import { intakeArg, pausesArg, prepare } from '../ingest/ingest.ts'
 import { readArchive } from '../channels/log-archive.ts'
+import { dayCountersFrom } from '../store/day-counter-expiry.ts'
 
 export type { Difference }
 
@@ -88,6 +89,14 @@ const ENDED = new Set([
 /** The model's subjects without the ended ones Redis no longer holds: retention expired them (DESIGN §8). */
 function unexpired(model: Map<string, SubjectState>, stored: Map<string, Record<string, string>>): Map<string, SubjectState> {
   return new Map([...model].filter(([id, sub]) => stored.has(id) || !ENDED.has(`${id.split(':', 1)[0]}:${sub.state}`)))
+}
+
+/** Whether a difference is of a per-day counter key of a day the day-counter retention deleted (DAY_COUNTERS_DAYS, DESIGN §8). */
+function expiredDay(k: ChannelKeys, from: string | null): (d: Difference) => boolean {
+  return (d) => {
+    const day = from === null ? null : k.dayOfCounter(d.key)
+    return day !== null && from !== null && day < from
+  }
 }
 
 /** Recount a channel from its log and list every difference with Redis. */
@@ -164,10 +173,12 @@ export async function checkConsistency(redis: Redis, o: ConsistencyOptions): Pro
   const after = await streamInfo(redis, k.log)
   report.logGrew = after.last !== before.last
   report.ignored = stored.ignored
+  const expired = expiredDay(k, await dayCountersFrom(redis, o.channel))
   report.differences = [
     ...logDiffs,
-    // from the archive the channel stats (parked, refused) cannot be recounted: refusals are not archived
-    ...diffAggregates(stored.aggregates, model, k.prefix).filter((d) => !o.archiveDir || d.key !== k.stats),
+    // from the archive the channel stats (parked, refused) cannot be recounted: refusals are not archived;
+    // day counters of days before the day-counter window are gone on purpose (a late step may re-create a part)
+    ...diffAggregates(stored.aggregates, model, k.prefix).filter((d) => (!o.archiveDir || d.key !== k.stats) && !expired(d)),
     ...(withSubjects ? diffSubjects(stored.subjects, unexpired(model.subjects, stored.subjects), k.prefix) : []),
   ]
   return report

@@ -28,6 +28,12 @@ export interface ReportData {
   alerts: AlertOfPeriod[]
   /** Alerts come from the alert stream (its last entries), not only the active ones. */
   alertsSource: 'history'
+  /**
+   * The first day (YYYY-MM-DD) whose per-day counters are still held, when
+   * older ones were deleted (DAY_COUNTERS_DAYS, DESIGN §8); null: every day is
+   * held. Days of either period before it read as zero: the page says so.
+   */
+  countersFrom: string | null
 }
 
 /** One event refused after the park window (GET /api/v1/refused). */

@@ -12,6 +12,7 @@ import { zonedParts } from '../domain/clock.ts'
 import { BadRequestError, UnknownRegionError } from '../domain/errors.ts'
 import { readOpen } from '../store/read-subjects.ts'
 import { readPeriodKpis } from '../store/read-period.ts'
+import { dayCountersFrom } from '../store/day-counter-expiry.ts'
 import { percent, toCsv, type CsvCell } from './csv-format.ts'
 import { KPI_HEADERS, PERCENT_KPIS } from './kpi-headers.ts'
 import { reportRequest, type ReportDeps } from './report-data.ts'
@@ -45,6 +46,11 @@ export function exportRouter(d: ReportDeps, inScope: ScopeGuard): Router {
   r.get('/api/v1/export/kpis.csv', async (req, res) => {
     const { code, channel, date } = target(req)
     const rq = reportRequest(d, channel, code, req.query.period, date)
+    // a table of zeros for days whose counters are gone would read as a quiet period: refuse it with the reason
+    const kept = await dayCountersFrom(d.store, rq.channel)
+    if (kept && rq.spans.current.from < kept) {
+      throw new BadRequestError(`日统计只保留 DAY_COUNTERS_DAYS 天，${kept} 之前的日计数已删除，无法导出该周期 (per-day counters before ${kept} have expired)`)
+    }
     const children = d.regions.childrenOf(code)
     const rows = children.length > 0 ? children : [d.regions.get(code)!]
     const kpis = await readPeriodKpis(d.store, rows.map((c) => c.code), rq.spans.current.days, rq.q)

@@ -14,6 +14,7 @@ import { rankChildren, type Ranking, type RankingConfig } from '../domain/rankin
 import type { RegionIndex } from '../domain/regions.ts'
 import { parseReportDate, parseReportPeriod, reportSpans, type ReportPeriod, type ReportSpans } from '../domain/report-period.ts'
 import { readAlertHistory } from '../store/read-alert-history.ts'
+import { dayCountersFrom } from '../store/day-counter-expiry.ts'
 import { readDayBuckets, readPeriodCategories, readPeriodKpis, type PeriodQuery } from '../store/read-period.ts'
 import { readOverdue } from '../store/read-region-state.ts'
 
@@ -54,13 +55,14 @@ export async function readReport(d: ReportDeps, r: ReportRequest): Promise<Repor
   const { store, regions, categories } = d
   const { current, previous } = r.spans
   const region = regions.get(r.region)!
-  const [cur, prev, cats, ranking, overdue, alerts] = await Promise.all([
+  const [cur, prev, cats, ranking, overdue, alerts, countersFrom] = await Promise.all([
     readPeriodKpis(store, [r.region], current.days, r.q),
     readPeriodKpis(store, [r.region], previous.days, r.q),
     readPeriodCategories(store, r.channel, r.region, current.days),
     childRanking(d, r),
     readOverdue(store, r.channel, r.region, r.q.now),
     readAlertHistory(store, r.channel, r.zone, current.days, (a) => regions.within(a.region, r.region)),
+    dayCountersFrom(store, r.channel),
   ])
   const c = cur.get(r.region)!
   let trend: ReportData['trend']
@@ -95,5 +97,6 @@ export async function readReport(d: ReportDeps, r: ReportRequest): Promise<Repor
     })),
     alerts: alerts.slice(0, REPORT_ALERTS),
     alertsSource: 'history',
+    countersFrom: countersFrom && dashed(countersFrom),
   }
 }

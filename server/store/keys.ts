@@ -33,6 +33,8 @@ export const KEY_SUFFIX = {
   seen: 'seen:',
   subject: 's:',
   events: 'ev:',
+  /** A subject's steps as versions before event lists kept them (read once by the event-list migration). */
+  legacyHistory: 'h:',
 } as const
 const S = KEY_SUFFIX
 
@@ -46,7 +48,7 @@ export const AGGREGATE_HEADS: ReadonlySet<string> = new Set(
  * versions), the parked index, the refused list, the ended-subjects index and
  * each region's recent stream ids (rl:, an index into the log for snapshots).
  */
-export const NON_AGGREGATE_HEADS: ReadonlySet<string> = new Set([S.log, S.seen.slice(0, -1), S.workerGeo, 'h', S.events.slice(0, -1), S.parked, S.refused, S.ended, S.recent.slice(0, -1)])
+export const NON_AGGREGATE_HEADS: ReadonlySet<string> = new Set([S.log, S.seen.slice(0, -1), S.workerGeo, S.legacyHistory.slice(0, -1), S.events.slice(0, -1), S.parked, S.refused, S.ended, S.recent.slice(0, -1)])
 /** First segment of subject hashes. */
 export const SUBJECT_HEAD = S.subject.slice(0, -1)
 
@@ -80,6 +82,25 @@ export function keys(channel: string) {
     stats: `${p}${S.stats}`,
     seen: (id: string) => `${p}${S.seen}${id}`,
     subject: (feed: string, subject: string) => `${p}${S.subject}${feed}:${subject}`,
+    /** SCAN MATCH pattern of every subject hash of the channel. */
+    get subjectPattern() { return `${globLiteral(p + S.subject)}*` },
+    /** The feed and subject a subject hash key names, or null for another key. */
+    subjectOf(key: string): { feed: string; subject: string } | null {
+      if (!key.startsWith(p + S.subject)) return null
+      const rest = key.slice(p.length + S.subject.length)
+      const at = rest.indexOf(':')
+      return at < 1 ? null : { feed: rest.slice(0, at), subject: rest.slice(at + 1) }
+    },
+    legacyHistory: (feed: string, subject: string) => `${p}${S.legacyHistory}${feed}:${subject}`,
+    /** Per-day counter keys (day hash, trend, categories, patrolled grids): the day a key counts, or null for another key. */
+    dayOfCounter(key: string): string | null {
+      for (const suffix of [S.day, S.trend, S.categories, S.patrolled]) {
+        if (!key.startsWith(p + suffix)) continue
+        const day = key.slice(key.lastIndexOf(':') + 1)
+        return /^\d{8}$/.test(day) ? day : null
+      }
+      return null
+    },
     /** A subject's own events in event-time order (JSON), each marked when parked; a worker's parked offDuty only. */
     events: (feed: string, subject: string) => `${p}${S.events}${feed}:${subject}`,
     /** Parked events of the channel (JSON {feed, subject, id}) scored by when they were parked, channel time. */
