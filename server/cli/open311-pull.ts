@@ -11,6 +11,7 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { eventsOf, type PullMapping, type RemoteRequest } from '../open311/pull-mapping.ts'
+import { systemTime } from '../domain/clock.ts'
 
 const SPAN_MS = 90 * 86_400_000
 const BATCH = 500
@@ -29,7 +30,7 @@ async function fetchWindow(o: PullOptions, from: number, to: number): Promise<Re
 }
 
 /** One poll: every window from --since to now, mapped and posted; the counts. */
-export async function pollOnce(o: PullOptions, now = Date.now(), log: (line: string) => void = console.log): Promise<PollResult> {
+export async function pollOnce(o: PullOptions, now = systemTime(), log: (line: string) => void = console.log): Promise<PollResult> {
   const result: PollResult = { fetched: 0, accepted: 0, duplicates: 0, rejected: [] }
   for (let from = o.since; from < now; from += SPAN_MS) {
     const to = Math.min(from + SPAN_MS, now)
@@ -67,7 +68,7 @@ function options(argv: string[]): PullOptions & { once: boolean; intervalSec: nu
     },
   })
   if (!v.url || !v.jurisdiction || !v['ingest-key']) throw new Error('required: --url <GeoReport v2 base> --jurisdiction <id> --ingest-key <key> [--target http://localhost:3000]')
-  const since = v.since ? Date.parse(v.since) : Date.now() - 86_400_000
+  const since = v.since ? Date.parse(v.since) : systemTime() - 86_400_000
   if (Number.isNaN(since)) throw new Error(`--since must be an ISO date-time, not "${v.since}"`)
   const categories = Object.fromEntries((v.map ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]))
   const intervalSec = Number(v.interval)

@@ -5,6 +5,7 @@
  * (tests) add up, as they would behind one scrape target.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { systemTime } from '../domain/clock.ts'
 
 export const registry = new Registry()
 collectDefaultMetrics({ register: registry })
@@ -143,7 +144,7 @@ export function ingestTally(channel: string) {
 }
 
 /** The ms part of a stream id ("<ms>-<seq>"): when Redis appended the entry. */
-export function observeFanoutLag(channel: string, sid: string, now = Date.now()): void {
+export function observeFanoutLag(channel: string, sid: string, now = systemTime()): void {
   const ms = Number(sid.slice(0, sid.indexOf('-')))
   if (Number.isFinite(ms) && ms > 0) fanoutLagSeconds.observe({ channel: channelKind(channel) }, Math.max(0, now - ms) / 1000)
 }

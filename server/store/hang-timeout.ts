@@ -7,27 +7,28 @@
  * timeout, the command stays queued, so a late reply is matched and dropped.
  */
 import type { Redis } from 'ioredis'
+import { systemTime } from '../domain/clock.ts'
 
 type Sent = { command: { promise: Promise<unknown>; reject(err: Error): void }; at: number }
 
 /** Wrap `redis.sendCommand` (pipelines and transactions go through it too); returns a stop function. */
 export function failCommandsWhenHung(redis: Redis, ms: number): () => void {
   const pending = new Set<Sent>()
-  let lastReply = Date.now()
+  let lastReply = systemTime()
   const send = redis.sendCommand.bind(redis)
   redis.sendCommand = ((command: Sent['command'], ...rest: unknown[]) => {
-    const entry = { command, at: Date.now() }
+    const entry = { command, at: systemTime() }
     pending.add(entry)
     const replied = () => {
       pending.delete(entry)
-      lastReply = Date.now()
+      lastReply = systemTime()
     }
     // our own timeouts and a closed connection are not replies: counting them as progress would keep extending the wait under load
     command.promise.then(replied, (err: Error) => (err.name === 'ReplyError' ? replied() : pending.delete(entry)))
     return (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest)
   }) as Redis['sendCommand']
   const timer = setInterval(() => {
-    const now = Date.now()
+    const now = systemTime()
     for (const e of pending) {
       if (now - Math.max(e.at, lastReply) < ms) continue
       pending.delete(e)

@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis'
 import { freePort, startRedis, type RedisOptions, type RedisProcess } from './redis-process.ts'
+import { systemTime } from '../domain/clock.ts'
 
 /** The processes of a topology and how each was started, so one can be started again. */
 export class Processes {
@@ -39,7 +40,7 @@ export async function freePorts(n: number): Promise<number[]> {
 
 /** Poll `check` every 100 ms until it returns true, or fail saying what was awaited. */
 export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs
+  const end = systemTime() + timeoutMs
   let last = ''
   for (;;) {
     try {
@@ -47,7 +48,7 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
     } catch (err) {
       last = ` (${(err as Error).message})`
     }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`)
+    if (systemTime() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }
