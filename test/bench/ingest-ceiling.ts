@@ -5,6 +5,7 @@
 // building, batches of 1,000, two in flight), each into a channel of its own
 // on one redis-server. Prints events/s of both and their ratio.
 // Run: npx tsx test/bench/ingest-ceiling.ts [--events 30000]
+// Profile the server meanwhile: BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (node flags for its process)
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { loadCategories, loadRegions } from '../../server/config.ts'
@@ -66,7 +67,7 @@ async function bareEvalsha(s: Store, events: EventEnvelope[], channel: string): 
 try {
   redis = await startRedis({ dir: dataDir })
   await buildServer()
-  server = await launch(['dist/server/server/main.js'], redis.url, dataDir)
+  server = await launch([...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean), 'dist/server/server/main.js'], redis.url, dataDir)
   store = await connectStore(redis.url)
   console.log(`ingest ceiling: ${EVENTS} events each way; redis-server pid ${redis.pid}; server pid ${server.child.pid}`)
   await overHttp(server.url, simulate(3_000)) // warm-up
