@@ -101,7 +101,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   app.use(wallConfigRouter(config.wall))
   if (replays) {
     app.use(['/api/v1/channels', '/api/v1/scenarios'], requireRole('trainer'))
-    app.use(channelsRouter(replays, { bodyLimit: config.bodyLimit, maxItems: config.ingestBounds.maxItems }))
+    app.use(channelsRouter(replays, { bodyLimit: config.bodyLimit, maxItems: config.ingestBounds.maxItems, onDeleted: (id) => auth.sessions.revokeDisplaysOf(id) }))
   }
   app.use('/api', (req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.originalUrl}` } })

@@ -53,6 +53,16 @@ export class Sessions {
     return true
   }
 
+  /** Revoke every display token of a drill channel (when the channel is deleted): how many. */
+  async revokeDisplaysOf(channel: string): Promise<number> {
+    const ids = Object.entries(await this.redis.hgetall(K.displays))
+      .filter(([, json]) => (JSON.parse(json) as { channel?: string }).channel === channel)
+      .map(([id]) => id)
+    let n = 0
+    for (const id of ids) if (await this.revokeDisplay(id)) n++
+    return n
+  }
+
   async resolve(token: string | undefined): Promise<Principal | null> {
     if (!token || token.length > 200) return null
     const json = await this.redis.get(K.session(digest(token)))

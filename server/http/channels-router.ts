@@ -38,7 +38,14 @@ function jsonBody(req: Request): unknown {
 const changeName = (c: ChannelChange) =>
   [c.paused === true ? 'pause' : c.paused === false ? 'resume' : '', c.speed !== undefined ? 'speed' : '', c.seekTo !== undefined ? 'seek' : ''].filter(Boolean).join('+')
 
-export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string; maxItems: number }): Router {
+export interface ChannelsRouterOptions {
+  bodyLimit: string
+  maxItems: number
+  /** After a channel is deleted: its display tokens stop working (how many were revoked). */
+  onDeleted?: (id: string) => Promise<number>
+}
+
+export function channelsRouter(replays: ReplayChannels, o: ChannelsRouterOptions): Router {
   const r = Router()
   const text = (limit: string) => express.text({ type: () => true, limit })
 
@@ -67,7 +74,8 @@ export function channelsRouter(replays: ReplayChannels, o: { bodyLimit: string; 
   })
   r.delete('/api/v1/channels/:id', async (req, res) => {
     const removed = await replays.remove(req.params.id)
-    await req.audit?.('drill.delete', req.params.id)
+    const revoked = (await o.onDeleted?.(req.params.id)) ?? 0
+    await req.audit?.('drill.delete', revoked > 0 ? `${req.params.id} (${revoked} display tokens revoked)` : req.params.id)
     res.json(removed)
   })
   return r

@@ -159,6 +159,25 @@ describe('display tokens and logout', () => {
     expect((await make({ name: '演练大屏', channel: 'sim-drill1' })).status).toBe(201)
   })
 
+  it('revokes the display tokens of a drill when the drill is deleted, and no other token', async () => {
+    const { token } = await server.sessions.create({ username: 't2', name: '教员', role: 'trainer', region: '650400' })
+    const json = (body: object) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const started = await as(token, '/api/v1/channels', json({ scenario: 'festival-crowd', speed: 1 }))
+    expect(started.status).toBe(201)
+    const drill = ((await started.json()) as { id: string }).id
+    const makeFor = async (channel: string) => ((await (await as(token, '/api/v1/auth/display-tokens', json({ name: '演练大屏', channel }))).json()) as { token: string })
+    const own = await makeFor(drill)
+    const other = await makeFor('sim-elsewhere') // a token of another drill: untouched
+    expect((await as(null, `/api/v1/snapshot?region=650400&channel=${drill}&token=${own.token}`)).status).toBe(200)
+
+    expect((await as(token, `/api/v1/channels/${drill}`, { method: 'DELETE' })).status).toBe(200)
+    expect(await codeOf(await as(null, `/api/v1/snapshot?region=650400&channel=${drill}&token=${own.token}`))).toBe('UNAUTHORIZED')
+    const listed = (await (await as(tokenFor(server.url)!, '/api/v1/auth/display-tokens')).json()) as { channel?: string }[]
+    expect(listed.filter((d) => d.channel === drill)).toEqual([])
+    expect(listed.filter((d) => d.channel === 'sim-elsewhere').length).toBeGreaterThan(0)
+    expect(await codeOf(await as(null, `/api/v1/auth/me?token=${other.token}`))).not.toBe('UNAUTHORIZED')
+  }, 30_000)
+
   it('ends a session at logout', async () => {
     const token = await login(server.url, 'leader1', 'leader-pass-1')
     expect((await as(token, '/api/v1/auth/me')).status).toBe(200)
