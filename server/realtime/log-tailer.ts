@@ -26,6 +26,9 @@ const toAlertUpdate = ([, f]: RawEntry): AlertUpdate => ({
 export class LogTailer {
   private running = false
   private done: Promise<void> = Promise.resolve()
+  // settles at stop(): a loop waiting on Redis lets go (with Redis down, ioredis may never settle a queued XREAD)
+  private stopping!: () => void
+  private readonly stopped = new Promise<null>((resolve) => (this.stopping = () => resolve(null)))
   private lastAlertId = '0-0'
   // two keys per event (its parked and its applied showing): 40,000 keys cover the last ~20,000 events
   private readonly shown = new RecentIds(40_000)
@@ -45,10 +48,12 @@ export class LogTailer {
   private async loop(): Promise<void> {
     while (this.running) {
       try {
-        const res = (await this.redis.xread(
+        const read = this.redis.xread(
           'COUNT', this.o.count ?? 1000, 'BLOCK', this.o.blockMs ?? 1000,
           'STREAMS', this.o.log, this.o.alertLog, this.lastId, this.lastAlertId,
-        )) as [string, RawEntry[]][] | null
+        ) as Promise<[string, RawEntry[]][] | null>
+        const res = await Promise.race([read, this.stopped])
+        if (!this.running) break
         for (const [key, entries] of res ?? []) {
           if (entries.length === 0) continue
           const last = entries[entries.length - 1]![0]
@@ -63,13 +68,14 @@ export class LogTailer {
         }
       } catch {
         if (!this.running) break
-        await new Promise((r) => setTimeout(r, 500)) // Redis away: retry from the last ids, nothing skipped
+        await Promise.race([new Promise((r) => setTimeout(r, 500)), this.stopped]) // Redis away: retry from the last ids, nothing skipped
       }
     }
   }
 
   async stop(): Promise<void> {
     this.running = false
+    this.stopping()
     this.redis.disconnect()
     await this.done
   }
