@@ -11,7 +11,8 @@ import { WeightedTable } from './random.ts'
 export type SimCategories = Pick<CategoryConfig, 'case' | 'hotline' | 'hotlineSla'> & Partial<Pick<CategoryConfig, 'service' | 'serviceLimitDays'>>
 
 /** A 代办 item and its own time limit in days, if a regulation sets one. */
-export interface ServiceItem { code: string; limitDays?: number }
+/** pausesOnDocs: its clock stops during 补正 (config/categories.json), so a wait adds to its time. */
+export interface ServiceItem { code: string; limitDays?: number; pausesOnDocs?: boolean }
 
 export interface CaseCategory { code: string; sla: { normal: number; urgent: number } }
 
@@ -40,7 +41,7 @@ export class Catalog {
     this.satisfaction = entriesOf(params.hotline.satisfaction)
     this.activities = entriesOf(params.grid.activities)
     this.severity = entriesOf(params.grid.severity)
-    const items = new Map((config.service ?? []).flatMap((g) => g.children.map((c) => [c.code, { code: c.code, limitDays: c.limitDays }] as const)))
+    const items = new Map((config.service ?? []).flatMap((g) => g.children.map((c) => [c.code, { code: c.code, limitDays: c.limitDays, pausesOnDocs: c.pausesOnDocs === true }] as const)))
     this.serviceItems = new WeightedTable(entriesOf(params.service?.items ?? {}).map(([code, w]) => {
       const item = items.get(code)
       if (!item) throw new Error(`${PARAMS_FILE}: service.items.${code}: "${code}" is not a service item of config/categories.json`)

@@ -43,17 +43,20 @@ export function startErrand(ctx: SimContext, at: number, grid: SimGrid = ctx.gri
     const forwardAt = Math.min(at + ctx.minutes(rng.delay(p.forwardMeanHours * 60, 30)), at + span * 0.5)
     ctx.schedule(forwardAt, (t) => ev.emit('forwarded', t, { attrs: { office: rng.pick(OFFICES) } }))
   }
+  let finishAt = endAt
   if (rng.chance(p.returnedShare)) {
     const waitAt = at + span * rng.between(0.55, 0.7)
     const resumeAt = waitAt + (endAt - waitAt) * rng.between(0.3, 0.8)
     ctx.schedule(waitAt, (t) => ev.emit('returnedForDocs', t, { attrs: { missing: '证明材料' } }))
     ctx.schedule(resumeAt, (t) => ev.emit('resumed', t))
+    // an item whose clock stops during 补正 gets the wait as extra time: the work planned after it moves as late
+    if (item.pausesOnDocs && !withdrawn) finishAt = endAt + (resumeAt - waitAt)
   }
   if (withdrawn) {
     ctx.schedule(endAt, (t) => { ev.emit('withdrawn', t); ctx.closeSubject() })
     return
   }
-  ctx.schedule(endAt, (t) => {
+  ctx.schedule(finishAt, (t) => {
     ev.emit('completed', t)
     const delivered = rng.chance(p.deliveredShare)
     const next = delivered ? after(ctx, t, 12 * 60, 30) : t
