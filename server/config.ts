@@ -18,6 +18,7 @@ import type { EventBounds } from './domain/event-bounds.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
 import { RegionIndex, type RegionCollection } from './domain/regions.ts'
 import { projectRoot } from './project-root.ts'
+import { readJson } from './read-json.ts'
 
 export interface ServerConfig {
   port: number
@@ -113,14 +114,6 @@ export function loadRegions(file?: string): RegionIndex {
 
 export function loadCategories(path = join(root, 'config/categories.json')): Categories {
   return Categories.parse(readJson(path), path)
-}
-
-const readJson = (path: string): unknown => {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'))
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`, { cause: err })
-  }
 }
 
 export function loadAlertConfig(path = join(root, 'config/alerts.json')): AlertConfig {

@@ -2,24 +2,17 @@
  * The config files the simulator draws from: the region GeoJSON (grids with
  * population) and the category tree, read from config/ like the server does.
  */
-import { readFileSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Categories, type CategoryConfig } from '../domain/categories.ts'
 import type { RegionCollection } from '../domain/regions.ts'
 import { parseSimParams, type SimParams } from './sim-params.ts'
 import { projectRoot } from '../project-root.ts'
+import { readJson } from '../read-json.ts'
 
 export interface SimConfig { regions: RegionCollection; categories: CategoryConfig; params: SimParams }
 
 export const CONFIG_DIR = join(projectRoot(import.meta.dirname), 'config')
-
-export function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'))
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`, { cause: err })
-  }
-}
 
 /** config/simulation.json (or `file`), validated. */
 export function loadSimParams(file = join(CONFIG_DIR, 'simulation.json')): SimParams {
