@@ -93,10 +93,8 @@ function unexpired(model: Map<string, SubjectState>, stored: Map<string, Record<
 
 /** Whether a difference is of a per-day counter key of a day the day-counter retention deleted (DAY_COUNTERS_DAYS, DESIGN §8). */
 function expiredDay(k: ChannelKeys, from: string | null): (d: Difference) => boolean {
-  return (d) => {
-    const day = from === null ? null : k.dayOfCounter(d.key)
-    return day !== null && from !== null && day < from
-  }
+  if (from === null) return () => false // nothing deleted yet
+  return (d) => (k.dayOfCounter(d.key) ?? from) < from
 }
 
 /** Recount a channel from its log and list every difference with Redis. */
