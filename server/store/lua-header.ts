@@ -42,9 +42,8 @@ function transitionsOf(): string {
 }
 
 // tables a script may index with a variable: declared as `local` tables (built on every call, so kept small)
-const DECLARE: Record<LuaConstants, () => string> = {
+const DECLARE: Partial<Record<LuaConstants, () => string>> = {
   counters: () => `-- the 代办 counters of a scope (server/domain/counters.ts)\nlocal SC = ${luaLiteral(SERVICE_COUNTER)}`,
-  keys: () => '',
   transitions: transitionsOf,
 }
 
@@ -76,7 +75,7 @@ function inline(source: string, wanted: readonly LuaConstants[]): string {
  */
 export function withConstants(source: string, wanted: readonly LuaConstants[]): string {
   if (wanted.length === 0) return source
-  const declared = wanted.map((w) => DECLARE[w]()).filter((d) => d !== '')
+  const declared = wanted.flatMap((w) => DECLARE[w]?.() ?? []) // key suffixes are only written in (INLINE)
   const header = ['-- >>> generated when loaded (server/store/lua-header.ts)', ...declared, '-- <<< generated'].join('\n')
   const shebang = /^#!lua[^\n]*\n/.exec(source)?.[0] ?? ''
   return `${shebang}${header}\n${inline(source.slice(shebang.length), wanted)}`
