@@ -8,6 +8,8 @@
  */
 import type { Alert } from '../domain/alerts.ts'
 import { endAlert } from '../store/alert-store.ts'
+import { groupBy } from '../domain/group-by.ts'
+import type { RegionIndex } from '../domain/regions.ts'
 import { keys } from '../store/keys.ts'
 import type { Store } from '../store/redis-client.ts'
 import { DEFAULT_CRITICAL_QUIET_MINUTES, type AlertConfig } from './alert-config.ts'
@@ -30,12 +32,21 @@ export function hasEnded(a: Alert, now: number, life: AlertLifetimes, caseState?
   return false
 }
 
-/** Resolve the urgent, critical and hotspot alerts among `active` that have ended; how many. */
-export async function resolveEnded(store: Store, channel: string, active: Alert[], now: number, life: AlertLifetimes): Promise<number> {
-  const k = keys(channel)
+/**
+ * Resolve the urgent, critical and hotspot alerts among `active` that have
+ * ended; how many. An urgent alert's case is read in the partition of its
+ * region (DESIGN §11): one pipeline per partition, in flight together.
+ */
+export async function resolveEnded(
+  store: Store, channel: string, active: Alert[], now: number, life: AlertLifetimes, regions: Pick<RegionIndex, 'partitionOf'>,
+): Promise<number> {
   const urgent = active.filter((a) => a.type === 'urgent' && a.subject)
-  const replies = urgent.length ? ((await store.pipeline(urgent.map((a) => ['hget', k.subject('case', a.subject!), 'state'])).exec()) ?? []) : []
-  const stateOf = new Map(urgent.map((a, i) => [a.id, (replies[i]?.[1] as string | null) ?? '']))
+  const stateOf = new Map<string, string>()
+  await Promise.all([...groupBy(urgent, (a) => regions.partitionOf(a.region))].map(async ([partition, items]) => {
+    const k = keys(channel, partition)
+    const replies = (await store.pipeline(items.map((a) => ['hget', k.subject('case', a.subject!), 'state'])).exec()) ?? []
+    items.forEach((a, i) => stateOf.set(a.id, (replies[i]?.[1] as string | null) ?? ''))
+  }))
   let n = 0
   for (const a of active) {
     if (hasEnded(a, now, life, stateOf.get(a.id)) && (await endAlert(store, channel, a.id, 'resolved'))) n++
