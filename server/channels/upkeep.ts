@@ -4,12 +4,14 @@
  * subjects ended more than CLOSED_TTL_DAYS ago (DESIGN §8). Both scripts take
  * each item out atomically, so every instance may run this. Under a lease,
  * one instance archives and trims the log and deletes the per-day counters
- * older than DAY_COUNTERS_DAYS.
+ * older than DAY_COUNTERS_DAYS. With PARTITION_LEVEL (DESIGN §11) each
+ * partition has its parked index, ended subjects and day counters: every
+ * partition is swept, each Lua call touching one, the partitions together.
  */
 import { logger } from '../ops/logger.ts'
 import { randomUUID } from 'node:crypto'
 import { expireClosed } from '../store/closed-expiry.ts'
-import { expireDayCounters } from '../store/day-counter-expiry.ts'
+import { dayCounterPartitions, expireDayCounters, type PartitionRegions } from '../store/day-counter-expiry.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { keys } from '../store/keys.ts'
 import { archiveAndTrim } from './log-archive.ts'
@@ -19,6 +21,8 @@ import type { Channel, Channels } from './channels.ts'
 
 export interface ChannelSweeperOptions {
   windowMs: number; everyMs: number; logMaxLen: number; closedTtlMs: number
+  /** The partitions of every channel's keys (RegionIndex.partitions); absent: one, the root partition. */
+  partitions?: readonly string[]
   /** Log archive and retention; absent: the log is only capped by LOG_MAXLEN. */
   archive?: { dir: string; retentionDays: number }
   /** Per-day counter retention; absent: day counters are kept forever. */
@@ -29,6 +33,7 @@ export class ChannelSweeper {
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly me = randomUUID()
   private regionCodes: string[] | undefined
+  private dayCounterParts: PartitionRegions[] | undefined
 
   constructor(private readonly store: Store, channels: Channels, private readonly o: ChannelSweeperOptions) {
     for (const id of channels.ids()) this.follow(channels.get(id))
@@ -39,13 +44,23 @@ export class ChannelSweeper {
   /** Refuse the parked events and expire the ended subjects that are due on one channel now. */
   async sweep(ch: Channel): Promise<{ refused: number; expired: number; counterDays: number }> {
     const out = { refused: 0, expired: 0, counterDays: 0 }
-    for (let n = 500; n === 500;) {
-      n = await sweepParked(this.store, { channel: ch.id, now: ch.clock.now(), windowMs: this.o.windowMs, logMaxLen: this.o.logMaxLen })
-      out.refused += n
-    }
-    for (let n = 500; n === 500;) {
-      n = await expireClosed(this.store, { channel: ch.id, now: ch.clock.now(), ttlMs: this.o.closedTtlMs })
-      out.expired += n
+    // each partition's own loops, the partitions in flight together
+    const counts = await Promise.all((this.o.partitions ?? ['']).map(async (partition) => {
+      let refused = 0
+      let expired = 0
+      for (let n = 500; n === 500;) {
+        n = await sweepParked(this.store, { channel: ch.id, partition, now: ch.clock.now(), windowMs: this.o.windowMs, logMaxLen: this.o.logMaxLen })
+        refused += n
+      }
+      for (let n = 500; n === 500;) {
+        n = await expireClosed(this.store, { channel: ch.id, partition, now: ch.clock.now(), ttlMs: this.o.closedTtlMs })
+        expired += n
+      }
+      return { refused, expired }
+    }))
+    for (const c of counts) {
+      out.refused += c.refused
+      out.expired += c.expired
     }
     const a = this.o.archive
     const c = this.o.dayCounters
@@ -64,8 +79,9 @@ export class ChannelSweeper {
   /** A bounded run of the day-counter retention (a few days' keys per run), logged when it deleted something. */
   private async expireDayCounters(ch: Channel, c: NonNullable<ChannelSweeperOptions['dayCounters']>): Promise<number> {
     if (!this.regionCodes) this.regionCodes = c.regions.collection.features.map((f) => f.properties.code)
+    if (!this.dayCounterParts && c.regions.partitioned) this.dayCounterParts = dayCounterPartitions(c.regions)
     const r = await expireDayCounters(this.store, {
-      channel: ch.id, regions: this.regionCodes, root: c.regions.root.code, zone: ch.clock.zone, now: ch.clock.now(), keepDays: c.keepDays,
+      channel: ch.id, regions: this.regionCodes, ...(this.dayCounterParts ? { partitions: this.dayCounterParts } : {}), root: c.regions.root.code, zone: ch.clock.zone, now: ch.clock.now(), keepDays: c.keepDays,
     })
     if (r.days.length > 0) {
       logger.info({ channel: ch.id, days: `${r.days[0]}–${r.days.at(-1)}`, keys: r.keys, keptFrom: r.from }, 'day counters past DAY_COUNTERS_DAYS deleted')

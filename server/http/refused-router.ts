@@ -10,13 +10,14 @@ import { BadRequestError } from '../domain/errors.ts'
 import { readRefused, REFUSED_KEPT } from '../store/parked-events.ts'
 import type { Store } from '../store/redis-client.ts'
 
-export function refusedRouter(store: Store, channels: Channels): Router {
+/** `partitions`: of every channel's keys (DESIGN §11), each with a refused list of its own. */
+export function refusedRouter(store: Store, channels: Channels, partitions: readonly string[] = ['']): Router {
   const r = Router()
   r.get('/api/v1/refused', requireRole('operator'), async (req, res) => {
     const ch = channels.get(typeof req.query.channel === 'string' ? req.query.channel : undefined)
     const limit = req.query.limit === undefined ? 200 : Number(req.query.limit)
     if (!Number.isInteger(limit) || limit < 1 || limit > REFUSED_KEPT) throw new BadRequestError(`limit must be 1–${REFUSED_KEPT}`)
-    const body: RefusedList = { channel: ch.id, ...(await readRefused(store, ch.id, limit)) }
+    const body: RefusedList = { channel: ch.id, ...(await readRefused(store, ch.id, limit, partitions)) }
     res.json(body)
   })
   return r

@@ -4,9 +4,14 @@
  * DAY_COUNTERS_DAYS of channel time are deleted; month and year counters stay.
  * The region tree names every key, so nothing is scanned: the channel meta
  * keeps the first day still held (`dayCountersFrom`, yyyymmdd) and each run
- * walks forward from there, a bounded number of days at a time.
+ * walks forward from there, a bounded number of days at a time. With
+ * PARTITION_LEVEL (DESIGN §11) each partition holds the day counters of its
+ * regions and of their ancestors above the level: a day is deleted in every
+ * partition (one UNLINK per partition and chunk: one slot each) before the
+ * watermark, kept once for the channel, moves past it.
  */
 import { dayKey } from '../domain/clock.ts'
+import type { RegionIndex } from '../domain/regions.ts'
 import { keys } from './keys.ts'
 import type { Store } from './redis-client.ts'
 
@@ -19,12 +24,32 @@ export interface DayCounterExpiry {
   channel: string
   /** Every region code of the tree (the root included). */
   regions: readonly string[]
+  /** The partitions of the channel and the regions whose day counters each holds (dayCounterPartitions); absent: one, holding `regions`. */
+  partitions?: readonly PartitionRegions[]
   root: string
   zone: string
   now: number
   keepDays: number
   /** Days deleted at most in one run (each: 4 keys per region). */
   maxDays?: number
+}
+
+export interface PartitionRegions { partition: string; regions: readonly string[] }
+
+/**
+ * The regions whose counters each partition holds: those placed in it, and
+ * (below the root partition) their ancestors above the partition level, whose
+ * counters every partition keeps a share of.
+ */
+export function dayCounterPartitions(regions: RegionIndex): PartitionRegions[] {
+  const codes = regions.collection.features.map((f) => f.properties.code)
+  return regions.partitions.map((partition) => ({
+    partition,
+    regions: codes.filter((c) => {
+      const own = regions.partitionOf(c)
+      return own === partition || (own === '' && partition !== '' && regions.within(partition, c))
+    }),
+  }))
 }
 
 export interface DayCounterExpiryResult { days: string[]; keys: number; from: string }
@@ -46,12 +71,12 @@ export async function dayCountersFrom(store: Pick<Store, 'hget'>, channel: strin
 }
 
 /**
- * Where a channel's day counters begin when no run has recorded it: the first
- * year, then month, then day counted at the root (every counter is counted up
- * to the root), found by EXISTS on a few hundred keys named from the calendar.
+ * Where a partition's day counters begin when no run has recorded it: the
+ * first year, then month, then day counted at the root (every counter is
+ * counted up to the root, in the event's partition), found by EXISTS on a few
+ * hundred keys named from the calendar.
  */
-async function oldestCountedDay(store: Store, channel: string, root: string, until: string): Promise<string> {
-  const k = keys(channel)
+async function oldestCountedDay(store: Store, k: ReturnType<typeof keys>, root: string, until: string): Promise<string> {
   const first = async (candidates: string[], key: (c: string) => string) => {
     const replies = (await candidates.reduce((p, c) => p.exists(key(c)), store.pipeline()).exec()) ?? []
     return candidates.find((_, i) => Number(replies[i]?.[1]) === 1)
@@ -66,19 +91,26 @@ async function oldestCountedDay(store: Store, channel: string, root: string, unt
 
 /** Delete the day counters of up to `maxDays` due days of a channel; returns the days deleted and the first day now held. */
 export async function expireDayCounters(store: Store, o: DayCounterExpiry): Promise<DayCounterExpiryResult> {
-  const k = keys(o.channel)
+  const meta = keys(o.channel).meta
+  const parts = (o.partitions ?? [{ partition: '', regions: o.regions }]).map((p) => ({ ...p, k: keys(o.channel, p.partition) }))
   const cutoff = firstKeptDay(o.now, o.keepDays, o.zone)
-  let from = (await dayCountersFrom(store, o.channel)) ?? (await oldestCountedDay(store, o.channel, o.root, cutoff))
+  let from = (await dayCountersFrom(store, o.channel))
+    ?? (await Promise.all(parts.map((p) => oldestCountedDay(store, p.k, o.root, cutoff)))).reduce((a, b) => (b < a ? b : a))
   const days: string[] = []
   let deleted = 0
   while (from < cutoff && days.length < (o.maxDays ?? 10)) {
     const day = from
-    const names = o.regions.flatMap((r) => [k.day(r, day), k.trend(r, day), k.categories(r, day), k.patrolled(r, day)])
-    // every key of a channel shares its hash tag, so one UNLINK may name many even on a Cluster
-    for (let i = 0; i < names.length; i += UNLINK_CHUNK) deleted += await store.unlink(...names.slice(i, i + UNLINK_CHUNK))
+    const counts = await Promise.all(parts.map(async ({ k, regions }) => {
+      const names = regions.flatMap((r) => [k.day(r, day), k.trend(r, day), k.categories(r, day), k.patrolled(r, day)])
+      // every key of a partition shares its hash tag, so one UNLINK may name many even on a Cluster
+      let n = 0
+      for (let i = 0; i < names.length; i += UNLINK_CHUNK) n += await store.unlink(...names.slice(i, i + UNLINK_CHUNK))
+      return n
+    }))
+    deleted += counts.reduce((s, n) => s + n, 0)
     days.push(day)
     from = nextDay(day)
-    await store.hset(k.meta, DAY_COUNTERS_FROM, from)
+    await store.hset(meta, DAY_COUNTERS_FROM, from)
   }
   return { days, keys: deleted, from }
 }

@@ -8,6 +8,8 @@ export const REFUSED_KEPT = 1000
 
 export interface SweepOptions {
   channel: string
+  /** The partition swept (DESIGN §11: each Lua call touches one); default the root one, all of an unpartitioned channel. */
+  partition?: string
   /** Channel now, ms. */
   now: number
   windowMs: number
@@ -18,7 +20,7 @@ export interface SweepOptions {
 
 /** Refuse the events parked at or before now − window; returns how many. */
 export async function sweepParked(store: Store, o: SweepOptions): Promise<number> {
-  const k = keys(o.channel)
+  const k = keys(o.channel, o.partition)
   return Number(await store.luaParkSweep(
     k.parked, k.log, k.refused, k.stats,
     k.prefix, String(o.now - o.windowMs), String(o.logMaxLen), String(o.limit ?? 500), String(REFUSED_KEPT),
@@ -26,13 +28,25 @@ export async function sweepParked(store: Store, o: SweepOptions): Promise<number
   ))
 }
 
-/** The refused events of a channel, newest first, and how many the list holds. */
-export async function readRefused(store: Store, channel: string, limit: number): Promise<{ total: number; items: RefusedEvent[] }> {
-  const k = keys(channel)
-  const [[e1, total], [e2, raw]] = (await store.pipeline().llen(k.refused).lrange(k.refused, -limit, -1).exec()) as [[Error | null, number], [Error | null, string[]]]
-  if (e1 || e2) throw e1 ?? e2
-  return { total, items: raw.map((j) => JSON.parse(j) as RefusedEvent).reverse() }
+/**
+ * The refused events of a channel, newest first, and how many the lists hold.
+ * Each partition (DESIGN §11) keeps a list of its own: one pipeline each, in
+ * flight together, merged by when they were refused.
+ */
+export async function readRefused(store: Store, channel: string, limit: number, partitions: readonly string[] = ['']): Promise<{ total: number; items: RefusedEvent[] }> {
+  const lists = await Promise.all(partitions.map(async (partition) => {
+    const k = keys(channel, partition)
+    const [[e1, total], [e2, raw]] = (await store.pipeline().llen(k.refused).lrange(k.refused, -limit, -1).exec()) as [[Error | null, number], [Error | null, string[]]]
+    if (e1 || e2) throw e1 ?? e2
+    return { total, items: raw.map((j) => JSON.parse(j) as RefusedEvent).reverse() }
+  }))
+  if (lists.length === 1) return lists[0]!
+  const items = lists.flatMap((l) => l.items).sort((a, b) => b.refusedAt - a.refusedAt).slice(0, limit)
+  return { total: lists.reduce((s, l) => s + l.total, 0), items }
 }
 
-/** How many events of a channel are parked now. */
-export const parkedCount = (store: Store, channel: string): Promise<number> => store.zcard(keys(channel).parked)
+/** How many events of a channel are parked now, over its partitions. */
+export async function parkedCount(store: Store, channel: string, partitions: readonly string[] = ['']): Promise<number> {
+  const counts = await Promise.all(partitions.map((partition) => store.zcard(keys(channel, partition).parked)))
+  return counts.reduce((s, n) => s + n, 0)
+}
