@@ -10,6 +10,7 @@ import type { Alert } from '../domain/alerts.ts'
 import { endAlert } from '../store/alert-store.ts'
 import { groupBy } from '../domain/group-by.ts'
 import type { RegionIndex } from '../domain/regions.ts'
+import { subjectPartitions } from './subject-partition.ts'
 import { keys } from '../store/keys.ts'
 import type { Store } from '../store/redis-client.ts'
 import { DEFAULT_CRITICAL_QUIET_MINUTES, type AlertConfig } from './alert-config.ts'
@@ -34,15 +35,17 @@ export function hasEnded(a: Alert, now: number, life: AlertLifetimes, caseState?
 
 /**
  * Resolve the urgent, critical and hotspot alerts among `active` that have
- * ended; how many. An urgent alert's case is read in the partition of its
- * region (DESIGN §11): one pipeline per partition, in flight together.
+ * ended; how many. An urgent alert's case is read in its partition
+ * (subjectPartitions, DESIGN §11): one pipeline per partition, in flight together.
  */
 export async function resolveEnded(
-  store: Store, channel: string, active: Alert[], now: number, life: AlertLifetimes, regions: Pick<RegionIndex, 'partitionOf'>,
+  store: Store, channel: string, active: Alert[], now: number, life: AlertLifetimes, regions: Pick<RegionIndex, 'partitioned' | 'partitionOf'>,
 ): Promise<number> {
   const urgent = active.filter((a) => a.type === 'urgent' && a.subject)
   const stateOf = new Map<string, string>()
-  await Promise.all([...groupBy(urgent, (a) => regions.partitionOf(a.region))].map(async ([partition, items]) => {
+  const partitions = await subjectPartitions(store, channel, regions, urgent.map((a) => ({ feed: 'case', subject: a.subject!, region: a.region })))
+  const partitionOf = new Map(urgent.map((a, i) => [a, partitions[i]!]))
+  await Promise.all([...groupBy(urgent, (a) => partitionOf.get(a)!)].map(async ([partition, items]) => {
     const k = keys(channel, partition)
     const replies = (await store.pipeline(items.map((a) => ['hget', k.subject('case', a.subject!), 'state'])).exec()) ?? []
     items.forEach((a, i) => stateOf.set(a.id, (replies[i]?.[1] as string | null) ?? ''))

@@ -20,6 +20,7 @@ import { keys } from '../store/keys.ts'
 import type { Store } from '../store/redis-client.ts'
 import { placeName } from './region-place.ts'
 import { resolveEnded, type AlertLifetimes } from './alert-lifecycle.ts'
+import { subjectPartitions } from './subject-partition.ts'
 
 const FEEDS = ['case', 'hotline', 'service'] as const
 const MAX_SLEEP_MS = 1000 // new subjects with earlier deadlines and speed changes are noticed within this
@@ -198,7 +199,7 @@ export class OverdueScanner {
 
   /**
    * Overdue alerts end when their subject left the open set or its deadline
-   * moved (its open set is in the partition of its region); the other kinds by
+   * moved (its open set is in its partition: subjectPartitions); the other kinds by
    * their own rule.
    */
   private async resolveEnded(now: number): Promise<void> {
@@ -207,7 +208,9 @@ export class OverdueScanner {
     if (this.d.lifetimes) await resolveEnded(store, channel.id, active, now, this.d.lifetimes, regions)
     const overdue = active.filter((a) => a.type === 'overdue' && a.subject && (a.feed === 'case' || a.feed === 'hotline' || a.feed === 'service'))
     const ended: Alert[] = []
-    await Promise.all([...groupBy(overdue, (a) => regions.partitionOf(a.region))].map(async ([partition, items]) => {
+    const partitions = await subjectPartitions(store, channel.id, regions, overdue.map((a) => ({ feed: a.feed!, subject: a.subject!, region: a.region })))
+    const partitionOf = new Map(overdue.map((a, i) => [a, partitions[i]!]))
+    await Promise.all([...groupBy(overdue, (a) => partitionOf.get(a)!)].map(async ([partition, items]) => {
       const part = this.partByName.get(partition) ?? this.partByName.get('')!
       const scores = repliesOf(await store.pipeline(items.map((a) => ['zscore', this.openKey(part, a.feed as Feed), a.subject!])).exec())
       items.forEach((a, i) => { if (scores[i] === null || Number(scores[i]) !== a.at) ended.push(a) })
