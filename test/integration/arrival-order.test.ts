@@ -10,7 +10,8 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
-import { loadCategories, loadRegions } from '../../server/config.ts'
+import { loadCategories } from '../../server/config.ts'
+import { loadTestRegions } from '../support/test-partitions.ts'
 import type { RefusedList } from '../../server/domain/api.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { KpiSet } from '../../server/domain/kpis.ts'
@@ -34,7 +35,12 @@ const BATCH = 250
 const ZONE = 'Asia/Shanghai'
 const PERIODS: RecountPeriod[] = ['today', '7d', 'month', 'year']
 const GRID = '650402001001001'
-const regions = loadRegions()
+const regions = loadTestRegions() // as the server splits it (PARTITION_LEVEL)
+/** The live channel's log entries over every partition (each partition logs its own events). */
+const liveLog = async (store: Store) => (await Promise.all(regions.partitions.map((p) => store.xrange(keys('live', p).log, '-', '+')))).flat()
+/** The park sweep the server runs on its timer, over every partition. */
+const sweepAll = async (store: Store, o: { now: number; windowMs: number }) =>
+  (await Promise.all(regions.partitions.map((partition) => sweepParked(store, { channel: 'live', partition, ...o, logMaxLen: 1_000_000 })))).reduce((a, b) => a + b, 0)
 const codes = regions.collection.features.map((f) => f.properties.code)
 
 interface Side { url: string; redisUrl: string; server: Running; store: Store; outOfOrder: number; accepted: number; duplicates: number }
@@ -169,12 +175,12 @@ describe('the same events in event-time order and shuffled by subject', () => {
   it('logs each parked step once more when its predecessors let it fit (a=u, applied on the wall), and no other', async () => {
     const stillParked = new Set(rc.totals.parked.map((e) => e.id))
     for (const s of [inOrder, shuffled]) {
-      const log = (await s.store.xrange(keys('live').log, '-', '+')).map(([, f]) => ({ a: f[f.indexOf('a') + 1], id: (JSON.parse(f[f.indexOf('e') + 1]!) as { id: string }).id }))
+      const log = (await liveLog(s.store)).map(([, f]) => ({ a: f[f.indexOf('a') + 1], id: (JSON.parse(f[f.indexOf('e') + 1]!) as { id: string }).id }))
       const ids = (a: string) => log.filter((x) => x.a === a).map((x) => x.id).sort()
       expect(ids('u')).toEqual(ids('p').filter((id) => !stillParked.has(id)))
       expect(log.length).toBe(events.length + ids('u').length)
     }
-    expect((await inOrder.store.xrange(keys('live').log, '-', '+')).filter(([, f]) => f[f.indexOf('a') + 1] === 'u')).toHaveLength(1) // the skewed close
+    expect((await liveLog(inOrder.store)).filter(([, f]) => f[f.indexOf('a') + 1] === 'u')).toHaveLength(1) // the skewed close
   })
 
   it('gives identical KPIs for every region and period, equal to the independent recount', async () => {
@@ -210,11 +216,11 @@ describe('the same events in event-time order and shuffled by subject', () => {
     const before = await kpisOf(shuffled, now)
     const windowMs = 24 * HOUR
     // sentinel: within the window nothing is refused
-    expect(await sweepParked(shuffled.store, { channel: 'live', now, windowMs, logMaxLen: 1_000_000 })).toBe(0)
+    expect(await sweepAll(shuffled.store, { now, windowMs })).toBe(0)
     const empty = (await (await apiFetch(`${shuffled.url}/api/v1/refused`)).json()) as RefusedList
     expect(empty).toEqual({ channel: 'live', total: 0, items: [] })
     // the channel clock a day and an hour later: the same sweep the server runs on its timer
-    expect(await sweepParked(shuffled.store, { channel: 'live', now: now + windowMs + HOUR, windowMs, logMaxLen: 1_000_000 })).toBe(4)
+    expect(await sweepAll(shuffled.store, { now: now + windowMs + HOUR, windowMs })).toBe(4)
     const res = await apiFetch(`${shuffled.url}/api/v1/refused`)
     expect(res.status).toBe(200)
     const list = (await res.json()) as RefusedList

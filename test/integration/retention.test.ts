@@ -14,7 +14,8 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { archiveAndTrim, readArchive } from '../../server/channels/log-archive.ts'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
-import { loadCategories, loadRegions } from '../../server/config.ts'
+import { loadCategories } from '../../server/config.ts'
+import { loadTestRegions } from '../support/test-partitions.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { KpiSet } from '../../server/domain/kpis.ts'
 import type { Running } from '../../server/main.ts'
@@ -30,7 +31,7 @@ import { apiFetch, eventually, freshRedisUrl, post, startTestServer } from '../s
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const ZONE = 'Asia/Shanghai'
-const regions = loadRegions()
+const regions = loadTestRegions() // as the server splits it (PARTITION_LEVEL): ended subjects are kept per partition
 const categories = loadCategories()
 const codes = regions.collection.features.map((f) => f.properties.code)
 const archiveDir = mkdtempSync(join(tmpdir(), 'sr-archive-'))
@@ -43,7 +44,8 @@ let now: number
 
 const kpis = (channel: string): Promise<Map<string, KpiSet>> =>
   readKpis(store, codes, { channel, now, zone: ZONE, basicWeight: 0.9, gridCount: (c) => regions.gridCount(c) })
-const subjectKeys = async (pattern: string) => (await store.keys(`${keys('live').prefix}${pattern}`)).length
+const subjectKeys = async (pattern: string) =>
+  (await Promise.all(regions.partitions.map(async (p) => (await store.keys(`${keys('live', p).prefix}${pattern}`)).length))).reduce((a, b) => a + b, 0)
 
 beforeAll(async () => {
   redisUrl = await freshRedisUrl(inject('redisUrl'), 11)
@@ -70,28 +72,33 @@ afterAll(async () => {
 describe('retention', () => {
   it('expires ended subjects with their event lists and seen-ids after the closed TTL; open ones and every KPI stay', async () => {
     const before = await kpis('live')
-    const ended = await store.zrange(keys('live').ended, 0, -1, 'WITHSCORES')
-    const endedCount = ended.length / 2
+    // each partition's ended subjects, with the keys of the partition holding them
+    const endedIn = await Promise.all(regions.partitions.map(async (p) => ({ k: keys('live', p), ended: await store.zrange(keys('live', p).ended, 0, -1) })))
+    const ended = endedIn.flatMap((x) => x.ended)
+    const endedCount = ended.length
     expect(endedCount).toBeGreaterThan(20)
     expect(ended.some((m) => m.startsWith('service:'))).toBe(true) // completed, delivered or withdrawn 代办 errands end too
     const subjectsBefore = await subjectKeys('s:case:*') + await subjectKeys('s:hotline:*') + await subjectKeys('s:service:*')
     // an open subject of each feed that has one (the simulated day may leave no case open)
-    const open = (await Promise.all((['case', 'hotline', 'service'] as const).map(async (feed) =>
-      (await store.zrange(keys('live').open(feed, regions.root.code), 0, 0)).map((subject) => [feed, subject] as const)))).flat()
+    const open = (await Promise.all(regions.partitions.flatMap((p) => (['case', 'hotline', 'service'] as const).map(async (feed) =>
+      (await store.zrange(keys('live', p).open(feed, regions.root.code), 0, 0)).map((subject) => [feed, subject, keys('live', p)] as const))))).flat()
     expect(open.length).toBeGreaterThan(0)
     const ttlMs = 0.5 * DAY
     // sentinel: before the TTL has passed nothing goes
-    expect(await expireClosed(store, { channel: 'live', now, ttlMs })).toBe(0)
-    const expired = await expireClosed(store, { channel: 'live', now: now + ttlMs + HOUR, ttlMs, limit: 100_000 })
+    const expire = async (at: number) =>
+      (await Promise.all(regions.partitions.map((partition) => expireClosed(store, { channel: 'live', partition, now: at, ttlMs, limit: 100_000 })))).reduce((a, b) => a + b, 0)
+    expect(await expire(now)).toBe(0)
+    const expired = await expire(now + ttlMs + HOUR)
     expect(expired).toBe(endedCount)
     expect(await subjectKeys('s:case:*') + await subjectKeys('s:hotline:*') + await subjectKeys('s:service:*')).toBe(subjectsBefore - endedCount)
-    const [feedSubject] = ended
-    expect(await store.exists(`${keys('live').prefix}s:${feedSubject}`, `${keys('live').prefix}ev:${feedSubject}`)).toBe(0)
-    const gone = events.find((e) => `${e.feed}:${e.subject}` === feedSubject)!
-    expect(await store.exists(keys('live').seen(gone.id))).toBe(0)
-    for (const [feed, subject] of open) {
-      expect(await store.hget(keys('live').subject(feed, subject), 'state'), `${feed}:${subject}`).not.toBeNull()
-      expect(await store.exists(keys('live').events(feed, subject))).toBe(1)
+    for (const { k, ended: [feedSubject] } of endedIn.filter((x) => x.ended.length > 0)) {
+      expect(await store.exists(`${k.prefix}s:${feedSubject}`, `${k.prefix}ev:${feedSubject}`)).toBe(0)
+      const gone = events.find((e) => `${e.feed}:${e.subject}` === feedSubject)!
+      expect(await store.exists(k.seen(gone.id))).toBe(0)
+    }
+    for (const [feed, subject, k] of open) {
+      expect(await store.hget(k.subject(feed, subject), 'state'), `${feed}:${subject}`).not.toBeNull()
+      expect(await store.exists(k.events(feed, subject))).toBe(1)
     }
     expect(await kpis('live')).toEqual(before)
   })
