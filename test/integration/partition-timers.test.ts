@@ -3,7 +3,8 @@
 // real server: overdue alerts of subjects in different districts are raised
 // exactly once each and resolved from their own partition; a step parked in a
 // district partition is refused after the park window; a closed subject of a
-// district partition expires after CLOSED_TTL_DAYS while an open one stays.
+// district partition expires after CLOSED_TTL_DAYS while an open one stays;
+// the per-day counters of a day past DAY_COUNTERS_DAYS go from every partition.
 // "Nothing more" is proved by a sentinel raised (or refused) later, never by a sleep.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Alert } from '../../server/domain/alerts.ts'
@@ -12,6 +13,7 @@ import type { RefusedList } from '../../server/domain/api.ts'
 import { ingest } from '../../server/ingest/ingest.ts'
 import { parseBody } from '../../server/ingest/parse-body.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
+import { DAY_COUNTERS_FROM, dayCounterPartitions, expireDayCounters } from '../../server/store/day-counter-expiry.ts'
 import { keys } from '../../server/store/keys.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported, caseStep, iso } from '../support/events-factory.ts'
@@ -229,5 +231,46 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
     expect(await server.store.hget(k.subject('case', 'TTL-OPEN'), 'state')).toBe('REPORTED')
     // counters stay: both cases of 托克逊县 still count as reported in its month
     expect(await server.store.hget(k.month('650422', '202611'), COUNTER.caseReported)).toBe('2')
+  }, 30_000)
+
+  it('deletes the day counters of a day past the window from every partition, and keeps later days and months', async () => {
+    const day = (d: number) => Date.parse(`2026-11-${d}T10:00:00+08:00`)
+    const channel = 'replay-part-days'
+    const now = Date.parse('2026-11-12T12:00:00+08:00')
+    await server.channels.createReplay(channel, now, 1)
+    server.channels.setReplayClock(channel, { now, speed: 1, paused: true })
+    const events = [10, 11, 12].flatMap((d) => [GAOCHANG, SHANSHAN, CITY].map((region, i) => caseReported(`DC-${d}-${i}`, day(d), region)))
+    expect(await ingestInto(channel, events)).toMatchObject({ accepted: 9, rejected: [] })
+    /** Per-day and month counter keys of every partition, as `<partition> <kind> <region> <period>`. */
+    const counterKeys = async () => {
+      const out: string[] = []
+      for (const p of regions.partitions) {
+        const { prefix } = keys(channel, p)
+        for (const key of await server.store.keys(`${prefix}*`)) {
+          const [kind, region, period] = key.slice(prefix.length).split(':')
+          if (['d', 't', 'k', 'pc', 'm'].includes(kind!) && period) out.push(`${p} ${kind} ${region} ${period}`)
+        }
+      }
+      return out.sort()
+    }
+    const before = await counterKeys()
+    // the 10th is counted in each district partition (its regions and the city above them) and in the root one
+    for (const p of ['650402', '650421', '']) expect(before).toContain(`${p} d ${CITY} 20261110`)
+    expect(before).toContain(`650402 d 650402 20261110`)
+
+    const codes = regions.collection.features.map((f) => f.properties.code)
+    const r = await expireDayCounters(server.store, {
+      channel, regions: codes, partitions: dayCounterPartitions(regions), root: CITY, zone: 'Asia/Shanghai', now, keepDays: 1,
+    })
+    expect(r.days).toEqual(['20261110'])
+    expect(await server.store.hget(keys(channel).meta, DAY_COUNTERS_FROM)).toBe('20261111')
+    const after = await counterKeys()
+    expect(after).toEqual(before.filter((k) => !(k.endsWith(' 20261110') && !k.includes(' m '))))
+    expect(after.some((k) => k.endsWith(' 20261110'))).toBe(false)
+    expect(after.filter((k) => k.includes(' m ')).length).toBeGreaterThan(3) // month counters stay
+    // again: nothing left to do
+    expect((await expireDayCounters(server.store, {
+      channel, regions: codes, partitions: dayCounterPartitions(regions), root: CITY, zone: 'Asia/Shanghai', now, keepDays: 1,
+    })).days).toEqual([])
   }, 30_000)
 })
