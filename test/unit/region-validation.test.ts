@@ -44,7 +44,7 @@ describe('importRegions on the demo file', () => {
     const r = importRegions(sourceFeatures(json, 'turpan.geojson').sources)
     expect(r.issues).toEqual([])
     expect(r.root?.code).toBe('650400')
-    expect(r.counts).toEqual({ city: 1, district: 3, township: 35, village: 254, grid: 1111 })
+    expect(r.counts).toEqual({ province: 0, city: 1, district: 3, township: 35, village: 254, grid: 1111 })
     expect(r.features.map((f) => f.properties)).toEqual(json.features.map((f) => f.properties))
   })
 })
@@ -124,7 +124,7 @@ describe('importRegions: codes, names and the tree', () => {
   })
 
   it('rejects an unknown level and a code length that says no level', () => {
-    expect(onlyIssue(run([city, region('990101', 'province', '990100', district.geometry)]), 1, '990101')).toMatch(/unknown level "province"; expected one of city, district/)
+    expect(onlyIssue(run([city, region('990101', 'nation', '990100', district.geometry)]), 1, '990101')).toMatch(/unknown level "nation"; expected one of province, city, district/)
     const noLevel = { type: 'Feature', properties: { code: '9901011', name: 'x', parent: '990100' }, geometry: district.geometry }
     expect(onlyIssue(run([city, noLevel]), 1, '9901011')).toMatch(/no "level" property and its 7-digit code says no level/)
   })
