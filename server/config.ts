@@ -16,7 +16,7 @@ import { opsConfigFromEnv, type OpsConfig } from './ops/ops-config.ts'
 import { redisSettingsFromEnv, type RedisSettings } from './store/redis-topology.ts'
 import type { EventBounds } from './domain/event-bounds.ts'
 import { rankingConfigSchema, type RankingConfig } from './domain/rankings.ts'
-import { RegionIndex, type RegionCollection } from './domain/regions.ts'
+import { LEVELS, RegionIndex, type Level, type RegionCollection } from './domain/regions.ts'
 import { projectRoot } from './project-root.ts'
 import { readJson } from './read-json.ts'
 
@@ -93,7 +93,7 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 }
 
 /** Load the region GeoJSON: REGIONS_FILE, else the only .geojson in config/regions/. */
-export function loadRegions(file?: string): RegionIndex {
+export function loadRegions(file?: string, partitionLevel?: Level): RegionIndex {
   const dir = join(root, 'config/regions')
   const found = readdirSync(dir).filter((f) => f.endsWith('.geojson')).sort()
   if (!file && found.length !== 1) {
@@ -109,7 +109,19 @@ export function loadRegions(file?: string): RegionIndex {
     throw new Error(`cannot read region file ${path}: ${(err as Error).message}`, { cause: err })
   }
   if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new Error(`${path} is not a GeoJSON FeatureCollection`)
-  return new RegionIndex(fc)
+  const regions = new RegionIndex(fc, partitionLevel)
+  if (partitionLevel && regions.partitioned === false && partitionLevel !== regions.root.level) {
+    throw new Error(`PARTITION_LEVEL="${partitionLevel}": ${path} has no region at that level`)
+  }
+  return regions
+}
+
+/** PARTITION_LEVEL (DESIGN §11): the level whose regions each get their own hash tag; unset = the root, one partition. */
+export function partitionLevelFrom(env: NodeJS.ProcessEnv): Level | undefined {
+  const raw = env.PARTITION_LEVEL?.trim()
+  if (!raw) return undefined
+  if (!(LEVELS as readonly string[]).includes(raw)) throw new Error(`PARTITION_LEVEL="${raw}" must be one of ${LEVELS.join(', ')} (or unset for one partition)`)
+  return raw as Level
 }
 
 export function loadCategories(path = join(root, 'config/categories.json')): Categories {
@@ -151,7 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: resolve(env.DATA_DIR || join(root, 'data')),
     archiveDir: resolve(env.ARCHIVE_DIR || join(env.DATA_DIR || join(root, 'data'), 'archive')),
     clientDir: resolve(env.CLIENT_DIR || join(root, 'dist/client')),
-    regions: loadRegions(env.REGIONS_FILE || undefined),
+    regions: loadRegions(env.REGIONS_FILE || undefined, partitionLevelFrom(env)),
     categories: loadCategories(),
     alerts: loadAlertConfig(env.ALERTS_FILE || undefined),
     ranking: loadRankingConfig(),

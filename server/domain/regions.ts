@@ -1,10 +1,11 @@
 /**
- * The region tree (city → district → township → village → grid) and
- * point-in-polygon lookup through an R-tree of bounding boxes.
+ * The region tree ((province →) city → district → township → village → grid),
+ * point-in-polygon lookup through an R-tree of bounding boxes, and the
+ * partitions of a channel's keys (DESIGN §11).
  */
 import RBush from 'rbush'
 
-export const LEVELS = ['city', 'district', 'township', 'village', 'grid'] as const
+export const LEVELS = ['province', 'city', 'district', 'township', 'village', 'grid'] as const
 export type Level = (typeof LEVELS)[number]
 
 export interface RegionProps { code: string; name: string; level: Level; parent: string | null; population?: number }
@@ -40,8 +41,15 @@ export class RegionIndex {
   private readonly grids = new Map<string, number>()
   private readonly villages = new Map<string, number>()
   readonly root: RegionProps
+  /**
+   * The partitions of a channel's keys: '' (the root partition) first, then each
+   * region at the partition level. One ('') when the level is the root's.
+   */
+  readonly partitions: readonly string[]
+  private readonly partitionLevel: Level | undefined
 
-  constructor(readonly collection: RegionCollection) {
+  /** `partitionLevel`: PARTITION_LEVEL (DESIGN §11); the root's level or none keeps one partition. */
+  constructor(readonly collection: RegionCollection, partitionLevel?: Level) {
     const boxes: Box[] = []
     for (const f of collection.features) {
       const p = f.properties
@@ -65,6 +73,36 @@ export class RegionIndex {
       if (this.byCode.get(code)!.level === 'grid') for (const c of chain) this.grids.set(c, (this.grids.get(c) ?? 0) + 1)
       if (this.byCode.get(code)!.level === 'village') for (const c of chain) this.villages.set(c, (this.villages.get(c) ?? 0) + 1)
     }
+    this.partitionLevel = partitionLevel && partitionLevel !== this.root.level ? partitionLevel : undefined
+    const level = this.partitionLevel
+    this.partitions = ['', ...(level ? [...this.byCode.values()].filter((r) => r.level === level).map((r) => r.code) : [])]
+  }
+
+  /** Whether the channel's keys are split into more than one partition. */
+  get partitioned(): boolean {
+    return this.partitions.length > 1
+  }
+
+  /**
+   * The partition an event lands in: its region's ancestor at the partition
+   * level, or '' (the root partition) when it is placed above that level (or
+   * nowhere, or the channel has one partition).
+   */
+  partitionOf(region: string | undefined): string {
+    if (!this.partitionLevel || !region) return ''
+    for (const code of this.chain(region)) if (this.byCode.get(code)!.level === this.partitionLevel) return code
+    return ''
+  }
+
+  /**
+   * The partitions whose keys hold what a region counts: its own one at or below
+   * the partition level; above it, the root partition and every partition below
+   * the region (their counters are summed at read time).
+   */
+  partitionsOf(region: string): readonly string[] {
+    const own = this.partitionOf(region)
+    if (own !== '' || !this.partitionLevel) return [own]
+    return this.partitions.filter((p) => p === '' || this.within(p, region))
   }
 
   get(code: string): RegionProps | undefined {

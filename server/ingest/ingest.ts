@@ -50,7 +50,8 @@ export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'catego
   if (!place.ok) return place.error
   const chain = place.chain.length || !(e.feed === 'hotline' && e.type === 'call') ? place.chain : [deps.regions.root.code]
   const grid = chain[0] && deps.regions.get(chain[0])?.level === 'grid' ? chain[0] : ''
-  return { event: e, chain, grid, intake: intakeArg(e, deps.categories), ...pausesArg(e, deps.categories) }
+  const partition = deps.regions.partitionOf(chain[0])
+  return { event: e, chain, grid, intake: intakeArg(e, deps.categories), ...pausesArg(e, deps.categories), ...(partition ? { partition } : {}) }
 }
 
 // a grid event may name a category (an alert about a case category, say) but only a known one: it is shown on the wall
@@ -87,6 +88,40 @@ const idOf = (raw: unknown) =>
 // Redis refused to run the script at all (busy, loading, out of memory…): the event was not applied
 const NOT_RUN = /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOSCRIPT|NOREPLICAS)\b/
 
+type Reply = [Error | null, unknown]
+
+/**
+ * Apply prepared events, one pipeline per partition (a partition is one slot:
+ * on a Cluster its pipeline goes to one master), all in flight at once; the
+ * replies in the order of `ready`, and each pipeline's WAIT reply when asked.
+ */
+async function applyByPartition(store: Store, ready: ApplyInput[], o: ApplyOptions, wait?: { replicas: number; timeoutMs: number }) {
+  const groups = new Map<string, number[]>()
+  ready.forEach((input, i) => {
+    const p = input.partition ?? ''
+    const g = groups.get(p)
+    if (g) g.push(i)
+    else groups.set(p, [i])
+  })
+  const replies: Reply[] = new Array(ready.length)
+  const waited: Reply[] = []
+  await Promise.all([...groups.values()].map(async (members) => {
+    const pipe = store.pipeline()
+    for (const i of members) applyEvent(pipe, ready[i]!, o)
+    // WAIT has no key: in the same pipeline it goes to the master that applied the partition (on a Cluster too)
+    if (wait) pipe.wait(wait.replicas, wait.timeoutMs)
+    let got: Reply[]
+    try {
+      got = (await pipe.exec()) ?? []
+    } catch (err) {
+      got = members.map(() => [err as Error, null])
+    }
+    members.forEach((i, at) => (replies[i] = got[at] ?? [new Error('no reply'), null]))
+    if (wait) waited.push(got[members.length] ?? [new Error('no reply'), 0])
+  }))
+  return { replies, waited }
+}
+
 /**
  * Validate, resolve and apply a batch. Throws StoreUnavailableError when Redis
  * is down before anything was sent, PartialBatchError when it went away while
@@ -109,24 +144,14 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
     return result
   }
   if (!isReady(deps.store)) throw new StoreUnavailableError()
-  const pipe = deps.store.pipeline()
-  const applyOptions = { ...options, parkedAt: ctx.now }
-  for (const input of ready) applyEvent(pipe, input, applyOptions)
   const wait = deps.waitReplicas?.replicas ? deps.waitReplicas : undefined
-  // WAIT has no key: in the same pipeline it goes to the master that applied the batch (on a Cluster too)
-  if (wait) pipe.wait(wait.replicas, wait.timeoutMs)
-  let replies: [Error | null, unknown][]
   const timer = applySeconds.startTimer({ channel: channelKind(options.channel) })
-  try {
-    replies = (await pipe.exec()) ?? []
-  } catch (err) {
-    replies = ready.map(() => [err as Error, null])
-  }
+  const { replies, waited } = await applyByPartition(deps.store, ready, { ...options, parkedAt: ctx.now }, wait)
   timer()
   const applied: ApplyInput[] = []
   const unconfirmed: Unconfirmed[] = []
   for (const [i, input] of ready.entries()) {
-    const [err, reply] = replies[i] ?? [new Error('no reply'), null]
+    const [err, reply] = replies[i]!
     const { index, event } = input
     if (err?.name === 'ReplyError' && NOT_RUN.test(err.message)) {
       unconfirmed.push({ index, id: event.id, applied: false })
@@ -152,9 +177,10 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   result.rejected.sort((a, b) => a.index - b.index)
   tally.flush() // unconfirmed events are not counted: the sender resends them
   if (wait && unconfirmed.length === 0) {
-    const [err, reached] = replies[ready.length] ?? [new Error('no reply'), 0]
-    if (err || Number(reached) < wait.replicas) {
+    const short = waited.find(([err, reached]) => err || Number(reached) < wait.replicas)
+    if (short) {
       if (applied.length > 0) await deps.onApplied?.(options.channel, applied).catch(() => {})
+      const [err, reached] = short
       throw new ReplicaWaitError(result, ready.map(({ index, event }) => ({ index, id: event.id, applied: null })), wait.replicas, err ? err.message : Number(reached))
     }
   }

@@ -59,7 +59,7 @@ export class LogTailer {
           const last = entries[entries.length - 1]![0]
           if (key === this.o.log) {
             this.lastId = last
-            const events = entries.map(toLiveEvent).filter((e, i) => isNews(entries[i]!, e.id, (key) => this.shown.add(key)))
+            const events = entries.map((entry) => toLiveEvent(entry)).filter((e, i) => isNews(entries[i]!, e.id, (key) => this.shown.add(key)))
             if (events.length > 0) this.o.onEvents(events)
           } else {
             this.lastAlertId = last

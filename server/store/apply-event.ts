@@ -17,6 +17,8 @@ export interface ApplyInput {
   intake: string // case reported: SLA hours; hotline received, service accepted: deadline ms; else ''
   /** service accepted: the item stops its clock while the errand waits for documents (补正); absent: it does not. */
   pausesOnDocs?: boolean
+  /** The partition whose keys the event lands in (DESIGN §11): its region's ancestor at PARTITION_LEVEL; '' or absent: the root one. */
+  partition?: string
 }
 
 export interface ApplyOptions {
@@ -25,13 +27,14 @@ export interface ApplyOptions {
   parkedAt?: number
 }
 
-// built once per channel, not once per event: a batch of 1,000 would build 1,000 sets of key closures
+// built once per channel and partition, not once per event: a batch of 1,000 would build 1,000 sets of key closures
 const channelKeys = new Map<string, ChannelKeys>()
-function keysOf(channel: string): ChannelKeys {
-  let k = channelKeys.get(channel)
+function keysOf(channel: string, partition: string): ChannelKeys {
+  const id = `${channel}\n${partition}`
+  let k = channelKeys.get(id)
   if (!k) {
-    if (channelKeys.size >= 256) channelKeys.clear() // drills come and go: bounded
-    channelKeys.set(channel, (k = keys(channel)))
+    if (channelKeys.size >= 1024) channelKeys.clear() // drills come and go: bounded
+    channelKeys.set(id, (k = keys(channel, partition)))
   }
   return k
 }
@@ -40,7 +43,7 @@ function keysOf(channel: string): ChannelKeys {
 export function applyEvent(target: Queue, input: ApplyInput, o: ApplyOptions): Queue
 export function applyEvent(target: Store, input: ApplyInput, o: ApplyOptions): Promise<[ApplyStatus, string]>
 export function applyEvent(target: Store | Queue, input: ApplyInput, o: ApplyOptions) {
-  const k = keysOf(o.channel)
+  const k = keysOf(o.channel, input.partition ?? '')
   const e = input.event
   const deadline = typeof e.attrs.deadline === 'string' ? String(Date.parse(e.attrs.deadline)) : ''
   return target.luaApply(

@@ -1,6 +1,9 @@
 /**
  * Every Redis key name is built here. All keys of a channel carry the hash
- * tag {channel}, so a channel lives in one cluster slot. The Lua scripts
+ * tag {channel}, so a channel lives in one cluster slot; with PARTITION_LEVEL
+ * (DESIGN §11) the keys apply.lua writes for the events of a partition carry
+ * {channel:partition} instead, so each partition (a city, say) has a slot of
+ * its own, and channel-wide keys (meta, alerts, drills) stay under {channel}. The Lua scripts
  * derive per-region keys from `prefix` with the suffixes below, injected into
  * them at load time (lua-header.ts), so a suffix is named in one place.
  */
@@ -72,8 +75,13 @@ export const regionKeys = {
   subject: (feedAndSubject: string) => `${S.subject}${feedAndSubject}`,
 }
 
-export function keys(channel: string) {
-  const p = `${G}{${channel}}:`
+/**
+ * The keys of a channel; with `partition` (a region code at PARTITION_LEVEL) those
+ * of that partition: the keys apply.lua and the timers beside it touch (log,
+ * subjects, counters…). '' is the root partition, whose prefix is the channel's.
+ */
+export function keys(channel: string, partition = '') {
+  const p = partition ? `${G}{${channel}:${partition}}:` : `${G}{${channel}}:`
   return {
     prefix: p,
     /** SCAN MATCH pattern of every key of the channel. */

@@ -1,6 +1,7 @@
 /** Channel log entries (XADD fields e, r, a, c; a: 1 applied, p parked, u applied after being parked, 0 refused) as the LiveEvents screens receive. */
 import type { ValidEvent } from '../domain/events.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
+import { sidOf } from '../domain/stream-id.ts'
 
 export type RawEntry = [sid: string, fields: string[]]
 
@@ -27,12 +28,15 @@ const fieldsOf = (fields: string[]) => {
   return f
 }
 
-/** An entry as screens receive it: applied when applied on arrival ('1') or after being parked ('u'). */
-export function toLiveEvent([sid, fields]: RawEntry): LiveEvent {
+/**
+ * An entry as screens receive it: applied when applied on arrival ('1') or after being parked ('u');
+ * `partition`: whose log the entry is in ('' the root partition), named in its sid.
+ */
+export function toLiveEvent([streamId, fields]: RawEntry, partition = ''): LiveEvent {
   const f = fieldsOf(fields)
   const e = JSON.parse(f.e!) as ValidEvent
   const live: LiveEvent = {
-    sid, id: e.id, feed: e.feed, type: e.type, subject: e.subject, at: e.at,
+    sid: sidOf(streamId, partition), id: e.id, feed: e.feed, type: e.type, subject: e.subject, at: e.at,
     region: f.r ?? '', applied: f.a === '1' || f.a === 'u',
   }
   if (e.location) live.location = e.location

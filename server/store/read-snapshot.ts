@@ -111,5 +111,5 @@ async function eventsSince(redis: Redis, log: string, since: string, cursor: str
   if (first[0] && compareSid(since, first[0][0]) < 0 && since !== '0-0') return null
   const entries = (await redis.xrange(log, `(${since}`, cursor, 'COUNT', RESUME_MAX + 1)) as RawEntry[]
   if (entries.length > RESUME_MAX) return null
-  return entries.map(toLiveEvent).filter(keep)
+  return entries.map((entry) => toLiveEvent(entry)).filter(keep)
 }
