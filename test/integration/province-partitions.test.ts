@@ -150,6 +150,8 @@ describe('a province partitioned by city on a Redis Cluster', () => {
       expect({ key: misplaced, exists: await cluster!.exists(misplaced) }).toEqual({ key: misplaced, exists: 0 })
     }
 
+    expect(await cluster!.xlen(keys('live').log)).toBe(0) // nothing is placed at the province yet: the root partition's log is empty
+
     const [pProvince, ...pCities] = await Promise.all([PROVINCE, ...CITIES].map((r) => snapshot(partitioned!, r)))
     const [uProvince, ...uCities] = await Promise.all([PROVINCE, ...CITIES].map((r) => snapshot(plain!, r)))
     for (const period of PERIODS) {
