@@ -59,7 +59,9 @@ export async function startTestServer(redisUrl: string, env: Record<string, stri
   const running = await start(loadConfig({
     PORT: '0', ...redisEnvFor(redisUrl), INGEST_KEYS: INGEST_KEY, DATA_DIR: mkdtempSync(join(tmpdir(), 'sr-data-')),
     ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', // a request log line each would bury the test output
-    ...(process.env.CLIENT_DIR ? { CLIENT_DIR: process.env.CLIENT_DIR } : {}), ...env,
+    ...(process.env.CLIENT_DIR ? { CLIENT_DIR: process.env.CLIENT_DIR } : {}),
+    // PARTITION_LEVEL=district npx vitest run …: the same tests on a channel split into partitions (DESIGN §11)
+    ...(process.env.PARTITION_LEVEL ? { PARTITION_LEVEL: process.env.PARTITION_LEVEL } : {}), ...env,
   }))
   await rememberAdmin(running.url)
   return running

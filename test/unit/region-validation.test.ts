@@ -124,7 +124,7 @@ describe('importRegions: codes, names and the tree', () => {
   })
 
   it('rejects an unknown level and a code length that says no level', () => {
-    expect(onlyIssue(run([city, region('990101', 'nation', '990100', district.geometry)]), 1, '990101')).toMatch(/unknown level "nation"; expected one of province, city, district/)
+    expect(onlyIssue(run([city, region('990101', 'prefecture', '990100', district.geometry)]), 1, '990101')).toMatch(/unknown level "prefecture"; expected one of province, city, district/)
     const noLevel = { type: 'Feature', properties: { code: '9901011', name: 'x', parent: '990100' }, geometry: district.geometry }
     expect(onlyIssue(run([city, noLevel]), 1, '9901011')).toMatch(/no "level" property and its 7-digit code says no level/)
   })
