@@ -43,7 +43,8 @@ beforeAll(async () => {
   regionsFile = writeProvinceTree()
   // REDIS_URL '' drops the test run's own Redis: this instance reaches only the cluster
   partitioned = await startTestServer('redis://unused', { REDIS_URL: '', ...topology.env, REGIONS_FILE: regionsFile, PARTITION_LEVEL: 'city', LOG_LEVEL: 'error' })
-  plain = await startTestServer(await freshRedisUrl(inject('redisUrl')), { REGIONS_FILE: regionsFile, LOG_LEVEL: 'error' })
+  // PARTITION_LEVEL '' keeps this one a single partition even when the test run sets one
+  plain = await startTestServer(await freshRedisUrl(inject('redisUrl')), { REGIONS_FILE: regionsFile, PARTITION_LEVEL: '', LOG_LEVEL: 'error' })
   const [host, port] = topology.env.REDIS_CLUSTER_NODES!.split(',')[0]!.split(':')
   cluster = new Cluster([{ host: host!, port: Number(port) }])
 }, 120_000)
