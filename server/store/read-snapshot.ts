@@ -8,8 +8,10 @@
  * MULTI of its own, all together: its counters of the region (when it holds
  * the region) with its log's newest entry, so its part of the KPIs and its
  * position in the cursor are of one moment. The cursor names every partition
- * of the channel (what each partition's tailer compares with); the recent
- * events are each holding partition's newest, merged by stream id.
+ * of the channel (what each partition's tailer compares with). The recent
+ * events are each partition's newest of the region, merged by stream id: every
+ * partition's, as a subject's later steps follow it into its partition whatever
+ * place they name, so a region's events may sit in another partition's log.
  */
 import type { Redis } from 'ioredis'
 import type { Alert } from '../domain/alerts.ts'
@@ -31,36 +33,39 @@ const STREAM_ID = /^\d+-\d+$/
 
 export interface SnapshotQuery extends PanelQuery { since?: string; clock: ClockState }
 
-/** What one partition's MULTI gives: its newest entry, and when it holds the region its counters and recent list. */
+/** What one partition's MULTI gives: its newest entry and recent list of the region, and when it holds the region its counters. */
 interface PartitionRead {
   partition: string
   last: string
-  held: { kpis: KpiPart; listed: string[]; listedFrom: string | null } | null
+  kpis: KpiPart | null
+  listed: string[]
+  listedFrom: string | null
   alerts: string[]
 }
 
 export async function readSnapshot(redis: Redis, q: SnapshotQuery): Promise<Snapshot> {
   const holding = q.regions.partitionsOf(q.region)
   const reads = await readPartitions(redis, q.channel, q.regions.partitions, (m, k, partition): ((r: Replies) => PartitionRead) => {
-    const holds = holding.includes(partition)
-    const kpis = holds ? queueKpiPart(m, k, q.region, q) : null
+    const kpis = holding.includes(partition) ? queueKpiPart(m, k, q.region, q) : null
     m.xrevrange(k.log, '+', '-', 'COUNT', 1)
     if (partition === '') m.hvals(k.alertsById) // channel-wide: the root partition's prefix
-    if (holds) m.lrange(k.recent(q.region), 0, RECENT_LISTED - 1).get(k.recentFrom)
-    return (r) => {
-      const kpiPart = kpis?.(r)
-      const last = r.next<RawEntry[]>()[0]?.[0] ?? '0-0'
-      const alerts = partition === '' ? r.next<string[]>() : []
-      const held = kpiPart ? { kpis: kpiPart, listed: r.next<string[]>(), listedFrom: r.next<string | null>() } : null
-      return { partition, last, held, alerts }
-    }
+    m.lrange(k.recent(q.region), 0, RECENT_LISTED - 1).get(k.recentFrom)
+    return (r) => ({
+      partition,
+      kpis: kpis?.(r) ?? null,
+      last: r.next<RawEntry[]>()[0]?.[0] ?? '0-0',
+      alerts: partition === '' ? r.next<string[]>() : [],
+      listed: r.next<string[]>(),
+      listedFrom: r.next<string | null>(),
+    })
   }, { atomic: true })
   const cursor = cursorOf(reads.map((r) => [r.partition, r.last]))
-  const held = reads.filter((r) => r.held)
+  // a partition not holding the region has its events in its list only: logs of partitions are never older than the lists
+  const listing = reads.filter((r) => r.kpis || r.listed.length > 0)
   const inRegion = (e: LiveEvent) => e.region !== '' && q.regions.within(e.region, q.region)
   const resumed = q.since ? await eventsSince(redis, q, q.since, reads, inRegion) : null
   const [events, workers, panels] = await Promise.all([
-    resumed ?? Promise.all(held.map((r) => listedEvents(redis, keys(q.channel, r.partition).log, r.partition, { cursor: r.last, ...r.held! }, inRegion)))
+    resumed ?? Promise.all(listing.map((r) => listedEvents(redis, keys(q.channel, r.partition).log, r.partition, { cursor: r.last, ...r, scan: r.kpis !== null }, inRegion)))
       .then((lists) => (lists.length === 1 ? lists[0]! : lists.flat().sort((a, b) => compareSid(a.sid, b.sid)).slice(-SNAPSHOT_EVENTS))),
     readWorkers(redis, q.channel, q.region, q.regions),
     readPanels(redis, q),
@@ -68,7 +73,7 @@ export async function readSnapshot(redis: Redis, q: SnapshotQuery): Promise<Snap
   return {
     channel: q.channel,
     region: q.region,
-    kpis: kpisOf(mergeKpiParts(held.map((r) => r.held!.kpis)), q.region, q),
+    kpis: kpisOf(mergeKpiParts(reads.flatMap((r) => (r.kpis ? [r.kpis] : []))), q.region, q),
     ...panels,
     events,
     resumed: resumed !== null,
@@ -83,7 +88,7 @@ export async function readSnapshot(redis: Redis, q: SnapshotQuery): Promise<Snap
   }
 }
 
-interface Listed { cursor: string; listed: string[]; listedFrom: string | null }
+interface Listed { cursor: string; listed: string[]; listedFrom: string | null; /** Scan the log when the list holds too few. */ scan: boolean }
 
 /**
  * The newest events of the subtree in one partition's log up to its position in the cursor, oldest first:
@@ -102,7 +107,7 @@ async function listedEvents(redis: Redis, log: string, partition: string, l: Lis
     const e = toLiveEvent(entry, partition)
     if (keep(e)) out.push(e)
   }
-  if (out.length < SNAPSHOT_EVENTS && l.listed.length < RECENT_LISTED) {
+  if (l.scan && out.length < SNAPSHOT_EVENTS && l.listed.length < RECENT_LISTED) {
     const before = l.listedFrom === null ? l.cursor : `(${l.listedFrom}`
     out.push(...(await recentEvents(redis, log, partition, before, keep, SNAPSHOT_EVENTS - out.length)).reverse())
   }
@@ -128,15 +133,14 @@ async function recentEvents(redis: Redis, log: string, partition: string, end: s
 
 /**
  * Events of the region after `since` (a cursor) up to the snapshot's cursor, oldest first, or null when
- * the gap is too old or too long to replay in any partition holding the region (a partition the cursor
- * does not name is read from its start).
+ * the gap is too old or too long to replay in any partition (a partition the cursor does not name is
+ * read from its start). Every partition's log is read: a subject's steps follow it into its partition.
  */
 async function eventsSince(redis: Redis, q: SnapshotQuery, since: string, reads: PartitionRead[], keep: (e: LiveEvent) => boolean) {
   const from = cursorPositions(since)
   if (from.size === 0 || [...from].some(([p, id]) => !STREAM_ID.test(id) || !q.regions.partitions.includes(p))) return null
-  const held = reads.filter((r) => r.held)
-  if (held.some((r) => compareSid(from.get(r.partition) ?? '0-0', r.last) > 0)) return null
-  const parts = await readPartitions(redis, q.channel, held.map((r) => r.partition), (p, k, partition) => {
+  if (reads.some((r) => compareSid(from.get(r.partition) ?? '0-0', r.last) > 0)) return null
+  const parts = await readPartitions(redis, q.channel, reads.map((r) => r.partition), (p, k, partition) => {
     const after = from.get(partition) ?? '0-0'
     p.xrange(k.log, '-', '+', 'COUNT', 1).xrange(k.log, `(${after}`, reads.find((r) => r.partition === partition)!.last, 'COUNT', RESUME_MAX + 1)
     return (r) => {
@@ -146,7 +150,7 @@ async function eventsSince(redis: Redis, q: SnapshotQuery, since: string, reads:
       return trimmed ? null : entries.map((entry) => toLiveEvent(entry, partition))
     }
   })
-  if (parts.some((part) => part === null) || parts.reduce((n, part) => n + part!.length, 0) > RESUME_MAX) return null
+  if (parts.some((part) => part === null || part.length > RESUME_MAX)) return null
   const events = parts.length === 1 ? parts[0]! : parts.flat().sort((a, b) => compareSid(a!.sid, b!.sid))
   return events.filter((e) => keep(e!)) as LiveEvent[]
 }
