@@ -20,10 +20,11 @@ const MAX_SHOWN = 50
 const USAGE = `Usage: import-regions <file-or-folder>... [options]
 
 Reads GeoJSON FeatureCollections (a folder: every .geojson/.json file in it, e.g. one per level),
-checks codes, the city → district → township → village → grid tree and the boundaries, and writes
+checks codes, the (province →) city → district → township → village → grid tree and the boundaries, and writes
 one region file. Properties read: code|adcode (or the feature id), name, parent|parent_code|
 parentCode (or {adcode}), level, population. Without a level the code length decides: 6 digits
-city (the root) or district, 9 township, 12 village, 15 grid.
+province (the root, ending 0000), city (the root, or ending 00 below a province) or district,
+9 township, 12 village, 15 grid.
 
 Options:
   --out <file|folder>       where to write (default: config/regions/<root code>-<slug>.geojson)
@@ -116,7 +117,7 @@ function main(argv: string[]): number {
   const read = readSources(inputFiles(args.inputs))
   // A file that cannot be read would only add a "missing parent" for each of its children.
   const result = read.issues.length > 0 ? undefined : importRegions(read.sources, args)
-  if (result) console.log(`checked ${read.sources.length} features: ${LEVELS.map((l) => `${l} ${result.counts[l]}`).join(' · ')}`)
+  if (result) console.log(`checked ${read.sources.length} features: ${LEVELS.filter((l, i) => i > 0 || result.counts[l] > 0).map((l) => `${l} ${result.counts[l]}`).join(' · ')}`)
   const issues = result?.issues ?? read.issues
   if (!result?.root || issues.length > 0) {
     console.error(`\n${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing written:`)

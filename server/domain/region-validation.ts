@@ -23,6 +23,7 @@ export interface ImportOptions {
 export interface RegionImport { features: RegionFeature[]; issues: RegionIssue[]; root?: RegionProps; counts: Record<Level, number> }
 
 const LEVEL_NAMES: Record<string, Level> = {
+  province: 'province', 省: 'province', 省份: 'province', 自治区: 'province', 直辖市: 'province',
   city: 'city', 市: 'city', 地级市: 'city',
   district: 'district', county: 'district', 区: 'district', 县: 'district', 区县: 'district',
   township: 'township', town: 'township', street: 'township', 乡: 'township', 镇: 'township', 街道: 'township', 乡镇: 'township', 乡镇街道: 'township',
@@ -89,7 +90,7 @@ function readFeature(src: SourceFeature, opts: ImportOptions, report: (code: str
   let level: Level | undefined
   if (rawLevel == null || rawLevel === '') {
     level = levelFromCode(code, hasParent)
-    if (!level) fail(`has no "${key}" property and its ${code.length}-digit code says no level (6 digits: city/district, 9 township, 12 village, 15 grid)`)
+    if (!level) fail(`has no "${key}" property and its ${code.length}-digit code says no level (6 digits: province/city/district, 9 township, 12 village, 15 grid)`)
   } else {
     level = LEVEL_NAMES[String(rawLevel).trim().toLowerCase()]
     if (!level) fail(`unknown ${key} ${JSON.stringify(rawLevel)}; expected one of ${LEVELS.join(', ')}`)
@@ -107,9 +108,16 @@ function propsOf(e: Entry): RegionProps {
   return props
 }
 
-/** 6 digits: a city when it is the root and ends in 00, else a district; 9/12/15: township/village/grid. */
+/**
+ * 6 digits (GB/T 2260): a province when it is the root and ends in 0000, a city when it is the root
+ * and ends in 00 or sits below a province (any parent) and ends in 00 but not 0000, else a district;
+ * 9/12/15: township/village/grid.
+ */
 function levelFromCode(code: string, hasParent: boolean): Level | undefined {
-  if (code.length === 6) return !hasParent && code.endsWith('00') ? 'city' : 'district'
+  if (code.length === 6) {
+    if (!hasParent) return code.endsWith('0000') ? 'province' : code.endsWith('00') ? 'city' : 'district'
+    return code.endsWith('00') && !code.endsWith('0000') ? 'city' : 'district'
+  }
   return ({ 9: 'township', 12: 'village', 15: 'grid' } as Record<number, Level>)[code.length]
 }
 
@@ -140,7 +148,7 @@ function checkTree(entries: Entry[], opts: ImportOptions, issues: RegionIssue[])
     if (!parent) report(e, `parent ${e.parent} is not in the input`)
     else if (parent === e) report(e, 'is its own parent')
     else if (!e.level || !parent.level) continue
-    else if (!want) report(e, `is a city, the top level, but has parent ${e.parent}`)
+    else if (!want) report(e, `is a ${e.level}, the top level, but has parent ${e.parent}`)
     else if (parent.level !== want) {
       report(e, `is a ${e.level} but its parent ${e.parent} ${parent.name} is a ${parent.level}; a ${e.level}'s parent must be a ${want} (no skipped levels)`)
     } else children.set(e.parent, [...(children.get(e.parent) ?? []), e])

@@ -29,6 +29,7 @@ export interface LocalTopology {
 export interface LocalClusterOptions {
   dir: string
   masters?: number
+  /** Default 1; 0 with fewer than 3 masters (formed by hand: redis-cli --cluster create needs 3). */
   replicasPerMaster?: number
   /** Client ports (masters × (1 + replicas) of them); default: free ones. The bus port of each is port + 10000 unless busPorts. */
   ports?: number[]
@@ -42,10 +43,14 @@ export interface LocalClusterOptions {
 /** A Redis Cluster of `masters` masters with `replicasPerMaster` replicas each, every slot covered, replicas in sync. */
 export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalTopology> {
   const masters = o.masters ?? 3
-  const count = masters * (1 + (o.replicasPerMaster ?? 1))
+  const replicas = o.replicasPerMaster ?? (masters < 3 ? 0 : 1)
+  const count = masters * (1 + replicas)
+  if (masters < 1) throw new Error(`a cluster needs at least 1 master, not ${masters}`)
+  // redis-cli --cluster create needs 3 masters; 1 or 2 are formed by hand, without replicas
+  if (masters < 3 && replicas > 0) throw new Error(`a cluster of ${masters} master(s) is formed here without replicas: pass replicasPerMaster 0 (or 3 masters or more)`)
   const ports = o.ports ?? (await freePorts(count))
   const busPorts = o.busPorts ?? (o.ports ? ports.map((p) => p + 10_000) : await freePorts(count))
-  if (ports.length !== count) throw new Error(`a cluster of ${masters} masters and ${o.replicasPerMaster ?? 1} replica(s) each needs ${count} ports, got ${ports.length}`)
+  if (ports.length !== count) throw new Error(`a cluster of ${masters} masters and ${replicas} replica(s) each needs ${count} ports, got ${ports.length}`)
   const say = o.progress ?? (() => {})
   const formed = ports.every((p) => existsSync(join(o.dir, String(p), 'nodes.conf')))
   const procs = new Processes()
@@ -55,13 +60,16 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalTo
       started.push(await procs.start({
         port, dir: join(o.dir, String(port)), appendonly: o.appendonly ?? true,
         args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPorts[i]),
-          '--cluster-node-timeout', String(o.nodeTimeoutMs ?? 2000), '--cluster-require-full-coverage', 'no'],
+          '--cluster-node-timeout', String(o.nodeTimeoutMs ?? 2000), '--cluster-require-full-coverage', 'no',
+          // a node that never met another one does not know its own address (CLUSTER SLOTS names it ''): say it
+          ...(masters < 3 ? ['--cluster-announce-ip', '127.0.0.1'] : [])],
       }))
       say(`redis-server ${port} (pid ${started.at(-1)!.pid}) started`)
     }
     if (!formed) {
-      say(`forming the cluster: ${masters} masters, ${o.replicasPerMaster ?? 1} replica(s) each`)
-      await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(o.replicasPerMaster ?? 1), '--cluster-yes'])
+      say(`forming the cluster: ${masters} masters, ${replicas} replica(s) each`)
+      if (masters < 3) await formByHand(ports, busPorts)
+      else await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(replicas), '--cluster-yes'])
     } else say('cluster already formed in this directory: rejoining')
     await until('every node to see the cluster as ok', async () => {
       for (const port of ports) {
@@ -84,6 +92,15 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalTo
     })
     return { env: { REDIS_CLUSTER_NODES: ports.map((p) => `127.0.0.1:${p}`).join(',') }, nodes }
   })
+}
+
+/** 1 or 2 masters (no replicas): each takes an equal share of the 16384 slots, and the first meets the others. */
+async function formByHand(ports: number[], busPorts: number[]): Promise<void> {
+  const share = Math.ceil(16_384 / ports.length)
+  for (const [i, port] of ports.entries()) {
+    await ask(port, (r) => r.call('CLUSTER', 'ADDSLOTSRANGE', String(i * share), String(Math.min(16_383, (i + 1) * share - 1))))
+  }
+  for (const [i, port] of ports.entries()) if (i > 0) await ask(ports[0]!, (r) => r.call('CLUSTER', 'MEET', '127.0.0.1', String(port), String(busPorts[i])))
 }
 
 export interface LocalSentinelOptions {

@@ -12,6 +12,7 @@ const BENCHES: Record<string, string[]> = {
   'apply-floor': ['test/bench/apply-floor.ts'],
   fanout: ['test/bench/fanout.ts'],
   'replay-lag': ['test/bench/replay-lag.ts', '--hours', '0.5'],
+  partitions: ['test/bench/partition-masters.ts'],
 }
 
 const asked = process.argv.slice(2)

@@ -14,7 +14,7 @@ import type { Channel } from '../../server/channels/channels.ts'
 import { ingest } from '../../server/ingest/ingest.ts'
 import { parseBody } from '../../server/ingest/parse-body.ts'
 import { loadCategories } from '../../server/config.ts'
-import { loadTestRegions } from '../support/test-partitions.ts'
+import { testRegions } from '../support/test-partitions.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported, caseStep, GRID, hotlineReceived, iso } from '../support/events-factory.ts'
 import { apiFetch, connect, eventually, freshRedisUrl, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
@@ -35,7 +35,7 @@ let server: Running
 let channel: Channel
 let socket: TestSocket
 const seen: { u: AlertUpdate; channelNow: number }[] = []
-const regions = loadTestRegions() // as the server splits it (PARTITION_LEVEL)
+const regions = testRegions() // as the server splits it (PARTITION_LEVEL)
 const categories = loadCategories()
 
 /** Ingest into the drill channel with the server's own alert rules, as the inject route does. */

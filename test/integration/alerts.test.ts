@@ -11,7 +11,7 @@ import type { Snapshot } from '../../server/domain/protocol.ts'
 import { ingest } from '../../server/ingest/ingest.ts'
 import { parseBody } from '../../server/ingest/parse-body.ts'
 import { loadCategories } from '../../server/config.ts'
-import { loadTestRegions } from '../support/test-partitions.ts'
+import { testRegions } from '../support/test-partitions.ts'
 import { keys } from '../../server/store/keys.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported, caseStep, GRID, hotlineReceived, iso } from '../support/events-factory.ts'
@@ -25,7 +25,7 @@ writeFileSync(alertsFile, JSON.stringify({
 
 let server: Running
 const sockets: TestSocket[] = []
-const regions = loadTestRegions() // as the server splits it (PARTITION_LEVEL)
+const regions = testRegions() // as the server splits it (PARTITION_LEVEL)
 const categories = loadCategories()
 
 beforeAll(async () => {

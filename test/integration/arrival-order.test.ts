@@ -11,7 +11,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
 import { loadCategories } from '../../server/config.ts'
-import { loadTestRegions } from '../support/test-partitions.ts'
+import { testRegions } from '../support/test-partitions.ts'
 import type { RefusedList } from '../../server/domain/api.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { KpiSet } from '../../server/domain/kpis.ts'
@@ -35,7 +35,7 @@ const BATCH = 250
 const ZONE = 'Asia/Shanghai'
 const PERIODS: RecountPeriod[] = ['today', '7d', 'month', 'year']
 const GRID = '650402001001001'
-const regions = loadTestRegions() // as the server splits it (PARTITION_LEVEL)
+const regions = testRegions() // as the server splits it (PARTITION_LEVEL)
 /** The live channel's log entries over every partition (each partition logs its own events). */
 const liveLog = async (store: Store) => (await Promise.all(regions.partitions.map((p) => store.xrange(keys('live', p).log, '-', '+')))).flat()
 /** The park sweep the server runs on its timer, over every partition. */

@@ -15,6 +15,7 @@ import { parseBody } from '../../server/ingest/parse-body.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
 import { DAY_COUNTERS_FROM, dayCounterPartitions, expireDayCounters } from '../../server/store/day-counter-expiry.ts'
 import { keys } from '../../server/store/keys.ts'
+import { scanKeys } from '../../server/store/scan-keys.ts'
 import type { Running } from '../../server/main.ts'
 import { caseReported, caseStep, iso } from '../support/events-factory.ts'
 import { apiFetch, eventually, freshRedisUrl, startTestServer } from '../support/test-server.ts'
@@ -246,9 +247,11 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
       const out: string[] = []
       for (const p of regions.partitions) {
         const { prefix } = keys(channel, p)
-        for (const key of await server.store.keys(`${prefix}*`)) {
-          const [kind, region, period] = key.slice(prefix.length).split(':')
-          if (['d', 't', 'k', 'pc', 'm'].includes(kind!) && period) out.push(`${p} ${kind} ${region} ${period}`)
+        for await (const page of scanKeys(server.store, `${prefix}*`)) { // every master of a Cluster
+          for (const key of page.keys) {
+            const [kind, region, period] = key.slice(prefix.length).split(':')
+            if (['d', 't', 'k', 'pc', 'm'].includes(kind!) && period) out.push(`${p} ${kind} ${region} ${period}`)
+          }
         }
       }
       return out.sort()

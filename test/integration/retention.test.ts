@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { archiveAndTrim, readArchive } from '../../server/channels/log-archive.ts'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
 import { loadCategories } from '../../server/config.ts'
-import { loadTestRegions } from '../support/test-partitions.ts'
+import { testRegions } from '../support/test-partitions.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { KpiSet } from '../../server/domain/kpis.ts'
 import type { Running } from '../../server/main.ts'
@@ -31,7 +31,7 @@ import { apiFetch, eventually, freshRedisUrl, post, startTestServer } from '../s
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const ZONE = 'Asia/Shanghai'
-const regions = loadTestRegions() // as the server splits it (PARTITION_LEVEL): ended subjects are kept per partition
+const regions = testRegions() // as the server splits it (PARTITION_LEVEL): ended subjects are kept per partition
 const categories = loadCategories()
 const codes = regions.collection.features.map((f) => f.properties.code)
 const archiveDir = mkdtempSync(join(tmpdir(), 'sr-archive-'))

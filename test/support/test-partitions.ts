@@ -1,7 +1,15 @@
-// The region tree as the test servers load it (test/support/test-server.ts):
-// split into partitions when the test run sets PARTITION_LEVEL (DESIGN §11),
-// so a test that ingests or reads keys itself does so where the server would.
+// The partitions of the demo tree as the test run's servers split it (PARTITION_LEVEL
+// from the run's env, see test-server.ts), for tests that read a region's keys directly.
 import { loadRegions, partitionLevelFrom } from '../../server/config.ts'
 import type { RegionIndex } from '../../server/domain/regions.ts'
+import { keys } from '../../server/store/keys.ts'
 
-export const loadTestRegions = (): RegionIndex => loadRegions(undefined, partitionLevelFrom(process.env))
+let index: RegionIndex | undefined
+
+/** The region tree with the test run's PARTITION_LEVEL. */
+export function testRegions(): RegionIndex {
+  return (index ??= loadRegions(undefined, partitionLevelFrom(process.env)))
+}
+
+/** The keys of the partition an event placed at `region` lands in (the channel's own keys with one partition). */
+export const keysAt = (channel: string, region: string) => keys(channel, testRegions().partitionOf(region))
