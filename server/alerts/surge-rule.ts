@@ -5,14 +5,15 @@
 import { bucketOfDay, dayKey, lastDays } from '../domain/clock.ts'
 import { surgeAlert, type Alert } from '../domain/alerts.ts'
 import { COUNTER } from '../domain/counters.ts'
-import { groupBy } from '../domain/group-by.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel } from '../channels/channels.ts'
-import { keys } from '../store/keys.ts'
+import { readRegions } from '../store/partition-reads.ts'
 import type { Store } from '../store/redis-client.ts'
 import type { AlertConfig } from './alert-config.ts'
 
 const HOUR = 3_600_000
+
+type Intake = { count: number; week: number }
 
 /**
  * The alerts of every township whose last hour is a surge now. A township's
@@ -26,32 +27,20 @@ export async function surgeAlerts(store: Store, channel: Channel, regions: Regio
   const buckets = Array.from({ length: 6 }, (_, i) => now - i * 600_000).map((t) => [dayKey(t, zone), bucketOfDay(t, zone)] as const)
   const previous = lastDays(now - 86_400_000, zone, 7)
   const townships = regions.collection.features.filter((f) => f.properties.level === 'township').map((f) => f.properties)
-  const count = new Array<number>(townships.length).fill(0)
-  const week = new Array<number>(townships.length).fill(0)
-  const reads = townships.flatMap((t, i) => regions.partitionsOf(t.code).map((partition) => ({ partition, code: t.code, i })))
-  await Promise.all([...groupBy(reads, (r) => r.partition)].map(async ([partition, items]) => {
-    const k = keys(channel.id, partition)
-    const p = store.pipeline()
-    for (const { code } of items) {
-      for (const [day, b] of buckets) p.hget(k.trend(code, day), String(b))
-      for (const day of previous) p.hmget(k.day(code, day), COUNTER.caseReported, COUNTER.hotlineReceived)
-    }
-    const replies = ((await p.exec()) ?? []).map(([err, v]) => {
-      if (err) throw err
-      return v
+  const intakes = await readRegions<Intake>(store, channel.id, regions, townships.map((t) => t.code), (p, k, code) => {
+    for (const [day, b] of buckets) p.hget(k.trend(code, day), String(b))
+    for (const day of previous) p.hmget(k.day(code, day), COUNTER.caseReported, COUNTER.hotlineReceived)
+    return (r) => ({
+      count: r.take(buckets.length).reduce<number>((s, v) => s + Number(v ?? 0), 0),
+      week: (r.take(previous.length) as (string | null)[][]).reduce((s, [c, h]) => s + Number(c ?? 0) + Number(h ?? 0), 0),
     })
-    const per = buckets.length + previous.length
-    items.forEach(({ i }, n) => {
-      const r = replies.slice(n * per, (n + 1) * per)
-      count[i]! += r.slice(0, buckets.length).reduce<number>((s, v) => s + Number(v ?? 0), 0)
-      week[i]! += (r.slice(buckets.length) as (string | null)[][]).reduce((s, [c, h]) => s + Number(c ?? 0) + Number(h ?? 0), 0)
-    })
-  }))
+  }, (parts) => ({ count: parts.reduce((s, x) => s + x.count, 0), week: parts.reduce((s, x) => s + x.week, 0) }))
   const out: Alert[] = []
   townships.forEach((t, i) => {
-    const baseline = week[i]! / (previous.length * 24)
-    if (count[i]! >= cfg.minCount && count[i]! >= cfg.factor * baseline) {
-      out.push(surgeAlert({ township: t.code, hour: Math.floor(now / HOUR), at: now, place: t.name, count: count[i]!, baseline }))
+    const { count, week } = intakes[i]!
+    const baseline = week / (previous.length * 24)
+    if (count >= cfg.minCount && count >= cfg.factor * baseline) {
+      out.push(surgeAlert({ township: t.code, hour: Math.floor(now / HOUR), at: now, place: t.name, count, baseline }))
     }
   })
   return out

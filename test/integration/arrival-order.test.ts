@@ -120,7 +120,7 @@ async function side(db: number, list: EventEnvelope[], env: Record<string, strin
 // the server's agent-visit plan (巡回服务完成率), as its snapshot reads it from config/categories.json
 const agentPlan = { villages: (c: string) => regions.villageCount(c), perVillagePerWeek: loadCategories().config.agentVisitsPerVillagePerWeek }
 const kpisOf = (s: Side, at: number) =>
-  readKpis(s.store, codes, { channel: 'live', now: at, zone: ZONE, basicWeight: 0.9, gridCount: (c) => regions.gridCount(c), agentPlan })
+  readKpis(s.store, codes, { channel: 'live', now: at, zone: ZONE, basicWeight: 0.9, gridCount: (c) => regions.gridCount(c), agentPlan, regions })
 
 function differences(a: Map<string, KpiSet>, b: Map<string, KpiSet>): string[] {
   const out: string[] = []

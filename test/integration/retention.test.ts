@@ -43,7 +43,7 @@ let events: EventEnvelope[]
 let now: number
 
 const kpis = (channel: string): Promise<Map<string, KpiSet>> =>
-  readKpis(store, codes, { channel, now, zone: ZONE, basicWeight: 0.9, gridCount: (c) => regions.gridCount(c) })
+  readKpis(store, codes, { channel, now, zone: ZONE, basicWeight: 0.9, gridCount: (c) => regions.gridCount(c), regions })
 const subjectKeys = async (pattern: string) =>
   (await Promise.all(regions.partitions.map(async (p) => (await store.keys(`${keys('live', p).prefix}${pattern}`)).length))).reduce((a, b) => a + b, 0)
 
