@@ -16,7 +16,7 @@
 import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import { advanceCursor, cursorCovers, cursorCoversAll, newestStreamId } from '../domain/stream-id.ts'
+import { advanceCursor, compareStreamIds, cursorCovers, cursorCoversAll, cursorPositions, newestStreamId, partitionOfSid, streamIdOf } from '../domain/stream-id.ts'
 import { isRoomOf, roomKey, roomParts } from '../domain/room-key.ts'
 
 export interface Outlet {
@@ -60,6 +60,16 @@ const sendEach: Broadcaster = {
   send: (_c, _r, cursor, items, members) => { for (const sub of members) sub.outlet.send(cursor, items) },
   join: () => {},
   leave: () => {},
+}
+
+/** Items a cursor does not cover yet; a cursor of several partitions is read once for the whole list. */
+function notCovered(items: LiveEvent[], cursor: string): LiveEvent[] {
+  if (cursor.indexOf(',') < 0) return items.filter((e) => !cursorCovers(cursor, e.sid))
+  const at = cursorPositions(cursor)
+  return items.filter((e) => {
+    const pos = at.get(partitionOfSid(e.sid))
+    return pos === undefined || compareStreamIds(streamIdOf(e.sid), pos) > 0
+  })
 }
 
 const sidsOf = function* (items: LiveEvent[]) {
@@ -112,7 +122,7 @@ export class Subscriptions {
   /** The snapshot was read at `cursor`: drop held items it already contains. */
   ready(sub: Subscription, cursor: string): void {
     sub.cursor = cursor
-    sub.outbox = sub.outbox.filter((e) => !cursorCovers(cursor, e.sid))
+    sub.outbox = notCovered(sub.outbox, cursor)
   }
 
   close(socketId: string): void {
@@ -235,7 +245,7 @@ export class Subscriptions {
   private catchUp(room: Room, sub: Subscription): void {
     if (sub.cursor === null || sub.outlet.overloaded()) return
     if (sub.outbox.length > 0) {
-      const items = sub.outbox.filter((e) => !cursorCovers(sub.cursor!, e.sid))
+      const items = notCovered(sub.outbox, sub.cursor)
       sub.outbox = []
       if (items.length > 0) {
         sub.cursor = this.advance(sub.cursor, items)
