@@ -97,7 +97,7 @@ export function createApp({ config, store, channels, reader, alerting, auth, rep
   app.use(exportRouter(reportDeps, inScope))
   app.use(subjectsRouter(store, channels, regions, inScope))
   app.use(alertsRouter(store, channels, inScope))
-  app.use(refusedRouter(store, channels))
+  app.use(refusedRouter(store, channels, regions))
   app.use(wallConfigRouter(config.wall))
   if (replays) {
     app.use(['/api/v1/channels', '/api/v1/scenarios'], requireRole('trainer'))

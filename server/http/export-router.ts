@@ -69,7 +69,7 @@ export function exportRouter(d: ReportDeps, inScope: ScopeGuard): Router {
     const overdueOnly = req.query.overdue === '1' || req.query.overdue === 'true'
     const ch = d.channels.get(channel)
     const now = ch.clock.now()
-    const { items } = await readOpen(d.store, ch.id, code, ['case', 'hotline'], now, OPEN_EXPORT_MAX)
+    const { items } = await readOpen(d.store, ch.id, code, ['case', 'hotline'], now, OPEN_EXPORT_MAX, d.regions)
     const when = (ms: number) => {
       const p = zonedParts(ms, ch.clock.zone)
       return `${p.y}-${p.m}-${p.d} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`

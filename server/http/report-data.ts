@@ -35,7 +35,7 @@ export function reportRequest(d: ReportDeps, channelId: string, region: string, 
   return {
     channel: ch.id, region, period: p, day, spans: reportSpans(day, p), zone: ch.clock.zone,
     q: {
-      channel: ch.id, now, basicWeight: d.basicWeight, gridCount: (c) => d.regions.gridCount(c),
+      channel: ch.id, now, basicWeight: d.basicWeight, gridCount: (c) => d.regions.gridCount(c), regions: d.regions,
       agentPlan: { villages: (c) => d.regions.villageCount(c), perVillagePerWeek: d.categories.config.agentVisitsPerVillagePerWeek },
     },
   }
@@ -58,16 +58,16 @@ export async function readReport(d: ReportDeps, r: ReportRequest): Promise<Repor
   const [cur, prev, cats, ranking, overdue, alerts, countersFrom] = await Promise.all([
     readPeriodKpis(store, [r.region], current.days, r.q),
     readPeriodKpis(store, [r.region], previous.days, r.q),
-    readPeriodCategories(store, r.channel, r.region, current.days),
+    readPeriodCategories(store, r.channel, r.region, current.days, regions),
     childRanking(d, r),
-    readOverdue(store, r.channel, r.region, r.q.now),
+    readOverdue(store, r.channel, r.region, r.q.now, undefined, regions),
     readAlertHistory(store, r.channel, r.zone, current.days, (a) => regions.within(a.region, r.region)),
     dayCountersFrom(store, r.channel),
   ])
   const c = cur.get(r.region)!
   let trend: ReportData['trend']
   if (r.period === 'day') {
-    const [a, b] = await Promise.all([readDayBuckets(store, r.channel, r.region, current.days[0]!), readDayBuckets(store, r.channel, r.region, previous.days[0]!)])
+    const [a, b] = await Promise.all([readDayBuckets(store, r.channel, r.region, current.days[0]!, regions), readDayBuckets(store, r.channel, r.region, previous.days[0]!, regions)])
     trend = { unit: '10min', points: a.map((n, bucket) => ({ bucket, current: n, previous: b[bucket]! })) }
   } else {
     trend = {

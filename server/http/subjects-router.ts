@@ -37,11 +37,11 @@ export function subjectsRouter(store: Store, channels: Channels, regions: Region
     if (!regions.get(region)) throw new UnknownRegionError(region)
     const n = Number(limit)
     if (!Number.isInteger(n) || n < 1 || n > 500) throw new BadRequestError('limit must be 1–500')
-    res.json(await readOpen(store, ch.id, region, feed === undefined ? FEEDS : [feedOf(feed)], ch.clock.now(), n))
+    res.json(await readOpen(store, ch.id, region, feed === undefined ? FEEDS : [feedOf(feed)], ch.clock.now(), n, regions))
   })
   r.get('/api/v1/subjects/:feed/:subject', async (req, res) => {
     const ch = channels.get(typeof req.query.channel === 'string' ? req.query.channel : undefined)
-    const view = await readSubject(store, ch.id, feedOf(req.params.feed), String(req.params.subject))
+    const view = await readSubject(store, ch.id, feedOf(req.params.feed), String(req.params.subject), regions)
     // one answer for "does not exist" and "exists outside your scope", naming no region, so existence does not leak;
     // a whole-city user sees everything anyway and is told plainly that it does not exist
     const p = principalOf(req)

@@ -30,7 +30,7 @@ function date(q: Query, name: string): number | undefined {
 
 /** Records and their views, in scope; a record whose case has expired is left out. */
 async function views(ctx: ReadContext, recs: Open311Record[]): Promise<GeoReportRequest[]> {
-  const subjects = await Promise.all(recs.map((r) => readSubject(ctx.store, ctx.channel, 'case', r.subject)))
+  const subjects = await Promise.all(recs.map((r) => readSubject(ctx.store, ctx.channel, 'case', r.subject, ctx.regions)))
   return recs.flatMap((r, i) => {
     const v = subjects[i]
     return v && ctx.regions.within(v.region, ctx.scope) ? [requestView(r, v, ctx.regions, ctx.categories)] : []

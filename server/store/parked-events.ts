@@ -1,6 +1,7 @@
 /** Typed wrapper of park-sweep.lua, and the refused list it fills (DESIGN §5: GET /api/v1/refused). */
 import type { RefusedEvent } from '../domain/api.ts'
 import { keys } from './keys.ts'
+import { mergeOrdered, ONE_PARTITION, readPartitions, type PartitionMap } from './partition-reads.ts'
 import type { Store } from './redis-client.ts'
 
 /** How many refused events a channel keeps for the operator (oldest dropped first). */
@@ -26,13 +27,26 @@ export async function sweepParked(store: Store, o: SweepOptions): Promise<number
   ))
 }
 
-/** The refused events of a channel, newest first, and how many the list holds. */
-export async function readRefused(store: Store, channel: string, limit: number): Promise<{ total: number; items: RefusedEvent[] }> {
-  const k = keys(channel)
-  const [[e1, total], [e2, raw]] = (await store.pipeline().llen(k.refused).lrange(k.refused, -limit, -1).exec()) as [[Error | null, number], [Error | null, string[]]]
-  if (e1 || e2) throw e1 ?? e2
-  return { total, items: raw.map((j) => JSON.parse(j) as RefusedEvent).reverse() }
+/**
+ * The refused events of a channel, newest first, and how many the lists hold: each partition keeps a
+ * list of its own (DESIGN §11), read together and merged by when they were refused.
+ */
+export async function readRefused(store: Store, channel: string, limit: number, map: PartitionMap = ONE_PARTITION): Promise<{ total: number; items: RefusedEvent[] }> {
+  const parts = await readPartitions(store, channel, map.partitions, (p, k) => {
+    p.llen(k.refused).lrange(k.refused, -limit, -1)
+    return (r) => ({ total: r.next<number>(), items: r.next<string[]>().map((j) => JSON.parse(j) as RefusedEvent).reverse() })
+  })
+  return {
+    total: parts.reduce((n, part) => n + part.total, 0),
+    items: mergeOrdered(parts.map((part) => part.items), (a, b) => b.refusedAt - a.refusedAt, limit),
+  }
 }
 
-/** How many events of a channel are parked now. */
-export const parkedCount = (store: Store, channel: string): Promise<number> => store.zcard(keys(channel).parked)
+/** How many events of a channel are parked now, over its partitions. */
+export async function parkedCount(store: Store, channel: string, map: PartitionMap = ONE_PARTITION): Promise<number> {
+  const parts = await readPartitions(store, channel, map.partitions, (p, k) => {
+    p.zcard(k.parked)
+    return (r) => r.next<number>()
+  })
+  return parts.reduce((a, b) => a + b, 0)
+}

@@ -9,28 +9,23 @@ import { COUNTER_FAMILY } from '../domain/counters.ts'
 import type { Panels, TrendPoint } from '../domain/protocol.ts'
 import { rankChildren, type Ranking, type RankingConfig } from '../domain/rankings.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import { keys } from './keys.ts'
+import { readRegions, sumFields } from './partition-reads.ts'
 import { readKpis, type KpiQuery } from './read-kpis.ts'
 import { readOverdueLists } from './read-region-state.ts'
 
 export interface PanelQuery extends KpiQuery { region: string; regions: RegionIndex; ranking: RankingConfig }
 
 export async function readPanels(redis: Redis, q: PanelQuery): Promise<Panels> {
-  const k = keys(q.channel)
   const today = dayKey(q.now, q.zone)
-  const replies = (await redis
-    .pipeline()
-    .hgetall(k.trend(q.region, today))
-    .hgetall(k.trend(q.region, dayKey(q.now - 86_400_000, q.zone)))
-    .hgetall(k.categories(q.region, today))
-    .hgetall(k.day(q.region, today))
-    .exec()) ?? []
-  const [trendToday, trendYesterday, cats, counters] = replies.map(([err, v]) => {
-    if (err) throw err
-    return v as Record<string, string>
-  })
-  const [[overdue, serviceOverdue], ranking] = await Promise.all([
-    readOverdueLists(redis, q.channel, q.region, q.now, [['case', 'hotline'], ['service']]),
+  const yesterday = dayKey(q.now - 86_400_000, q.zone)
+  // trend buckets, category and kind counts are integers: a region over several partitions sums them field by field
+  const [[trendToday, trendYesterday, cats, counters], [overdue, serviceOverdue], ranking] = await Promise.all([
+    readRegions(redis, q.channel, q.regions, [q.region], (p, k, region) => {
+      p.hgetall(k.trend(region, today)).hgetall(k.trend(region, yesterday)).hgetall(k.categories(region, today)).hgetall(k.day(region, today))
+      return (r) => r.take(4) as Record<string, string>[]
+    }, (parts) => [0, 1, 2, 3].map((i) => sumFields(parts.map((h) => h[i] ?? {}))))
+      .then(([hashes]) => hashes!),
+    readOverdueLists(redis, q.channel, q.region, q.now, [['case', 'hotline'], ['service']], q.regions),
     rankingOf(redis, q),
   ])
   return {
@@ -44,14 +39,14 @@ export async function readPanels(redis: Redis, q: PanelQuery): Promise<Panels> {
 }
 
 /** Fields starting with `prefix` as {code, count}, largest first. */
-function countsOf(h: Record<string, string>, prefix: string) {
+function countsOf(h: Record<string, number>, prefix: string) {
   return Object.entries(h)
     .filter(([key]) => key.startsWith(prefix))
     .map(([key, n]) => ({ code: key.slice(prefix.length), count: Number(n) }))
     .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
 }
 
-function trend(today: Record<string, string>, yesterday: Record<string, string>): TrendPoint[] {
+function trend(today: Record<string, number>, yesterday: Record<string, number>): TrendPoint[] {
   return Array.from({ length: 144 }, (_, bucket) => ({
     bucket, today: Number(today[bucket] ?? 0), yesterday: Number(yesterday[bucket] ?? 0),
   }))

@@ -1,33 +1,39 @@
-/** Open cases, work orders and 代办 errands of a region, and one subject's state and history, for drill-down screens. */
+/**
+ * Open cases, work orders and 代办 errands of a region, and one subject's state and history, for drill-down screens.
+ * On a channel split into partitions (DESIGN §11) a region's open sets are those of every partition holding it,
+ * and a subject lives in the partition of its intake: found by asking each.
+ */
 import type { Redis } from 'ioredis'
 import type { OpenItem, OpenPage, SubjectFeed, SubjectView } from '../domain/api.ts'
-import { keys } from './keys.ts'
+import { ONE_PARTITION, readPartitions, type PartitionMap } from './partition-reads.ts'
+import { byDeadline, subjectFields } from './read-region-state.ts'
 
 /** Open items of a region's subtree, most urgent deadline first, with the total. */
-export async function readOpen(redis: Redis, channel: string, region: string, feeds: SubjectFeed[], now: number, limit: number): Promise<OpenPage> {
-  const k = keys(channel)
-  const p = redis.pipeline()
-  for (const f of feeds) p.zcard(k.open(f, region)).zrange(k.open(f, region), 0, limit - 1, 'WITHSCORES')
-  const r = ((await p.exec()) ?? []).map(([err, v]) => {
-    if (err) throw err
-    return v
+export async function readOpen(
+  redis: Redis, channel: string, region: string, feeds: SubjectFeed[], now: number, limit: number, map: PartitionMap = ONE_PARTITION,
+): Promise<OpenPage> {
+  const parts = await readPartitions(redis, channel, map.partitionsOf(region), (p, k, partition) => {
+    for (const f of feeds) p.zcard(k.open(f, region)).zrange(k.open(f, region), 0, limit - 1, 'WITHSCORES')
+    return (r) => feeds.map((feed) => {
+      const total = r.next<number>()
+      const flat = r.next<string[]>()
+      const due = Array.from({ length: flat.length / 2 }, (_, j) => ({ feed, subject: flat[2 * j]!, deadline: Number(flat[2 * j + 1]), partition }))
+      return { total, due }
+    })
   })
   let total = 0
-  const due: { feed: SubjectFeed; subject: string; deadline: number }[] = []
-  feeds.forEach((feed, i) => {
-    total += r[2 * i] as number
-    const flat = r[2 * i + 1] as string[]
-    for (let j = 0; j < flat.length; j += 2) due.push({ feed, subject: flat[j]!, deadline: Number(flat[j + 1]) })
+  const due = feeds.flatMap((_, i) => {
+    total += parts.reduce((n, part) => n + part[i]!.total, 0)
+    const merged = parts.flatMap((part) => part[i]!.due)
+    return parts.length > 1 ? merged.sort(byDeadline) : merged // each feed in its open set's order, as one partition gives it
   })
   due.sort((a, b) => a.deadline - b.deadline)
   const items = due.slice(0, limit)
-  const details = items.length
-    ? ((await redis.pipeline(items.map((d) => ['hmget', k.subject(d.feed, d.subject), 'chain', 'state', 'category', 'paused', 'deadline'])).exec()) ?? [])
-    : []
+  const details = items.length ? await subjectFields(redis, channel, items, ['chain', 'state', 'category', 'paused', 'deadline']) : []
   return {
     total,
-    items: items.map((d, i): OpenItem => {
-      const [chain, state, category, paused, deadline] = (details[i]?.[1] ?? []) as (string | null)[]
+    items: items.map(({ partition: _, ...d }, i): OpenItem => {
+      const [chain, state, category, paused, deadline] = details[i] ?? []
       const item: OpenItem = { ...d, state: state ?? '', region: chain?.split(',')[0] ?? region, overdue: d.deadline < now, ...(category ? { category } : {}) }
       // a stopped clock is scored beyond every deadline in the open set: tell the deadline in force instead
       if (paused && deadline) Object.assign(item, { paused: Number(paused), deadline: Number(deadline), overdue: false })
@@ -36,14 +42,20 @@ export async function readOpen(redis: Redis, channel: string, region: string, fe
   }
 }
 
-/** A subject's state and its steps in event-time order (parked ones marked not applied), or null when unknown. */
-export async function readSubject(redis: Redis, channel: string, feed: SubjectFeed, subject: string): Promise<SubjectView | null> {
-  const k = keys(channel)
-  const replies = (await redis.pipeline().hgetall(k.subject(feed, subject)).get(k.events(feed, subject)).exec()) ?? []
-  const [hash, list] = replies.map(([err, v]) => {
-    if (err) throw err
-    return v
-  }) as [Record<string, string>, string | null]
+/**
+ * A subject's state and its steps in event-time order (parked ones marked not applied), or null when unknown.
+ * Its partition is that of its intake region, which the caller seldom knows: every partition is asked (one
+ * pipeline each, together), or only those of `region` when the caller knows where it was taken in.
+ */
+export async function readSubject(
+  redis: Redis, channel: string, feed: SubjectFeed, subject: string, map: PartitionMap = ONE_PARTITION, region?: string,
+): Promise<SubjectView | null> {
+  const partitions = region ? map.partitionsOf(region) : map.partitions
+  const found = await readPartitions(redis, channel, partitions, (p, k) => {
+    p.hgetall(k.subject(feed, subject)).get(k.events(feed, subject))
+    return (r) => ({ hash: r.next<Record<string, string>>(), list: r.next<string | null>() })
+  })
+  const { hash, list } = found.find((f) => f.hash.chain) ?? found[0]!
   if (!hash.chain) return null
   const entries = list ? (JSON.parse(list) as { e: string; p?: number }[] | Record<string, never>) : []
   const view: SubjectView = {

@@ -20,6 +20,7 @@ import type { Running } from '../../server/main.ts'
 import { createSimulation } from '../../server/simulation/generators/stream.ts'
 import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { keys } from '../../server/store/keys.ts'
+import { testRegions } from '../support/test-partitions.ts'
 import { recount, RECOUNT_KEYS, shanghaiDay, type Recount, type RecountPeriod } from '../support/independent-recount.ts'
 import { freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
 import { mulberry32 as prng } from '../../server/domain/seeded-random.ts'
@@ -388,7 +389,8 @@ describe('KPIs against an independent recount', () => {
       expect(report.differences.slice(0, 30)).toEqual([])
       expect(report).toMatchObject({ trimmed: false, logGrew: false })
       // every non-duplicate item is in the log, refused ones too, and each parked one that took effect later once more (a=u)
-      const unparked = (await redis.xrange(keys('live').log, '-', '+')).filter(([, f]) => f[f.indexOf('a') + 1] === 'u').length
+      const logs = await Promise.all(testRegions().partitions.map((p) => redis.xrange(keys('live', p).log, '-', '+'))) // one log per partition
+      const unparked = logs.flat().filter(([, f]) => f[f.indexOf('a') + 1] === 'u').length
       expect(unparked).toBe(rc.totals.outOfOrder - rc.totals.parked.length)
       expect(report.entries).toBe(rc.totals.accepted + unparked)
     } finally {

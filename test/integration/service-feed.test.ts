@@ -15,7 +15,7 @@ import { checkConsistency } from '../../server/cli/check-consistency.ts'
 import { ingest } from '../../server/ingest/ingest.ts'
 import { parseBody } from '../../server/ingest/parse-body.ts'
 import type { Running } from '../../server/main.ts'
-import { keys } from '../../server/store/keys.ts'
+import { keysAt, testRegions } from '../support/test-partitions.ts'
 import { dayKey } from '../../server/domain/clock.ts'
 import { GRID, iso } from '../support/events-factory.ts'
 import { apiFetch, connect, freshRedisUrl, post, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
@@ -40,7 +40,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
-const deadlineOf = async (subject: string, channel = 'live') => Number(await server.store.hget(keys(channel).subject('service', subject), 'deadline'))
+const deadlineOf = async (subject: string, channel = 'live') => Number(await server.store.hget(keysAt(channel, GRID).subject('service', subject), 'deadline'))
 const snapshot = async (region: string) => (await (await apiFetch(`${server.url}/api/v1/snapshot?region=${region}`)).json()) as Snapshot
 
 describe('service feed (便民服务代办)', () => {
@@ -64,7 +64,7 @@ describe('service feed (便民服务代办)', () => {
     expect(await deadlineOf('SV-OUTSIDE')).toBe(Date.parse(iso(t0)) + 30 * DAY)
     expect(await deadlineOf('SV-OWN')).toBe(Date.parse(iso(t0)) + 3 * DAY)
     expect(await deadlineOf('SV-EXPLICIT')).toBe(Date.parse(iso(t0 + 10 * DAY)))
-    expect(await server.store.exists(keys('live').subject('service', 'SV-BAD-ITEM'))).toBe(0)
+    expect(await server.store.exists(keysAt('live', GRID).subject('service', 'SV-BAD-ITEM'))).toBe(0)
 
     // eight days on: the 7-day and the 3-day errands are overdue, the 30-day and the 10-day ones are not
     const snap = await snapshot(TOWNSHIP)
@@ -105,7 +105,7 @@ describe('service feed (便民服务代办)', () => {
     const deadline = start + 2 * 60_000 // two channel minutes: two wall seconds at 60×
     const sentinelDeadline = deadline + 90_000
     const apply = (events: unknown[]) => ingest(parseBody(JSON.stringify(events), 'application/json'),
-      { store: server.store, regions: loadRegions(), categories: loadCategories() },
+      { store: server.store, regions: testRegions(), categories: loadCategories() },
       { channel: 'replay-svc', zone: 'Asia/Shanghai', logMaxLen: 10_000, seenTtlSec: 3600 })
     const res = await apply([
       accepted('SV-SLA', start, 'local', 'svc.social.card', { deadline: iso(deadline) }),
@@ -132,7 +132,7 @@ describe('service feed (便民服务代办)', () => {
   describe('补正 of an item that stops its clock (残疾人证办理, pausesOnDocs)', () => {
     const PAUSES = 'svc.disability.card'
     const RUNS = 'svc.social.card'
-    const hash = async (subject: string) => server.store.hgetall(keys('live').subject('service', subject))
+    const hash = async (subject: string) => server.store.hgetall(keysAt('live', GRID).subject('service', subject))
     const openErrands = async () => (await (await apiFetch(`${server.url}/api/v1/open?region=${TOWNSHIP}&feed=service&limit=200`)).json()) as
       { items: { subject: string; state: string; deadline: number; overdue: boolean; paused?: number }[] }
 
@@ -178,7 +178,7 @@ describe('service feed (便民服务代办)', () => {
       const done = await post(server.url, [errand('completed', 'SV-PAUSE', t0 + 9 * DAY), errand('completed', 'SV-RUN', t0 + 9 * DAY)])
       expect(done.body).toMatchObject({ accepted: 2, rejected: [] })
       // the cohort of their accepted day holds these two 办结 only (the other errands of that day are open)
-      const cohort = await server.store.hgetall(`${keys('live').prefix}d:${GRID}:${dayKey(t0, 'Asia/Shanghai')}`)
+      const cohort = await server.store.hgetall(keysAt('live', GRID).day(GRID, dayKey(t0, 'Asia/Shanghai')))
       expect(cohort).toMatchObject({ 's.completed.local': '2', 's.completedOnTime.local': '1' })
     })
 
@@ -191,7 +191,7 @@ describe('service feed (便民服务代办)', () => {
       s.on('alert', (u) => seen.push({ u, channelNow: channel.clock.now() }))
       expect((await s.emitWithAck('subscribe', { region: '650400' })).ok).toBe(true)
       const apply = (events: unknown[]) => ingest(parseBody(JSON.stringify(events), 'application/json'),
-        { store: server.store, regions: loadRegions(), categories: loadCategories() },
+        { store: server.store, regions: testRegions(), categories: loadCategories() },
         { channel: 'replay-svc-pause', zone: 'Asia/Shanghai', logMaxLen: 10_000, seenTtlSec: 3600 })
       const MIN = 60_000 // a channel minute: a wall second at 60×
       const first = start + 2 * MIN
@@ -212,7 +212,7 @@ describe('service feed (便民服务代办)', () => {
         errand('resumed', 'SV-P60', resumedAt),
         accepted('SV-P60-B', start, 'local', 'svc.medical.enrol', { deadline: iso(moved + MIN) }), // the sentinel of "once"
       ])).accepted).toBe(2)
-      expect(Number(await server.store.hget(keys('replay-svc-pause').subject('service', 'SV-P60'), 'deadline'))).toBe(moved)
+      expect(Number(await server.store.hget(keysAt('replay-svc-pause', GRID).subject('service', 'SV-P60'), 'deadline'))).toBe(moved)
       const fired = await waitFor(() => alertsOf('SV-P60')[0], 15_000)
       console.log(`paused errand's overdue alert reached the socket ${fired.channelNow - moved} ms of channel time after its moved deadline (60×)`)
       expect(fired.u.alert).toMatchObject({ type: 'overdue', feed: 'service', subject: 'SV-P60', at: moved })

@@ -38,6 +38,28 @@ it('applies a case\'s steps that name no place, or only the city, in the partiti
   expect(await redis.ttl(keys('live').route('case:ROUTE-1'))).toBeGreaterThan(86_400)
 })
 
+it('keeps a case taken in at the city in the root partition, even when a later step names a district', async () => {
+  const t = Date.now() - 3_600_000
+  expect((await post(server.url, [caseReported('ROUTE-3', t, CITY)])).body).toMatchObject({ accepted: 1, outOfOrder: 0 })
+  expect((await post(server.url, [{ ...caseStep('ROUTE-3', 'registered', t + 60_000), region: SHANSHAN_GRID }])).body).toMatchObject({ accepted: 1, outOfOrder: 0 })
+  expect((await redis.hgetall(keys('live').subject('case', 'ROUTE-3'))).state).toBe('REGISTERED')
+  expect(await redis.exists(keys('live', '650421').subject('case', 'ROUTE-3'))).toBe(0)
+})
+
+it('counts a worker\'s patrol where it happened, and their offDuty where their shift began', async () => {
+  const t = Date.now() - 3_600_000
+  const grid = (type: string, at: number, region?: string, attrs: Record<string, unknown> = {}) =>
+    ({ id: `W-1-${type}-${at}`, feed: 'grid', type, subject: 'W-1', at: new Date(at).toISOString(), ...(region ? { region } : {}), attrs })
+  const gaochangGrid = '650402001001001'
+  expect((await post(server.url, [
+    grid('onDuty', t, SHANSHAN_GRID), grid('patrol', t + 60_000, gaochangGrid, { durationMin: 30, distanceM: 800 }), grid('offDuty', t + 120_000),
+  ])).body).toMatchObject({ accepted: 3, outOfOrder: 0 })
+  expect((await redis.hgetall(keys('live', '650421').subject('grid', 'W-1'))).state).toBe('OFF')
+  const day = (await redis.keys(`${keys('live', '650402').prefix}d:650402:*`))
+  expect(day).toHaveLength(1)
+  expect(await redis.hget(day[0]!, 'gf.patrols')).toBe('1') // in 高昌区's partition, not the worker's
+})
+
 it('leaves the root partition to a step that names no place and comes before any placed step of its subject', async () => {
   const t = Date.now() - 3_600_000
   expect((await post(server.url, [caseStep('ROUTE-2', 'registered', t + 60_000)])).body).toMatchObject({ accepted: 1, outOfOrder: 1 })
