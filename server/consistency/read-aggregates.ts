@@ -16,11 +16,16 @@ export interface StoredChannel {
   ignored: string[]
 }
 
-export interface ReadAggregatesOptions { subjects?: boolean; pageSize?: number }
+export interface ReadAggregatesOptions {
+  subjects?: boolean
+  pageSize?: number
+  /** The partition whose keys are read (DESIGN §11); default the root one ('', the channel's prefix). */
+  partition?: string
+}
 
-/** Read a channel's aggregates (and optionally its subject hashes) from Redis. */
+/** Read a channel's aggregates (and optionally its subject hashes) of one partition from Redis. */
 export async function readAggregates(redis: Redis, channel: string, o: ReadAggregatesOptions = {}): Promise<StoredChannel> {
-  const { prefix, pattern } = keys(channel)
+  const { prefix, pattern } = keys(channel, o.partition)
   const out: StoredChannel = { aggregates: { hashes: new Map(), zsets: new Map(), sets: new Map() }, subjects: new Map(), ignored: [] }
   for await (const page of scanKeys(redis, pattern, o.pageSize ?? 1000)) {
     await readPage(page.node, prefix, page.keys, o.subjects ?? false, out) // on a Cluster: the node that holds these keys
