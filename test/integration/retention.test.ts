@@ -24,7 +24,7 @@ import { readKpis } from '../../server/store/read-kpis.ts'
 import { connectStore, type Store } from '../../server/store/redis-client.ts'
 import { createSimulation } from '../../server/simulation/generators/stream.ts'
 import { loadSimConfig } from '../../server/simulation/load-config.ts'
-import { caseReported, caseStep } from '../support/events-factory.ts'
+import { caseReported, caseStep, GRID } from '../support/events-factory.ts'
 import { apiFetch, eventually, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
 
 const HOUR = 3_600_000
@@ -57,7 +57,8 @@ beforeAll(async () => {
     expect(res.body.rejected).toEqual([])
   }
   // a case whose registration arrives before its report: parked (a=p), then applied and logged again (a=u)
-  const late = [caseStep('RET-LATE', 'registered', now - 2 * HOUR + 60_000), caseReported('RET-LATE', now - 2 * HOUR)] as EventEnvelope[]
+  // (the step names the case's place, as feeds do: with PARTITION_LEVEL it lands in the case's partition)
+  const late = [{ ...caseStep('RET-LATE', 'registered', now - 2 * HOUR + 60_000), region: GRID }, caseReported('RET-LATE', now - 2 * HOUR)] as EventEnvelope[]
   for (const e of late) expect((await post(server.url, [e])).body.accepted).toBe(1)
   events.push(...late)
 }, 120_000)
