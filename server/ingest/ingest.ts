@@ -8,7 +8,7 @@ import type { EventBounds } from '../domain/event-bounds.ts'
 import { StoreUnavailableError } from '../domain/errors.ts'
 import type { Categories } from '../domain/categories.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import { applyEvent, type ApplyInput, type ApplyOptions } from '../store/apply-event.ts'
+import type { ApplyInput, ApplyOptions } from '../store/apply-event.ts'
 import { isReady, type Store } from '../store/redis-client.ts'
 import { applySeconds, channelKind, ingestTally } from '../metrics/metrics.ts'
 import { logger } from '../ops/logger.ts'
@@ -16,6 +16,8 @@ import type { IngestResult } from '../domain/api.ts'
 import type { RawItem } from './parse-body.ts'
 import { PartialBatchError, ReplicaWaitError, type Unconfirmed } from './partial-batch-error.ts'
 import { resolveRegion } from './resolve-region.ts'
+import { rememberRoutes, routeSubjects } from './subject-routes.ts'
+import { applyByPartition } from './apply-by-partition.ts'
 
 export type { IngestResult, Rejection } from '../domain/api.ts'
 
@@ -88,40 +90,6 @@ const idOf = (raw: unknown) =>
 // Redis refused to run the script at all (busy, loading, out of memory…): the event was not applied
 const NOT_RUN = /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOSCRIPT|NOREPLICAS)\b/
 
-type Reply = [Error | null, unknown]
-
-/**
- * Apply prepared events, one pipeline per partition (a partition is one slot:
- * on a Cluster its pipeline goes to one master), all in flight at once; the
- * replies in the order of `ready`, and each pipeline's WAIT reply when asked.
- */
-async function applyByPartition(store: Store, ready: ApplyInput[], o: ApplyOptions, wait?: { replicas: number; timeoutMs: number }) {
-  const groups = new Map<string, number[]>()
-  ready.forEach((input, i) => {
-    const p = input.partition ?? ''
-    const g = groups.get(p)
-    if (g) g.push(i)
-    else groups.set(p, [i])
-  })
-  const replies: Reply[] = new Array(ready.length)
-  const waited: Reply[] = []
-  await Promise.all([...groups.values()].map(async (members) => {
-    const pipe = store.pipeline()
-    for (const i of members) applyEvent(pipe, ready[i]!, o)
-    // WAIT has no key: in the same pipeline it goes to the master that applied the partition (on a Cluster too)
-    if (wait) pipe.wait(wait.replicas, wait.timeoutMs)
-    let got: Reply[]
-    try {
-      got = (await pipe.exec()) ?? []
-    } catch (err) {
-      got = members.map(() => [err as Error, null])
-    }
-    members.forEach((i, at) => (replies[i] = got[at] ?? [new Error('no reply'), null]))
-    if (wait) waited.push(got[members.length] ?? [new Error('no reply'), 0])
-  }))
-  return { replies, waited }
-}
-
 /**
  * Validate, resolve and apply a batch. Throws StoreUnavailableError when Redis
  * is down before anything was sent, PartialBatchError when it went away while
@@ -146,7 +114,13 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   if (!isReady(deps.store)) throw new StoreUnavailableError()
   const wait = deps.waitReplicas?.replicas ? deps.waitReplicas : undefined
   const timer = applySeconds.startTimer({ channel: channelKind(options.channel) })
+  let routed: Promise<unknown> = Promise.resolve()
+  if (deps.regions.partitioned) {
+    const routes = await routeSubjects(deps.store, options.channel, ready).catch((err: unknown) => { throw new StoreUnavailableError(err) })
+    routed = rememberRoutes(deps.store, options.channel, routes, options.seenTtlSec)
+  }
   const { replies, waited } = await applyByPartition(deps.store, ready, { ...options, parkedAt: ctx.now }, wait)
+  await routed.catch(() => {}) // a route not remembered is remembered by the subject's next step
   timer()
   const applied: ApplyInput[] = []
   const unconfirmed: Unconfirmed[] = []

@@ -140,6 +140,8 @@ export function keys(channel: string, partition = '') {
     complaints: (grid: string, category: string) => `${p}hot:${grid}:${category}`,
     /** Held by the one instance that archives and trims the channel's log for a while. */
     archiveLease: `${p}archive:lease`,
+    /** With partitions: the partition a subject (`<feed>:<subject>`) lives in (server/ingest/subject-routes.ts). */
+    route: (feedAndSubject: string) => `${p}rt:${feedAndSubject}`,
     /** Channel metadata: clock, scanner watermarks. */
     meta: `${p}meta`,
     /** Open311 requests posted here: service_request_id scored by reported time, and their request details. */
