@@ -40,15 +40,29 @@ export interface ConsistencyReport {
   ignored: string[]
 }
 
-/** The archive's events by the partition they land in (prepared as ingest does), and the lines that no longer validate. */
+/**
+ * The archive's events by the partition they landed in, prepared as ingest does, and the lines that no
+ * longer validate. With partitions, a subject's steps follow the partition of its first step that named
+ * one, as ingest routes them (server/ingest/subject-routes.ts); the archive is in arrival order.
+ */
 function archiveByPartition(o: ConsistencyOptions, dir: string): { inputs: Map<string, ModelInput[]>; lines: number; bad: Difference[] } {
   const inputs = new Map<string, ModelInput[]>(o.regions.partitions.map((p) => [p, []]))
+  const routes = new Map<string, string>()
   const bad: Difference[] = []
   const lines = readArchive(dir, o.channel)
   for (const [i, line] of lines.entries()) {
     const input = prepare(JSON.parse(line) as unknown, o)
-    if (typeof input === 'string') bad.push({ key: keys(o.channel).log, field: `archive line ${i + 1}`, stored: line.slice(0, 80), recount: input })
-    else inputs.get(input.partition ?? '')?.push(input)
+    if (typeof input === 'string') {
+      bad.push({ key: keys(o.channel).log, field: `archive line ${i + 1}`, stored: line.slice(0, 80), recount: input })
+      continue
+    }
+    const e = input.event
+    if (o.regions.partitioned && !(e.feed === 'hotline' && e.type === 'call')) { // a call has no subject state to follow
+      const route = routes.get(`${e.feed}:${e.subject}`)
+      if (route !== undefined) input.partition = route
+      else if (input.partition) routes.set(`${e.feed}:${e.subject}`, input.partition)
+    }
+    inputs.get(input.partition ?? '')?.push(input)
   }
   return { inputs, lines: lines.length, bad }
 }

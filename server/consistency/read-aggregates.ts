@@ -34,11 +34,14 @@ export async function readAggregates(redis: Redis, channel: string, o: ReadAggre
   return out
 }
 
+/** Subject routes (keys(c).route, on the channel's own slot with partitions): ingest's index, no aggregate. */
+const ROUTE_HEAD = ((k) => k.route('').slice(k.prefix.length).split(':', 1)[0])(keys('_'))
+
 async function readPage(redis: Redis, prefix: string, page: string[], withSubjects: boolean, out: StoredChannel) {
   const wanted = page.filter((key) => {
     const name = key.slice(prefix.length)
     const head = name.split(':', 1)[0]!
-    if (SKIPPED.has(head)) return false
+    if (SKIPPED.has(head) || head === ROUTE_HEAD) return false
     if (head === SUBJECT_HEAD) return withSubjects
     if (!AGGREGATES.has(head)) out.ignored.push(key)
     return AGGREGATES.has(head)
