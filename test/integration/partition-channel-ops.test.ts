@@ -22,7 +22,7 @@ import { connectStore, type Store } from '../../server/store/redis-client.ts'
 import { scanKeys } from '../../server/store/scan-keys.ts'
 import { createSimulation } from '../../server/simulation/generators/stream.ts'
 import { loadSimConfig } from '../../server/simulation/load-config.ts'
-import { caseReported, hotlineReceived } from '../support/events-factory.ts'
+import { caseReported, caseStep, hotlineReceived } from '../support/events-factory.ts'
 import { apiFetch, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
 
 const HOUR = 3_600_000
@@ -53,13 +53,19 @@ async function keysStartingWith(prefix: string): Promise<string[]> {
   return out.sort()
 }
 
-/** Events of the simulated city plus a few placed at the city itself (the root partition). */
+const GRID_650421 = regions.collection.features.find((f) => f.properties.level === 'grid' && regions.within(f.properties.code, '650421'))!.properties.code
+
+/**
+ * Events of the simulated city plus a few placed at the city itself (the root partition), and cases
+ * of district 650421 whose next step names no place (it follows its case's partition).
+ */
 function cityEvents(seed: number, start: number, until: number, tag: string): EventEnvelope[] {
   const sim = createSimulation({ ...loadSimConfig(), seed, rate: 0.01, compress: 60, start })
   const out = sim.next(until)
   for (let i = 0; i < 3; i++) {
     const at = start + (i + 1) * HOUR
     out.push(caseReported(`${tag}-ROOT-${i}`, at, CITY) as EventEnvelope, hotlineReceived(`${tag}-ROOT-H${i}`, at + 60_000, CITY) as EventEnvelope)
+    out.push(caseReported(`${tag}-D-${i}`, at, GRID_650421) as EventEnvelope, caseStep(`${tag}-D-${i}`, 'registered', at + 120_000) as EventEnvelope)
   }
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
 }
@@ -87,6 +93,9 @@ describe('check:consistency on partitions', () => {
   it('checks every partition on its own and finds no difference', async () => {
     const lengths = await Promise.all(regions.partitions.map(async (p) => Number(await store.xlen(logOf(p)))))
     for (const [i, n] of lengths.entries()) expect(n, `partition '${regions.partitions[i]}'`).toBeGreaterThan(5)
+    // the placeless steps followed their cases into 650421 and were applied there
+    const steps = ((await store.xrange(logOf('650421'), '-', '+')) as RawEntry[]).filter(([, f]) => /"id":"case-PCO-D-\d-registered"/.test(field(f, 'e')!))
+    expect(steps.map(([, f]) => field(f, 'a'))).toEqual(['1', '1', '1'])
     const report = await checkConsistency(store, options)
     expect(report.partitions).toEqual(regions.partitions)
     expect(report.differences.slice(0, 5)).toEqual([])
