@@ -164,7 +164,19 @@ export const globalKeys = {
   channelUpdates: `${G}channel-updates`,
 }
 
-/** The keys of a replay channel that a seek keeps; everything else of the channel is derived state and rebuilt. */
+/**
+ * SCAN MATCH pattern of every key of a channel in every partition: `sr:{c}:…`
+ * and `sr:{c:P}:…` (a channel id has no ':', so no other channel's key
+ * matches). One scan finds them all, whatever PARTITION_LEVEL wrote them.
+ */
+export function channelPattern(channel: string): string {
+  return `${globLiteral(`${G}{${channel}`)}[}:]*`
+}
+
+/**
+ * The keys of a replay channel that a seek keeps (channel-wide ones, in the root
+ * partition); everything else of the channel, in every partition, is derived state and rebuilt.
+ */
 export function seekKeeps(channel: string): Set<string> {
   const k = keys(channel)
   return new Set([k.source, k.meta, k.driver])
