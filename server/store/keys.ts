@@ -142,6 +142,10 @@ export function keys(channel: string, partition = '') {
     archiveLease: `${p}archive:lease`,
     /** With partitions: the partition a subject (`<feed>:<subject>`) lives in (server/ingest/subject-routes.ts). */
     route: (feedAndSubject: string) => `${p}rt:${feedAndSubject}`,
+    /** With partitions: steps held for want of their subject's partition (id → JSON), by `<feed>:<subject>` (server/ingest/held-steps.ts). */
+    held: (feedAndSubject: string) => `${p}hd:${feedAndSubject}`,
+    /** With partitions: subjects with held steps, scored by when the first was held (channel time). */
+    heldIndex: `${p}hdx`,
     /** Channel metadata: clock, scanner watermarks. */
     meta: `${p}meta`,
     /** Open311 requests posted here: service_request_id scored by reported time, and their request details. */
