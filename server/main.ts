@@ -52,7 +52,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   const stopProbe = probeRedis(store)
   const channels = new Channels(config.zone)
   // before anything ingests: subjects stored before event lists get theirs, once per channel
-  await migrateLegacySubjects(store, channels.get('live'))
+  await migrateLegacySubjects(store, channels.get('live'), config.regions.partitions)
   const reader = new ChannelReader(
     store, channels, config.regions, config.categories.config.satisfactionBasicWeight, config.ranking, config.realtime.snapshots,
     config.categories.config.agentVisitsPerVillagePerWeek,
@@ -107,9 +107,9 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
 }
 
 /** The event-list migration of a channel, with its progress in the log (a no-op once done). */
-async function migrateLegacySubjects(store: Store, ch: Channel): Promise<void> {
+async function migrateLegacySubjects(store: Store, ch: Channel, partitions: readonly string[]): Promise<void> {
   const r = await migrateEventLists(store, {
-    channel: ch.id, zone: ch.clock.zone, now: ch.clock.now(),
+    channel: ch.id, zone: ch.clock.zone, now: ch.clock.now(), partitions,
     progress: (p) => logger.info({ channel: ch.id, scanned: p.scanned, migrated: p.migrated }, 'event lists of legacy subjects: in progress'),
   })
   if (r.scanned === 0 && r.migrated === 0) return

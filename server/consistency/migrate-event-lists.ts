@@ -7,10 +7,11 @@
  * ended one joins the retention index (cx) from its last step; the old
  * history list is dropped. Runs at server start, before ingest opens; SCAN in
  * pages on every master (works on a Cluster), SET NX so two instances starting
- * together write a list once; done is marked in the channel meta.
+ * together write a list once; done is marked in the channel meta. A channel
+ * split into partitions (DESIGN §11) is scanned partition by partition.
  */
 import { applyModelEntry, createModelState, subjectHash } from './apply-model.ts'
-import { keys } from '../store/keys.ts'
+import { keys, type ChannelKeys } from '../store/keys.ts'
 import { legacyEventList, type LegacyFeed, type LegacyStep } from './legacy-event-list.ts'
 import type { Store } from '../store/redis-client.ts'
 import { scanKeys } from '../store/scan-keys.ts'
@@ -27,6 +28,8 @@ export interface MigrationOptions {
   now: number
   progress?: (r: MigrationReport) => void
   pageSize?: number
+  /** The channel's partitions (DESIGN §11), each scanned for legacy subjects; default the root one only. */
+  partitions?: readonly string[]
 }
 
 /** The hash fields where the synthesised list derives something else than what is stored (none: it fits). */
@@ -44,9 +47,16 @@ function misfits(feed: LegacyFeed, subject: string, h: Record<string, string>, l
 const isLegacyFeed = (feed: string): feed is LegacyFeed => feed === 'case' || feed === 'hotline' || feed === 'service'
 
 export async function migrateEventLists(store: Store, o: MigrationOptions): Promise<MigrationReport> {
-  const k = keys(o.channel)
   const report: MigrationReport = { done: false, scanned: 0, migrated: 0, fromPath: 0, mismatched: [] }
-  if (await store.hget(k.meta, EVENT_LISTS_MIGRATED)) return { ...report, done: true }
+  const meta = keys(o.channel).meta
+  if (await store.hget(meta, EVENT_LISTS_MIGRATED)) return { ...report, done: true }
+  for (const partition of o.partitions ?? ['']) await migratePartition(store, keys(o.channel, partition), o, report)
+  await store.hset(meta, EVENT_LISTS_MIGRATED, new Date(o.now).toISOString())
+  return { ...report, done: true }
+}
+
+/** The legacy subjects of one partition: each subject's list, retention entry and history stay in its partition. */
+async function migratePartition(store: Store, k: ChannelKeys, o: MigrationOptions, report: MigrationReport): Promise<void> {
   for await (const page of scanKeys(store, k.subjectPattern, o.pageSize ?? 500)) {
     const found = page.keys.flatMap((key) => {
       const s = k.subjectOf(key)
@@ -75,6 +85,4 @@ export async function migrateEventLists(store: Store, o: MigrationOptions): Prom
     for (const [err] of (await write.exec()) ?? []) if (err) throw err
     o.progress?.(report)
   }
-  await store.hset(k.meta, EVENT_LISTS_MIGRATED, new Date(o.now).toISOString())
-  return { ...report, done: true }
 }

@@ -16,11 +16,16 @@ export interface StoredChannel {
   ignored: string[]
 }
 
-export interface ReadAggregatesOptions { subjects?: boolean; pageSize?: number }
+export interface ReadAggregatesOptions {
+  subjects?: boolean
+  pageSize?: number
+  /** The partition whose keys are read (DESIGN §11); default the root one ('', the channel's prefix). */
+  partition?: string
+}
 
-/** Read a channel's aggregates (and optionally its subject hashes) from Redis. */
+/** Read a channel's aggregates (and optionally its subject hashes) of one partition from Redis. */
 export async function readAggregates(redis: Redis, channel: string, o: ReadAggregatesOptions = {}): Promise<StoredChannel> {
-  const { prefix, pattern } = keys(channel)
+  const { prefix, pattern } = keys(channel, o.partition)
   const out: StoredChannel = { aggregates: { hashes: new Map(), zsets: new Map(), sets: new Map() }, subjects: new Map(), ignored: [] }
   for await (const page of scanKeys(redis, pattern, o.pageSize ?? 1000)) {
     await readPage(page.node, prefix, page.keys, o.subjects ?? false, out) // on a Cluster: the node that holds these keys
@@ -29,11 +34,14 @@ export async function readAggregates(redis: Redis, channel: string, o: ReadAggre
   return out
 }
 
+/** Subject routes (keys(c).route, on the channel's own slot with partitions): ingest's index, no aggregate. */
+const ROUTE_HEAD = ((k) => k.route('').slice(k.prefix.length).split(':', 1)[0])(keys('_'))
+
 async function readPage(redis: Redis, prefix: string, page: string[], withSubjects: boolean, out: StoredChannel) {
   const wanted = page.filter((key) => {
     const name = key.slice(prefix.length)
     const head = name.split(':', 1)[0]!
-    if (SKIPPED.has(head)) return false
+    if (SKIPPED.has(head) || head === ROUTE_HEAD) return false
     if (head === SUBJECT_HEAD) return withSubjects
     if (!AGGREGATES.has(head)) out.ignored.push(key)
     return AGGREGATES.has(head)

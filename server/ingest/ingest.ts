@@ -16,7 +16,9 @@ import type { IngestResult } from '../domain/api.ts'
 import type { RawItem } from './parse-body.ts'
 import { PartialBatchError, ReplicaWaitError, type Unconfirmed } from './partial-batch-error.ts'
 import { resolveRegion } from './resolve-region.ts'
-import { rememberRoutes, routeSubjects } from './subject-routes.ts'
+import { rememberRoutes, routeSubjects, type Routing } from './subject-routes.ts'
+import { forgetHeld } from './held-steps.ts'
+import { systemTime } from '../domain/clock.ts'
 import { applyByPartition } from './apply-by-partition.ts'
 
 export type { IngestResult, Rejection } from '../domain/api.ts'
@@ -90,6 +92,24 @@ const idOf = (raw: unknown) =>
 // Redis refused to run the script at all (busy, loading, out of memory…): the event was not applied
 const NOT_RUN = /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOSCRIPT|NOREPLICAS)\b/
 
+/** The batch's steps that were held (outOfOrder, or unconfirmed when the hold was not written) or held before (duplicates). */
+function settleHeld(r: Routing, ready: (ApplyInput & { index: number })[], failed: boolean, result: IngestResult, unconfirmed: Unconfirmed[], tally: ReturnType<typeof ingestTally>) {
+  const indexOf = new Map(ready.map((input) => [input as ApplyInput, input.index]))
+  for (const input of r.hold) {
+    if (failed) {
+      unconfirmed.push({ index: indexOf.get(input)!, id: input.event.id, applied: null })
+      continue
+    }
+    result.accepted++
+    result.outOfOrder++
+    tally.add(input.event.feed, 'outOfOrder')
+  }
+  for (const input of r.heldBefore) {
+    result.duplicates++
+    tally.add(input.event.feed, 'duplicate')
+  }
+}
+
 /**
  * Validate, resolve and apply a batch. Throws StoreUnavailableError when Redis
  * is down before anything was sent, PartialBatchError when it went away while
@@ -114,17 +134,24 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   if (!isReady(deps.store)) throw new StoreUnavailableError()
   const wait = deps.waitReplicas?.replicas ? deps.waitReplicas : undefined
   const timer = applySeconds.startTimer({ channel: channelKind(options.channel) })
+  // with partitions: each subject's steps go to its partition; steps with none yet are held, steps held before released
+  let apply = ready
+  let routing: Routing | undefined
   let routed: Promise<unknown> = Promise.resolve()
   if (deps.regions.partitioned) {
-    const routes = await routeSubjects(deps.store, options.channel, ready).catch((err: unknown) => { throw new StoreUnavailableError(err) })
-    routed = rememberRoutes(deps.store, options.channel, routes, options.seenTtlSec)
+    routing = await routeSubjects(deps.store, options.channel, ready).catch((err: unknown) => { throw new StoreUnavailableError(err) })
+    const aside = new Set<ApplyInput>([...routing.hold, ...routing.heldBefore])
+    apply = ready.filter((input) => !aside.has(input))
+    routed = rememberRoutes(deps.store, options.channel, routing, options.seenTtlSec, ctx.now ?? systemTime())
   }
-  const { replies, waited } = await applyByPartition(deps.store, ready, { ...options, parkedAt: ctx.now }, wait)
-  await routed.catch(() => {}) // a route not remembered is remembered by the subject's next step
+  const release = routing?.release ?? []
+  const { replies, waited } = await applyByPartition(deps.store, [...apply, ...release], { ...options, parkedAt: ctx.now }, wait)
+  let holdFailed = false
+  await routed.catch(() => { holdFailed = true }) // a route not remembered is remembered by the subject's next step; a hold not written is unconfirmed
   timer()
   const applied: ApplyInput[] = []
   const unconfirmed: Unconfirmed[] = []
-  for (const [i, input] of ready.entries()) {
+  for (const [i, input] of apply.entries()) {
     const [err, reply] = replies[i]!
     const { index, event } = input
     if (err?.name === 'ReplyError' && NOT_RUN.test(err.message)) {
@@ -148,6 +175,10 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
       tally.add(event.feed, status === 'duplicate' || status === 'outOfOrder' ? status : status === 'invalid' ? 'rejected' : 'accepted')
     }
   }
+  if (routing) settleHeld(routing, ready, holdFailed, result, unconfirmed, tally)
+  const released = release.filter((_, j) => !replies[apply.length + j]![0])
+  for (const [j, input] of release.entries()) if ((replies[apply.length + j]![1] as [string])?.[0] === 'applied') applied.push(input)
+  await forgetHeld(deps.store, options.channel, released).catch(() => {}) // still held: the next step or the sweep finds them applied (duplicates)
   result.rejected.sort((a, b) => a.index - b.index)
   tally.flush() // unconfirmed events are not counted: the sender resends them
   if (wait && unconfirmed.length === 0) {

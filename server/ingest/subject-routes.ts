@@ -6,18 +6,17 @@
  * whatever place it names or none (a step often names no place, or one above
  * the partition level: a province's hotline centre), so apply.lua finds the
  * subject it belongs to and counts it at the subject's place. A grid worker
- * lives where their latest onDuty was placed; offDuty and position follow. The route is a key per
+ * lives where their latest onDuty was placed; offDuty and position follow.
+ * A step that names no place while its subject has no route yet is held
+ * (held-steps.ts) until one is known. The route is a key per
  * subject on the channel's own slot, refreshed by every step for as long as a
- * closed subject's seen ids live (CLOSED_TTL_DAYS). A step that names no place
- * and arrives before any step of its subject that does lands in the root
- * partition (parked there like any step of an unknown subject, and refused
- * after the park window).
+ * closed subject's seen ids live (CLOSED_TTL_DAYS).
  */
 import type { ApplyInput } from '../store/apply-event.ts'
+import { heldOf, queueHold, subjectKey } from './held-steps.ts'
 import { keys } from '../store/keys.ts'
 import type { Store } from '../store/redis-client.ts'
 
-const subjectKey = ({ event: e }: ApplyInput) => `${e.feed}:${e.subject}`
 const ROOT = '-' // a route to the root partition ('' is no value to store)
 
 /**
@@ -32,34 +31,64 @@ function routing({ event: e }: ApplyInput): 'follow' | 'lead' | 'own' {
   return e.feed === 'hotline' && e.type === 'call' ? 'own' : 'follow'
 }
 
-/**
- * Put each subject's steps in its partition: the stored route (one MGET on one slot),
- * else the partition of its first step in this batch that names a place (above the
- * partition level: the root one). Returns the routes to remember.
- */
-export async function routeSubjects(store: Store, channel: string, ready: ApplyInput[]): Promise<Map<string, string>> {
-  const steps = ready.filter((input) => routing(input) !== 'own')
-  const routes = new Map<string, string>()
-  if (steps.length === 0) return routes
-  const subjects = [...new Set(steps.map(subjectKey))]
-  const k = keys(channel)
-  const stored = await store.mget(...subjects.map((s) => k.route(s)))
-  subjects.forEach((s, i) => { if (stored[i]) routes.set(s, stored[i] === ROOT ? '' : stored[i]!) })
-  for (const input of steps) {
-    const s = subjectKey(input)
-    const placed = input.chain.length > 0
-    const route = routes.get(s)
-    if (placed && (route === undefined || routing(input) === 'lead')) routes.set(s, input.partition ?? '')
-    else if (route !== undefined) input.partition = route
-  }
-  return routes
+export interface Routing {
+  /** Routes to remember: every subject of the batch whose partition is known. */
+  routes: Map<string, string>
+  /** Steps of the batch with no partition yet: held (DESIGN §11). */
+  hold: ApplyInput[]
+  /** Steps of the batch already held: duplicates. */
+  heldBefore: ApplyInput[]
+  /** Steps held earlier whose subject's partition is known now: to apply with the batch. */
+  release: ApplyInput[]
 }
 
-/** Remember (and keep alive) the route of every subject of the batch, on the channel's own slot. */
-export function rememberRoutes(store: Store, channel: string, routes: Map<string, string>, ttlSec: number): Promise<unknown> {
-  if (routes.size === 0) return Promise.resolve()
+/**
+ * Put each subject's steps in its partition: the stored route, else the partition of its
+ * first step in this batch that names a place (above the partition level: the root one).
+ * A step that names no place while its subject has no route is held; steps held before
+ * are released once their subject's route is known. One pipeline on the channel's slot.
+ */
+export async function routeSubjects(store: Store, channel: string, ready: ApplyInput[]): Promise<Routing> {
+  const steps = ready.filter((input) => routing(input) !== 'own')
+  const out: Routing = { routes: new Map(), hold: [], heldBefore: [], release: [] }
+  if (steps.length === 0) return out
+  const subjects = [...new Set(steps.map(subjectKey))]
+  const k = keys(channel)
+  const p = store.pipeline().mget(...subjects.map((s) => k.route(s)))
+  for (const s of subjects) p.hgetall(k.held(s))
+  const replies = (await p.exec()) ?? []
+  for (const [err] of replies) if (err) throw err
+  const stored = replies[0]![1] as (string | null)[]
+  const { routes } = out
+  subjects.forEach((s, i) => { if (stored[i]) routes.set(s, stored[i] === ROOT ? '' : stored[i]!) })
+  // routes first (a placed step later in the batch routes an unplaced one before it), then each step
+  for (const input of steps) {
+    const s = subjectKey(input)
+    if (input.chain.length > 0 && (!routes.has(s) || routing(input) === 'lead')) routes.set(s, input.partition ?? '')
+  }
+  subjects.forEach((s, i) => {
+    const held = heldOf(replies[i + 1]![1] as Record<string, string>)
+    const route = routes.get(s)
+    if (route !== undefined) out.release.push(...held.map((h) => ({ ...h.input, partition: route })))
+    else for (const input of steps) if (subjectKey(input) === s && held.some((h) => h.input.event.id === input.event.id)) out.heldBefore.push(input)
+  })
+  for (const input of steps) {
+    const route = routes.get(subjectKey(input))
+    if (route !== undefined && !(routing(input) === 'lead' && input.chain.length > 0)) input.partition = route
+    else if (route === undefined && !out.heldBefore.includes(input)) out.hold.push(input)
+  }
+  return out
+}
+
+/** Remember (and keep alive) the route of every subject of the batch, and hold the steps that have none, on the channel's own slot. */
+export function rememberRoutes(store: Store, channel: string, r: Routing, ttlSec: number, now: number): Promise<unknown> {
+  if (r.routes.size === 0 && r.hold.length === 0) return Promise.resolve()
   const k = keys(channel)
   const p = store.pipeline()
-  for (const [s, partition] of routes) p.set(k.route(s), partition || ROOT, 'EX', ttlSec)
-  return p.exec()
+  for (const [s, partition] of r.routes) p.set(k.route(s), partition || ROOT, 'EX', ttlSec)
+  queueHold(p, channel, r.hold, now)
+  return p.exec().then((replies) => {
+    const failed = (replies ?? []).find(([err]) => err)
+    if (failed) throw failed[0]
+  })
 }

@@ -1,11 +1,15 @@
 /**
  * One log tailer per channel this instance serves, started and stopped as
  * channels come and go: a tailer hands each batch to the subscriptions and
- * marks the pushed regions dirty. A seek stops the channel's tailer while
+ * marks the pushed regions dirty. A tailer follows every partition log of its
+ * channel (DESIGN §11), not only those its sockets watch: a subscribe never
+ * waits for a tail to start, and the cost is one blocking connection per
+ * partition and channel (a province at city level: 15 per channel). A seek stops the channel's tailer while
  * its log is rebuilt, and its reset starts it again and resyncs its sockets.
  */
 import type { Server } from 'socket.io'
 import type { ClientToServer, LiveEvent, ServerToClient } from '../domain/protocol.ts'
+import type { RegionIndex } from '../domain/regions.ts'
 import type { Channel, Channels } from '../channels/channels.ts'
 import { keys } from '../store/keys.ts'
 import { blockingConnection, type Store } from '../store/redis-client.ts'
@@ -18,6 +22,7 @@ export interface TailerDeps {
   io: Server<ClientToServer, ServerToClient>
   store: Store
   channels: Channels
+  regions: RegionIndex
   subs: Subscriptions
   subscribers: ReadonlyMap<string, SocketSubscriber>
   /** Regions of a channel whose pushed values (KPIs, panels) the new events changed. */
@@ -52,10 +57,9 @@ export class ChannelTailers {
 
   private async follow(ch: Channel): Promise<void> {
     const { subs } = this.d
-    const k = keys(ch.id)
-    const t = new LogTailer(blockingConnection(this.d.store), {
-      log: k.log,
-      alertLog: k.alertLog,
+    const t = new LogTailer(() => blockingConnection(this.d.store), {
+      logs: this.d.regions.partitions.map((p) => [p, keys(ch.id, p).log] as const),
+      alertLog: keys(ch.id).alertLog,
       onEvents: (events: LiveEvent[]) => {
         observeFanoutLag(ch.id, events[0]!.sid)
         this.d.touched(ch.id, subs.dispatch(ch.id, events))

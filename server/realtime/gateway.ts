@@ -78,7 +78,7 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   })
 
   const tailers = new ChannelTailers({
-    io, store: d.store, channels: d.channels, subs, subscribers,
+    io, store: d.store, channels: d.channels, regions: d.regions, subs, subscribers,
     touched: (channel, regions) => {
       kpis.markDirty(channel, regions)
       panels.markDirty(channel, regions)

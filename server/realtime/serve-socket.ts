@@ -71,7 +71,7 @@ export function serveSocket(socket: WallSocket, d: SubscribeDeps): SocketSubscri
 
   const answer = withAck(async (req: SubscribeReq) => {
     if (!req || typeof req.region !== 'string') throw new BadRequestError('subscribe needs { region }')
-    if (req.since !== undefined && typeof req.since !== 'string') throw new BadRequestError('since is a stream id like "1700000000000-0"')
+    if (req.since !== undefined && typeof req.since !== 'string') throw new BadRequestError('since is a cursor as sent in events and snapshots, like "1700000000000-0"')
     if (!d.regions.get(req.region)) throw new UnknownRegionError(req.region) // the current subscription stays
     const principal = socket.data.principal as Principal | undefined
     if (principal) assertInScope(principal, d.regions, req.region, channel)

@@ -8,11 +8,15 @@
  * live set. So snapshot and live stream never overlap or leave a hole. Every
  * buffer is capped: past it the items are dropped and the socket gets a fresh
  * snapshot instead.
+ *
+ * Cursors are those of stream-id.ts: with partitions (DESIGN §11) one position
+ * per partition log, each log's batches arriving in its own order but the logs
+ * interleaved; with one partition a plain stream id, compared as before.
  */
 import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
-import { compareStreamIds as compareSid } from '../domain/stream-id.ts'
+import { advanceCursor, compareStreamIds, cursorCovers, cursorCoversAll, cursorPositions, newestStreamId, partitionOfSid, streamIdOf } from '../domain/stream-id.ts'
 import { isRoomOf, roomKey, roomParts } from '../domain/room-key.ts'
 
 export interface Outlet {
@@ -27,9 +31,9 @@ export interface Subscription {
   outlet: Outlet
   channel: string
   region: string
-  cursor: string | null // null while the snapshot is being read: items are held
+  cursor: string | null // null while the snapshot is being read: items are held; one position per partition
   outbox: LiveEvent[]
-  /** The newest entry dispatched before items were held (or last dropped): a snapshot must reach at least this far. */
+  /** Where the tail stood (every partition) before items were held (or last dropped): a snapshot must reach at least this far. */
   heldFrom: string | undefined
   /** Caught up: gets the room's broadcast, holds no outbox of its own. */
   live: boolean
@@ -46,7 +50,7 @@ interface Room {
   live: Set<Subscription>
   behind: Set<Subscription>
   pending: LiveEvent[] // dispatched since the last flush, for the live set
-  cursor: string | undefined // the last batch broadcast
+  cursor: string | undefined // the last batch broadcast, advanced by the sids of each
 }
 
 export const OUTBOX_CAP = 2_000
@@ -58,14 +62,37 @@ const sendEach: Broadcaster = {
   leave: () => {},
 }
 
-const maxSid = (a: string | null, b: string | undefined) => (a === null ? b ?? null : b === undefined || compareSid(a, b) >= 0 ? a : b)
+/** Items a cursor does not cover yet; a cursor of several partitions is read once for the whole list. */
+function notCovered(items: LiveEvent[], cursor: string): LiveEvent[] {
+  if (cursor.indexOf(',') < 0) return items.filter((e) => !cursorCovers(cursor, e.sid))
+  const at = cursorPositions(cursor)
+  return items.filter((e) => {
+    const pos = at.get(partitionOfSid(e.sid))
+    return pos === undefined || compareStreamIds(streamIdOf(e.sid), pos) > 0
+  })
+}
+
+const sidsOf = function* (items: LiveEvent[]) {
+  for (const e of items) yield e.sid
+}
 
 export class Subscriptions {
   private readonly bySocket = new Map<string, Subscription>()
   private readonly byRoom = new Map<string, Room>()
+  /** Per channel, where the tail stands: the merged positions of every partition log dispatched. */
   private readonly lastDispatched = new Map<string, string>()
 
   constructor(private readonly regions: RegionIndex, private readonly broadcaster: Broadcaster = sendEach) {}
+
+  /**
+   * `cursor` moved past a batch. One partition: the batch's last sid, as before partitions (the hot
+   * path of the fan-out, allocation-free); several: each partition's position moved by its own sids.
+   */
+  private advance(cursor: string | null | undefined, items: LiveEvent[]): string {
+    const last = items[items.length - 1]!.sid
+    if (!this.regions.partitioned) return last
+    return advanceCursor(cursor ?? null, sidsOf(items))!
+  }
 
   /** Start holding events for a socket before its snapshot is read. */
   open(outlet: Outlet, channel: string, region: string): Subscription {
@@ -79,9 +106,9 @@ export class Subscriptions {
     return sub
   }
 
-  /** The channel's tail starts (or restarts) after `sid`: nothing up to it will be dispatched. */
-  position(channel: string, sid: string): void {
-    this.lastDispatched.set(channel, sid)
+  /** The channel's tail starts (or restarts) after `cursor` (every partition): nothing up to it will be dispatched. */
+  position(channel: string, cursor: string): void {
+    this.lastDispatched.set(channel, cursor)
   }
 
   /**
@@ -89,13 +116,13 @@ export class Subscriptions {
    * it was read (or shared from a read begun) before items the socket did not hold were sent out.
    */
   covers(sub: Subscription, cursor: string): boolean {
-    return sub.heldFrom === undefined || compareSid(sub.heldFrom, cursor) <= 0
+    return sub.heldFrom === undefined || cursorCoversAll(cursor, sub.heldFrom)
   }
 
   /** The snapshot was read at `cursor`: drop held items it already contains. */
   ready(sub: Subscription, cursor: string): void {
     sub.cursor = cursor
-    sub.outbox = sub.outbox.filter((e) => compareSid(e.sid, cursor) > 0)
+    sub.outbox = notCovered(sub.outbox, cursor)
   }
 
   close(socketId: string): void {
@@ -120,8 +147,9 @@ export class Subscriptions {
   /** Put new log entries in the batch of every room whose region contains them, and in the outbox of every socket behind. */
   dispatch(channel: string, events: LiveEvent[]): Set<string> {
     const touched = new Set<string>()
-    const last = events[events.length - 1]
-    if (last) this.lastDispatched.set(channel, last.sid)
+    if (events.length === 0) return touched
+    const upTo = this.advance(this.lastDispatched.get(channel), events)
+    this.lastDispatched.set(channel, upTo)
     for (const e of events) {
       if (!e.region) continue
       for (const code of this.regions.chain(e.region)) {
@@ -129,11 +157,11 @@ export class Subscriptions {
         if (!room) continue
         if (e.applied) touched.add(code)
         if (room.live.size > 0) {
-          if (room.pending.length >= OUTBOX_CAP) this.dropRoom(room, last!.sid)
+          if (room.pending.length >= OUTBOX_CAP) this.dropRoom(room, upTo)
           else room.pending.push(e)
         }
         for (const sub of room.behind) {
-          if (sub.outbox.length >= OUTBOX_CAP) this.drop(sub, last!.sid)
+          if (sub.outbox.length >= OUTBOX_CAP) this.drop(sub, upTo)
           else sub.outbox.push(e)
         }
       }
@@ -165,7 +193,7 @@ export class Subscriptions {
     room.behind.add(sub)
     sub.live = false
     this.broadcaster.leave(sub)
-    sub.cursor = maxSid(sub.cursor, room.cursor)
+    sub.cursor = newestStreamId(sub.cursor, room.cursor ?? null)
     sub.outbox = items.slice()
   }
 
@@ -205,7 +233,7 @@ export class Subscriptions {
         room.pending = []
         for (const sub of room.live) if (sub.outlet.overloaded()) this.demote(room, sub, items)
         if (room.live.size > 0) {
-          room.cursor = items[items.length - 1]!.sid
+          room.cursor = this.advance(room.cursor, items)
           const { channel, region } = roomParts(key)
           this.broadcaster.send(channel, region, room.cursor, items, room.live)
         }
@@ -217,16 +245,16 @@ export class Subscriptions {
   private catchUp(room: Room, sub: Subscription): void {
     if (sub.cursor === null || sub.outlet.overloaded()) return
     if (sub.outbox.length > 0) {
-      const items = sub.outbox.filter((e) => compareSid(e.sid, sub.cursor!) > 0)
+      const items = notCovered(sub.outbox, sub.cursor)
       sub.outbox = []
       if (items.length > 0) {
-        sub.cursor = items[items.length - 1]!.sid
+        sub.cursor = this.advance(sub.cursor, items)
         sub.outlet.send(sub.cursor, items)
       }
     }
-    // a snapshot newer than what the tail has handed over yet stays behind: the broadcast would repeat what it holds
+    // a snapshot newer than what the tail has handed over yet (in any partition) stays behind: the broadcast would repeat what it holds
     const dispatched = this.lastDispatched.get(sub.channel)
-    if (dispatched === undefined || compareSid(sub.cursor, dispatched) > 0) return
+    if (dispatched === undefined || !cursorCoversAll(dispatched, sub.cursor)) return
     room.behind.delete(sub)
     room.live.add(sub)
     sub.live = true

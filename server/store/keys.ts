@@ -142,6 +142,10 @@ export function keys(channel: string, partition = '') {
     archiveLease: `${p}archive:lease`,
     /** With partitions: the partition a subject (`<feed>:<subject>`) lives in (server/ingest/subject-routes.ts). */
     route: (feedAndSubject: string) => `${p}rt:${feedAndSubject}`,
+    /** With partitions: steps held for want of their subject's partition (id → JSON), by `<feed>:<subject>` (server/ingest/held-steps.ts). */
+    held: (feedAndSubject: string) => `${p}hd:${feedAndSubject}`,
+    /** With partitions: subjects with held steps, scored by when the first was held (channel time). */
+    heldIndex: `${p}hdx`,
     /** Channel metadata: clock, scanner watermarks. */
     meta: `${p}meta`,
     /** Open311 requests posted here: service_request_id scored by reported time, and their request details. */
@@ -164,7 +168,19 @@ export const globalKeys = {
   channelUpdates: `${G}channel-updates`,
 }
 
-/** The keys of a replay channel that a seek keeps; everything else of the channel is derived state and rebuilt. */
+/**
+ * SCAN MATCH pattern of every key of a channel in every partition: `sr:{c}:…`
+ * and `sr:{c:P}:…` (a channel id has no ':', so no other channel's key
+ * matches). One scan finds them all, whatever PARTITION_LEVEL wrote them.
+ */
+export function channelPattern(channel: string): string {
+  return `${globLiteral(`${G}{${channel}`)}[}:]*`
+}
+
+/**
+ * The keys of a replay channel that a seek keeps (channel-wide ones, in the root
+ * partition); everything else of the channel, in every partition, is derived state and rebuilt.
+ */
 export function seekKeeps(channel: string): Set<string> {
   const k = keys(channel)
   return new Set([k.source, k.meta, k.driver])

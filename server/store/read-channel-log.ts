@@ -3,10 +3,11 @@
  * give back the envelopes that arrived: each entry's `e` field is the
  * normalised event (`at` in epoch ms), turned back into the public envelope
  * with an ISO `at` in +08:00. Refused entries are kept: a recording is what arrived.
+ * A channel split into partitions is read from every partition's log, merged by time.
  */
 import type { Redis } from 'ioredis'
 import type { EventEnvelope, ValidEvent } from '../domain/events.ts'
-import { keys } from './keys.ts'
+import { mergedLog } from './merged-log.ts'
 import { formatAtExact } from '../domain/shanghai-time.ts'
 
 export type LogEntry = [id: string, fields: string[]]
@@ -29,23 +30,22 @@ export function envelopeOf([, fields]: LogEntry): EventEnvelope | null {
 
 export interface RecordStats { entries: number; events: number; skipped: number; refused: number }
 
-/** Envelopes of the entries of `channel`'s log whose stream-id time is in [from, to] (epoch ms). */
-export async function* readChannelLog(redis: Redis, channel: string, from: number, to: number, stats: RecordStats, pageSize = 1000): AsyncGenerator<EventEnvelope> {
-  const key = keys(channel).log
-  let start = `${Math.max(0, Math.floor(from))}-0`
+/**
+ * Envelopes of the entries of `channel`'s log whose stream-id time is in [from, to] (epoch ms);
+ * with `partitions` (DESIGN §11) the logs of them all, merged in time order.
+ */
+export async function* readChannelLog(
+  redis: Redis, channel: string, from: number, to: number, stats: RecordStats, pageSize = 1000, partitions: readonly string[] = [''],
+): AsyncGenerator<EventEnvelope> {
+  const start = `${Math.max(0, Math.floor(from))}-0`
   const end = `${Math.floor(to)}-18446744073709551615`
-  for (;;) {
-    const page = (await redis.xrange(key, start, end, 'COUNT', pageSize)) as LogEntry[]
-    for (const entry of page) {
-      stats.entries++
-      const e = envelopeOf(entry)
-      if (!e) { stats.skipped++; continue }
-      if (fieldOf(entry, 'a') === '0') stats.refused++
-      stats.events++
-      yield e
-    }
-    if (page.length < pageSize) return
-    start = `(${page[page.length - 1]![0]}`
+  for await (const { entry } of mergedLog(redis, channel, partitions, { start: () => start, end, pageSize })) {
+    stats.entries++
+    const e = envelopeOf(entry)
+    if (!e) { stats.skipped++; continue }
+    if (fieldOf(entry, 'a') === '0') stats.refused++
+    stats.events++
+    yield e
   }
 }
 

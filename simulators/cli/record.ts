@@ -8,6 +8,7 @@ import { createRedis } from '../../server/store/redis-client.ts'
 import { describeTopology, redisSettingsFromEnv, type RedisTopology } from '../../server/store/redis-topology.ts'
 import { openOutput, writeNdjson } from '../ndjson.ts'
 import { readChannelLog, type RecordStats } from '../../server/store/read-channel-log.ts'
+import { loadRegions, partitionLevelFrom } from '../../server/config.ts'
 import { count, die, fail, parseFlags, say, shortTime, timeFlag } from './cli-flags.ts'
 
 const HELP = `用法 usage: npm run record -- --from <ISO时间> --to <ISO时间> [选项]
@@ -21,6 +22,7 @@ const HELP = `用法 usage: npm run record -- --from <ISO时间> --to <ISO时间
   --to <ISO时间>     结束时刻（含）
   --out <文件>       输出文件，默认 -（标准输出）
   --help             显示本帮助
+环境变量 PARTITION_LEVEL（与服务器相同，REGIONS_FILE 可指定区划文件）设置时，合并各分区的日志，按到达时间排序。
 `
 
 const flags = parseFlags({
@@ -42,6 +44,14 @@ try {
 const url = topology ? describeTopology(topology) : flags.redis ?? 'redis://127.0.0.1:6379'
 if (!topology && !/^rediss?:\/\//.test(url)) fail(`--redis "${url}" 不是 redis:// 地址`)
 const outPath = flags.out ?? '-'
+// a channel split into partitions (PARTITION_LEVEL, as the server runs) is read from every partition's log
+let partitions: readonly string[] = ['']
+try {
+  const level = partitionLevelFrom(process.env)
+  if (level) partitions = loadRegions(process.env.REGIONS_FILE || undefined, level).partitions
+} catch (err) {
+  fail((err as Error).message)
+}
 
 const redis = topology && topology.kind !== 'single' ? createRedis(topology) : new Redis(topology?.url ?? url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null })
 redis.on('error', () => {}) // reported below, from the failing command
@@ -55,7 +65,7 @@ const stats: RecordStats = { entries: 0, events: 0, skipped: 0, refused: 0 }
 say(`录制频道 ${channel}：${shortTime(from)} — ${shortTime(to)} → ${outPath === '-' ? '标准输出' : outPath}`)
 let last = performance.now()
 try {
-  await writeNdjson(openOutput(outPath), readChannelLog(redis, channel, from, to, stats), () => {
+  await writeNdjson(openOutput(outPath), readChannelLog(redis, channel, from, to, stats, 1000, partitions), () => {
     if (performance.now() - last < 2000) return
     last = performance.now()
     say(`已导出 ${count(stats.events)} 条`)

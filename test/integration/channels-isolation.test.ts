@@ -1,5 +1,5 @@
 // Channels are isolated: while a drill runs at 1000× on server A, live ingest
-// goes on; A's live KPIs and every `sr:{live}:*` key equal those of server B
+// goes on; A's live KPIs and every `sr:{live}:*` key (and `sr:{live:P}:*` of partitions) equal those of server B
 // (its own database) fed the same live stream without a drill, and during a
 // drill-only window no live key but the overdue scanner's watermark is touched.
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -12,6 +12,7 @@ import type { Snapshot } from '../../server/domain/protocol.ts'
 import type { ChannelSummary } from '../../server/channels/drill-meta.ts'
 import { channelKeys } from '../../server/channels/drop-keys.ts'
 import type { Running } from '../../server/main.ts'
+import { channelPattern } from '../../server/store/keys.ts'
 import { createSimulation } from '../../server/simulation/generators/stream.ts'
 import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { eventually, freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
@@ -86,7 +87,7 @@ it('runs a 1000× drill beside live ingest without touching a live key', async (
   const watcher = redisA.duplicate()
   const touched = new Set<string>()
   watcher.on('pmessage', (_p: string, ch: string) => touched.add(ch.slice(ch.indexOf(':') + 1)))
-  await watcher.psubscribe(`__keyspace@${dbA}__:sr:{live}:*`)
+  await watcher.psubscribe(`__keyspace@${dbA}__:${channelPattern('live')}`) // every partition's keys
   const fedBefore = (await api<{ channels: ChannelSummary[] }>(a, 'GET', '/api/v1/channels')).body.channels[0]!.events.fed
   await new Promise((r) => setTimeout(r, 1500))
   await watcher.punsubscribe()

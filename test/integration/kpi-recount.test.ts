@@ -12,7 +12,7 @@ import { resolve } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
-import { loadCategories, loadRegions } from '../../server/config.ts'
+import { loadCategories, loadRegions, partitionLevelFrom } from '../../server/config.ts'
 import type { EventEnvelope } from '../../server/domain/events.ts'
 import type { Snapshot } from '../../server/domain/protocol.ts'
 import { RegionIndex, type Level } from '../../server/domain/regions.ts'
@@ -20,7 +20,6 @@ import type { Running } from '../../server/main.ts'
 import { createSimulation } from '../../server/simulation/generators/stream.ts'
 import { loadSimConfig } from '../../server/simulation/load-config.ts'
 import { keys } from '../../server/store/keys.ts'
-import { testRegions } from '../support/test-partitions.ts'
 import { recount, RECOUNT_KEYS, shanghaiDay, type Recount, type RecountPeriod } from '../support/independent-recount.ts'
 import { freshRedisUrl, post, startTestServer, apiFetch } from '../support/test-server.ts'
 import { mulberry32 as prng } from '../../server/domain/seeded-random.ts'
@@ -378,8 +377,10 @@ describe('KPIs against an independent recount', () => {
     let t = performance.now()
     const redis = new Redis(redisUrl)
     try {
+      // the server's partitions (PARTITION_LEVEL=district runs this partitioned): each one is recounted on its own
+      const partitioned = loadRegions(undefined, partitionLevelFrom(process.env))
       const report = await checkConsistency(redis, {
-        channel: 'live', zone: 'Asia/Shanghai', regions: loadRegions(), categories: loadCategories(),
+        channel: 'live', zone: 'Asia/Shanghai', regions: partitioned, categories: loadCategories(),
       })
       ms.check = performance.now() - t
       if (report.differences.length > 0) {
@@ -389,7 +390,7 @@ describe('KPIs against an independent recount', () => {
       expect(report.differences.slice(0, 30)).toEqual([])
       expect(report).toMatchObject({ trimmed: false, logGrew: false })
       // every non-duplicate item is in the log, refused ones too, and each parked one that took effect later once more (a=u)
-      const logs = await Promise.all(testRegions().partitions.map((p) => redis.xrange(keys('live', p).log, '-', '+'))) // one log per partition
+      const logs = await Promise.all(partitioned.partitions.map((p) => redis.xrange(keys('live', p).log, '-', '+'))) // one log per partition
       const unparked = logs.flat().filter(([, f]) => f[f.indexOf('a') + 1] === 'u').length
       expect(unparked).toBe(rc.totals.outOfOrder - rc.totals.parked.length)
       expect(report.entries).toBe(rc.totals.accepted + unparked)

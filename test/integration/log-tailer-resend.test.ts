@@ -21,7 +21,7 @@ const entry = (id: string, a: string) => ['e', JSON.stringify({ id, feed: 'case'
 beforeAll(async () => {
   const url = await freshRedisUrl(inject('redisUrl'))
   redis = new Redis(url)
-  tailer = new LogTailer(new Redis(url), { log: LOG, alertLog: ALERTS, onEvents: (e) => seen.push(...e), onAlerts: () => {}, blockMs: 100 })
+  tailer = new LogTailer(() => new Redis(url), { logs: [['', LOG]], alertLog: ALERTS, onEvents: (e) => seen.push(...e), onAlerts: () => {}, blockMs: 100 })
   await tailer.start()
 })
 afterAll(async () => {

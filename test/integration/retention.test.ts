@@ -25,7 +25,7 @@ import { readKpis } from '../../server/store/read-kpis.ts'
 import { connectStore, type Store } from '../../server/store/redis-client.ts'
 import { createSimulation } from '../../server/simulation/generators/stream.ts'
 import { loadSimConfig } from '../../server/simulation/load-config.ts'
-import { caseReported, caseStep } from '../support/events-factory.ts'
+import { caseReported, caseStep, GRID } from '../support/events-factory.ts'
 import { apiFetch, eventually, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
 
 const HOUR = 3_600_000
@@ -59,7 +59,8 @@ beforeAll(async () => {
     expect(res.body.rejected).toEqual([])
   }
   // a case whose registration arrives before its report: parked (a=p), then applied and logged again (a=u)
-  const late = [caseStep('RET-LATE', 'registered', now - 2 * HOUR + 60_000), caseReported('RET-LATE', now - 2 * HOUR)] as EventEnvelope[]
+  // (the step names the case's place, as feeds do: with PARTITION_LEVEL it lands in the case's partition)
+  const late = [{ ...caseStep('RET-LATE', 'registered', now - 2 * HOUR + 60_000), region: GRID }, caseReported('RET-LATE', now - 2 * HOUR)] as EventEnvelope[]
   for (const e of late) expect((await post(server.url, [e])).body.accepted).toBe(1)
   events.push(...late)
 }, 120_000)
@@ -105,10 +106,12 @@ describe('retention', () => {
 
   it('archives the log by day in the recording format, trims it, and check:consistency --from-archive recounts', async () => {
     const before = await kpis('live')
-    const logged = Number(await store.xlen(keys('live').log))
-    const unparked = (await store.xrange(keys('live').log, '-', '+')).filter(([, f]) => f[f.indexOf('a') + 1] === 'u').length
+    const logs = regions.partitions.map((p) => keys('live', p).log) // every partition's log (one unless PARTITION_LEVEL)
+    const logged = (await Promise.all(logs.map((l) => store.xlen(l)))).reduce((a, b) => a + Number(b), 0)
+    const unparked = (await Promise.all(logs.map((l) => store.xrange(l, '-', '+')))).flat().filter(([, f]) => f[f.indexOf('a') + 1] === 'u').length
     // the channel clock two days on: today's arrivals are a whole day in the past; keep one day of log
-    const r = await archiveAndTrim(store, { channel: 'live', dir: archiveDir, zone: ZONE, now: now + 2 * DAY, retentionDays: 1 })
+    const archive = { channel: 'live', dir: archiveDir, zone: ZONE, now: now + 2 * DAY, retentionDays: 1, partitions: regions.partitions }
+    const r = await archiveAndTrim(store, archive)
     expect(r.days.length).toBeGreaterThanOrEqual(1)
     expect(readdirSync(join(archiveDir, 'live')).sort()).toEqual(r.days.map((d) => `${d}.ndjson.gz`))
     const lines = readArchive(archiveDir, 'live')
@@ -117,9 +120,9 @@ describe('retention', () => {
     expect(lines.filter((l) => l.includes('"case-RET-LATE-registered"'))).toHaveLength(1)
     expect(JSON.parse(lines[0]!).at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/)
     expect(r.trimmed).toBe(logged)
-    expect(await store.xlen(keys('live').log)).toBe(0)
+    for (const l of logs) expect(await store.xlen(l)).toBe(0)
     // again: nothing new to archive, nothing written twice
-    expect(await archiveAndTrim(store, { channel: 'live', dir: archiveDir, zone: ZONE, now: now + 2 * DAY, retentionDays: 1 })).toEqual({ days: [], trimmed: 0 })
+    expect(await archiveAndTrim(store, archive)).toEqual({ days: [], trimmed: 0 })
     expect(readArchive(archiveDir, 'live')).toHaveLength(lines.length)
     expect(await kpis('live')).toEqual(before)
 
@@ -146,7 +149,8 @@ describe('retention', () => {
     })
     expect(res.status).toBe(201)
     const { id } = (await res.json()) as { id: string }
-    await eventually(async () => expect(Number(await store.xlen(keys(id).log))).toBe(events.length), 60_000)
+    const drillLogged = async () => (await Promise.all(regions.partitions.map((p) => store.xlen(keys(id, p).log)))).reduce((a, b) => a + Number(b), 0)
+    await eventually(async () => expect(await drillLogged()).toBe(events.length), 60_000)
     const [live, drill] = await Promise.all([kpis('live'), kpis(id)])
     const differ = codes.filter((c) => JSON.stringify(live.get(c)) !== JSON.stringify(drill.get(c)))
     expect(differ.slice(0, 5)).toEqual([])

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import type { Running } from '../../server/main.ts'
 import { keys } from '../../server/store/keys.ts'
 import { caseReported, caseStep } from '../support/events-factory.ts'
-import { freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { apiFetch, freshRedisUrl, post, startTestServer } from '../support/test-server.ts'
+import { sweepHeld } from '../../server/ingest/held-steps.ts'
 
 const SHANSHAN_GRID = '650421100001001' // 鄯善县: partition 650421 at the district level
 const CITY = '650400'
@@ -60,9 +61,26 @@ it('counts a worker\'s patrol where it happened, and their offDuty where their s
   expect(await redis.hget(day[0]!, 'gf.patrols')).toBe('1') // in 高昌区's partition, not the worker's
 })
 
-it('leaves the root partition to a step that names no place and comes before any placed step of its subject', async () => {
+it('holds a step that names no place until a step of its subject names one, then applies it there', async () => {
   const t = Date.now() - 3_600_000
-  expect((await post(server.url, [caseStep('ROUTE-2', 'registered', t + 60_000)])).body).toMatchObject({ accepted: 1, outOfOrder: 1 })
-  expect(await redis.exists(keys('live').events('case', 'ROUTE-2'))).toBe(1) // parked with an unknown subject, at the root
-  expect(await redis.get(keys('live').route('case:ROUTE-2'))).toBeNull()
+  const early = caseStep('ROUTE-2', 'registered', t + 60_000)
+  expect((await post(server.url, [early])).body).toMatchObject({ accepted: 1, outOfOrder: 1, duplicates: 0 })
+  expect((await post(server.url, [early])).body).toMatchObject({ accepted: 0, duplicates: 1 }) // held: a resend is a duplicate
+  expect(await redis.exists(keys('live').events('case', 'ROUTE-2'))).toBe(0) // in no partition yet
+  expect(await redis.hlen(keys('live').held('case:ROUTE-2'))).toBe(1)
+  expect((await post(server.url, [caseReported('ROUTE-2', t, SHANSHAN_GRID)])).body).toMatchObject({ accepted: 1, outOfOrder: 0 })
+  expect((await redis.hgetall(keys('live', '650421').subject('case', 'ROUTE-2'))).state).toBe('REGISTERED')
+  expect(await redis.hlen(keys('live').held('case:ROUTE-2'))).toBe(0)
+  expect((await post(server.url, [early])).body).toMatchObject({ accepted: 0, duplicates: 1 }) // applied: still a duplicate
+})
+
+it('refuses a held step whose subject names no place within the park window, and lists it', async () => {
+  const t = Date.now() - 3_600_000
+  expect((await post(server.url, [caseStep('ROUTE-4', 'registered', t)])).body).toMatchObject({ accepted: 1, outOfOrder: 1 })
+  const options = { channel: 'live', zone: 'Asia/Shanghai', logMaxLen: 100_000, seenTtlSec: 86_400 }
+  expect(await sweepHeld(server.store, { ...options, now: Date.now(), windowMs: 86_400_000 })).toEqual({ applied: 0, refused: 0 })
+  expect(await sweepHeld(server.store, { ...options, now: Date.now() + 86_400_001, windowMs: 86_400_000 })).toEqual({ applied: 0, refused: 1 })
+  const refused = await (await apiFetch(`${server.url}/api/v1/refused?channel=live`)).json() as { items: { event: { id: string }; reason: string }[] }
+  expect(refused.items.map((r) => r.event.id)).toContain('case-ROUTE-4-registered')
+  expect(await redis.zscore(keys('live').heldIndex, 'case:ROUTE-4')).toBeNull()
 })

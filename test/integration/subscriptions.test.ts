@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { KpiUpdate, LiveEvent, PanelsUpdate } from '../../server/domain/protocol.ts'
 import type { Running } from '../../server/main.ts'
+import { newestStreamId } from '../../server/domain/stream-id.ts'
 import { caseReported, hotlineReceived } from '../support/events-factory.ts'
 import { connect, freshRedisUrl, post, startTestServer, waitFor, type TestSocket } from '../support/test-server.ts'
 
@@ -27,11 +28,16 @@ async function subscriber(region: string, since?: string) {
   open.push(socket)
   const events: LiveEvent[] = []
   const kpis: KpiUpdate[] = []
-  socket.on('events', (b) => events.push(...b.items))
+  let cursor: string | null = null // as a wall keeps it: every partition's position (DESIGN §11)
+  socket.on('events', (b) => {
+    events.push(...b.items)
+    cursor = newestStreamId(cursor, b.cursor)
+  })
   socket.on('kpis', (u) => kpis.push(u))
   const ack = await socket.emitWithAck('subscribe', since ? { region, since } : { region })
   if (!ack.ok) throw new Error(ack.message)
-  return { socket, events, kpis, snapshot: ack.data }
+  cursor = newestStreamId(cursor, ack.data.cursor)
+  return { socket, events, kpis, snapshot: ack.data, cursor: () => cursor! }
 }
 
 describe('subscriptions', () => {
@@ -50,7 +56,7 @@ describe('subscriptions', () => {
     const first = await subscriber('650400')
     await post(server.url, [caseReported('RES-1'), caseReported('RES-2')])
     await waitFor(() => first.events.find((e) => e.subject === 'RES-2'))
-    const cursor = first.events.at(-1)!.sid
+    const cursor = first.cursor()
     first.socket.disconnect()
     await post(server.url, [hotlineReceived('RES-3'), caseReported('RES-4', undefined, SHANSHAN_GRID)])
     const again = await subscriber('650400', cursor)

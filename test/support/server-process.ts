@@ -9,10 +9,10 @@ import { ADMIN, INGEST_KEY, rememberAdmin } from './test-server.ts'
 
 export interface ServerProcess { url: string; pid: number; output(): string; stop(): Promise<void> }
 
-/** Start `server/main.ts` in its own process; without a redisUrl it embeds its own redis-server. */
-export function spawnServer(redisUrl?: string, dataDir = mkdtempSync(join(tmpdir(), 'sr-'))): Promise<ServerProcess> {
+/** Start `server/main.ts` in its own process; without a redisUrl it embeds its own redis-server. `extra`: more environment. */
+export function spawnServer(redisUrl?: string, dataDir = mkdtempSync(join(tmpdir(), 'sr-')), extra: Record<string, string> = {}): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, PORT: '0', INGEST_KEYS: INGEST_KEY, DATA_DIR: dataDir, ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password,
+    ...process.env, PORT: '0', INGEST_KEYS: INGEST_KEY, DATA_DIR: dataDir, ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...extra,
   }
   delete env.REDIS_URL
   if (redisUrl) Object.assign(env, redisEnvFor(redisUrl))

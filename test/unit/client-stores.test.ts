@@ -24,6 +24,17 @@ it('merges newest first without duplicates, capped, late events in order', () =>
   ring = mergeNewestFirst(ring, [ev('10-0'), ev('9-0'), ev('3-0')], 4)
   expect(ring.map((e) => e.sid)).toEqual(['10-0', '9-0', '3-0', '2-0'])
 })
+it('keeps events of several partition logs apart by sid, in time order, and a cursor per partition', () => {
+  // the same stream id in two partitions' logs is two events; a re-sent one is dropped
+  let ring = mergeNewestFirst([], [ev('5-0'), ev('5-0@650402'), ev('7-0@650421')], 10)
+  ring = mergeNewestFirst(ring, [ev('5-0@650402'), ev('6-0@650402'), ev('7-0@650421')], 10)
+  expect(ring.map((e) => e.sid)).toEqual(['7-0@650421', '6-0@650402', '5-0@650402', '5-0'])
+  // batch cursors of a room name only the partitions they moved: the wall's cursor keeps every position
+  let cursor = newestStreamId(null, '5-0,0-0@650402,0-0@650421')
+  cursor = newestStreamId(cursor, '6-0@650402')
+  cursor = newestStreamId(cursor, '2-0,7-0@650421')
+  expect(cursor!.split(',').sort()).toEqual(['5-0', '6-0@650402', '7-0@650421'])
+})
 it('merges partial kpi pushes', () => {
   const a = mergeKpis(null, { today: { caseReported: 3 } })
   const b = mergeKpis(a, { today: { disposalRate: 0.5 }, '7d': { caseReported: 9 } })
