@@ -60,7 +60,7 @@ export async function start(config: ServerConfig, extraUsers: UserRecord[] = [])
   const alerting = new Alerting({ store, channels, regions: config.regions, categories: config.categories, config: config.alerts })
   const sweeper = new ChannelSweeper(store, channels, {
     windowMs: config.parkWindowMs, everyMs: config.parkSweepMs, logMaxLen: config.logMaxLen, closedTtlMs: config.closedTtlMs,
-    partitions: config.regions.partitions,
+    partitions: config.regions.partitions, seenTtlSec: config.seenTtlSec,
     archive: { dir: config.archiveDir, retentionDays: config.logRetentionDays },
     dayCounters: { keepDays: config.dayCountersDays, regions: config.regions },
   })

@@ -6,7 +6,10 @@
  * one instance archives and trims the log and deletes the per-day counters
  * older than DAY_COUNTERS_DAYS. With PARTITION_LEVEL (DESIGN §11) each
  * partition has its parked index, ended subjects and day counters: every
- * partition is swept, each Lua call touching one, the partitions together.
+ * partition is swept, each Lua call touching one, the partitions together;
+ * and the steps held for want of a partition (server/ingest/held-steps.ts)
+ * are applied once their subject's partition is known, or refused after the
+ * park window.
  */
 import { logger } from '../ops/logger.ts'
 import { randomUUID } from 'node:crypto'
@@ -16,6 +19,7 @@ import type { RegionIndex } from '../domain/regions.ts'
 import { keys } from '../store/keys.ts'
 import { archiveAndTrim } from './log-archive.ts'
 import { sweepParked } from '../store/parked-events.ts'
+import { sweepHeld } from '../ingest/held-steps.ts'
 import type { Store } from '../store/redis-client.ts'
 import type { Channel, Channels } from './channels.ts'
 
@@ -23,6 +27,8 @@ export interface ChannelSweeperOptions {
   windowMs: number; everyMs: number; logMaxLen: number; closedTtlMs: number
   /** The partitions of every channel's keys (RegionIndex.partitions); absent: one, the root partition. */
   partitions?: readonly string[]
+  /** SEEN_TTL of apply.lua, for the held steps applied here (only with partitions: none are held without). */
+  seenTtlSec?: number
   /** Log archive and retention; absent: the log is only capped by LOG_MAXLEN. */
   archive?: { dir: string; retentionDays: number }
   /** Per-day counter retention; absent: day counters are kept forever. */
@@ -42,10 +48,20 @@ export class ChannelSweeper {
   }
 
   /** Refuse the parked events and expire the ended subjects that are due on one channel now. */
-  async sweep(ch: Channel): Promise<{ refused: number; expired: number; counterDays: number }> {
-    const out = { refused: 0, expired: 0, counterDays: 0 }
+  async sweep(ch: Channel): Promise<{ refused: number; expired: number; counterDays: number; heldApplied: number }> {
+    const out = { refused: 0, expired: 0, counterDays: 0, heldApplied: 0 }
+    const partitions = this.o.partitions ?? ['']
+    // held steps first: applied in their partition now, one may be parked there (and swept below when due)
+    if (partitions.length > 1) {
+      const held = await sweepHeld(this.store, {
+        channel: ch.id, zone: ch.clock.zone, logMaxLen: this.o.logMaxLen, seenTtlSec: this.o.seenTtlSec ?? Math.round(this.o.closedTtlMs / 1000),
+        now: ch.clock.now(), parkedAt: ch.clock.now(), windowMs: this.o.windowMs,
+      })
+      out.heldApplied = held.applied
+      out.refused += held.refused
+    }
     // each partition's own loops, the partitions in flight together
-    const counts = await Promise.all((this.o.partitions ?? ['']).map(async (partition) => {
+    const counts = await Promise.all(partitions.map(async (partition) => {
       let refused = 0
       let expired = 0
       for (let n = 500; n === 500;) {

@@ -3,7 +3,8 @@
 // real server: overdue alerts of subjects in different districts are raised
 // exactly once each and resolved from their own partition; a step parked in a
 // district partition is refused after the park window; a closed subject of a
-// district partition expires after CLOSED_TTL_DAYS while an open one stays;
+// district partition expires after CLOSED_TTL_DAYS while an open one stays; a
+// step held for want of a partition is refused after the park window;
 // the per-day counters of a day past DAY_COUNTERS_DAYS go from every partition.
 // "Nothing more" is proved by a sentinel raised (or refused) later, never by a sleep.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -200,6 +201,34 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
     }
     // refused changes nothing: each case is still REPORTED
     expect(await server.store.hget(keys(channel, '650402').subject('case', 'PK-GC'), 'state')).toBe('REPORTED')
+  }, 30_000)
+
+  it('refuses a step held for want of a partition after the park window (the server\'s sweep), each once', async () => {
+    const start = Date.parse('2026-11-21T15:00:00+08:00')
+    const channel = 'replay-part-held'
+    await server.channels.createReplay(channel, start, 1)
+    server.channels.setReplayClock(channel, { now: start, speed: 1, paused: true })
+    // steps naming no place, of subjects no placed step has named: no partition to go to, so held on the channel slot
+    expect(await ingestInto(channel, [caseStep('HELD-1', 'registered', start - MINUTE)])).toMatchObject({ accepted: 1, outOfOrder: 1 })
+    server.channels.setReplayClock(channel, { now: start + HOUR, speed: 1, paused: true })
+    expect(await ingestInto(channel, [caseStep('HELD-2', 'registered', start)])).toMatchObject({ accepted: 1, outOfOrder: 1 })
+    expect(await server.store.zcard(keys(channel).heldIndex)).toBe(2)
+
+    server.channels.setReplayClock(channel, { now: start + PARK_WINDOW_HOURS * HOUR + MINUTE, speed: 1, paused: true })
+    const first = await waitFor(async () => {
+      const r = await refused(channel)
+      return r.total > 0 ? r : undefined
+    })
+    expect(first.items.map((i) => i.event.subject)).toEqual(['HELD-1'])
+    expect(first.items[0]!.reason).toContain('no step of case:HELD-1 named a place')
+    // HELD-2, held an hour later, is the sentinel: refused once its own window passes, and HELD-1 not again
+    server.channels.setReplayClock(channel, { now: start + (PARK_WINDOW_HOURS + 1) * HOUR + MINUTE, speed: 1, paused: true })
+    const all = await waitFor(async () => {
+      const r = await refused(channel)
+      return r.items.some((i) => i.event.subject === 'HELD-2') ? r : undefined
+    })
+    expect(all.items.map((i) => i.event.subject)).toEqual(['HELD-2', 'HELD-1'])
+    expect(await server.store.zcard(keys(channel).heldIndex)).toBe(0)
   }, 30_000)
 
   it('expires a closed subject of a district partition after CLOSED_TTL_DAYS, keeping an open one', async () => {
