@@ -83,7 +83,7 @@ export class ChannelSweeper {
     // one instance archives a channel at a time: two would write its days twice
     if ((a || c) && (await this.store.set(keys(ch.id).archiveLease, this.me, 'PX', Math.max(60_000, 5 * this.o.everyMs), 'NX')) === 'OK') {
       try {
-        if (a) await archiveAndTrim(this.store, { channel: ch.id, dir: a.dir, zone: ch.clock.zone, now: ch.clock.now(), retentionDays: a.retentionDays })
+        if (a) await archiveAndTrim(this.store, { channel: ch.id, dir: a.dir, zone: ch.clock.zone, now: ch.clock.now(), retentionDays: a.retentionDays, partitions: this.o.partitions })
         if (c) out.counterDays = await this.expireDayCounters(ch, c)
       } finally {
         await this.store.del(keys(ch.id).archiveLease)
