@@ -31,6 +31,13 @@ const SHANSHAN = '650421100001001'
 const TOKSUN = '650422100001001'
 const CITY = '650400'
 
+/** A replay channel's clock stopped at `now` (channel time moves only when a test moves it). */
+const pauseAt = (channel: string, now: number) => server.channels.setReplayClock(channel, { now, speed: 1, paused: true })
+/** A new replay channel whose clock stands at `start`. */
+async function pausedReplay(channel: string, start: number) {
+  await server.channels.createReplay(channel, start, 1)
+  pauseAt(channel, start)
+}
 let server: Running
 const regions = loadRegions(undefined, 'district')
 const categories = loadCategories()
@@ -160,8 +167,7 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
   it('refuses steps parked in district partitions after the park window, each once, and lists them', async () => {
     const start = Date.parse('2026-11-21T09:00:00+08:00')
     const channel = 'replay-part-park'
-    await server.channels.createReplay(channel, start, 1)
-    server.channels.setReplayClock(channel, { now: start, speed: 1, paused: true })
+    await pausedReplay(channel, start)
     // 'disposed' does not follow from REPORTED: parked with its case, in the case's partition
     const res = await ingestInto(channel, [
       caseReported('PK-GC', start - HOUR, GAOCHANG), caseStep('PK-GC', 'disposed', start - HOUR + 1000),
@@ -172,12 +178,12 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
     expect(await server.store.zcard(keys(channel, '650421').parked)).toBe(1)
     expect(await server.store.zcard(keys(channel).parked)).toBe(0)
     // the sentinel, parked an hour of channel time later in the third district
-    server.channels.setReplayClock(channel, { now: start + HOUR, speed: 1, paused: true })
+    pauseAt(channel, start + HOUR)
     expect(await ingestInto(channel, [caseReported('PK-TK', start, TOKSUN), caseStep('PK-TK', 'disposed', start + 1000)]))
       .toMatchObject({ accepted: 2, outOfOrder: 1 })
 
     // past the window of the first two (parked at `start`), not of the sentinel's (parked at start + 1 h)
-    server.channels.setReplayClock(channel, { now: start + PARK_WINDOW_HOURS * HOUR + MINUTE, speed: 1, paused: true })
+    pauseAt(channel, start + PARK_WINDOW_HOURS * HOUR + MINUTE)
     const first = await waitFor(async () => {
       const r = await refused(channel)
       return r.total >= 2 ? r : undefined
@@ -186,7 +192,7 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
     expect(first.items.every((i) => i.event.type === 'disposed' && i.reason.includes('REPORTED'))).toBe(true)
     expect(await server.store.zcard(keys(channel, '650422').parked)).toBe(1)
     // the sentinel's window passes: once it is refused, the first two have been swept many times over
-    server.channels.setReplayClock(channel, { now: start + (PARK_WINDOW_HOURS + 1) * HOUR + MINUTE, speed: 1, paused: true })
+    pauseAt(channel, start + (PARK_WINDOW_HOURS + 1) * HOUR + MINUTE)
     const all = await waitFor(async () => {
       const r = await refused(channel)
       return r.items.some((i) => i.event.subject === 'PK-TK') ? r : undefined
@@ -206,15 +212,14 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
   it('refuses a step held for want of a partition after the park window (the server\'s sweep), each once', async () => {
     const start = Date.parse('2026-11-21T15:00:00+08:00')
     const channel = 'replay-part-held'
-    await server.channels.createReplay(channel, start, 1)
-    server.channels.setReplayClock(channel, { now: start, speed: 1, paused: true })
+    await pausedReplay(channel, start)
     // steps naming no place, of subjects no placed step has named: no partition to go to, so held on the channel slot
     expect(await ingestInto(channel, [caseStep('HELD-1', 'registered', start - MINUTE)])).toMatchObject({ accepted: 1, outOfOrder: 1 })
-    server.channels.setReplayClock(channel, { now: start + HOUR, speed: 1, paused: true })
+    pauseAt(channel, start + HOUR)
     expect(await ingestInto(channel, [caseStep('HELD-2', 'registered', start)])).toMatchObject({ accepted: 1, outOfOrder: 1 })
     expect(await server.store.zcard(keys(channel).heldIndex)).toBe(2)
 
-    server.channels.setReplayClock(channel, { now: start + PARK_WINDOW_HOURS * HOUR + MINUTE, speed: 1, paused: true })
+    pauseAt(channel, start + PARK_WINDOW_HOURS * HOUR + MINUTE)
     const first = await waitFor(async () => {
       const r = await refused(channel)
       return r.total > 0 ? r : undefined
@@ -222,7 +227,7 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
     expect(first.items.map((i) => i.event.subject)).toEqual(['HELD-1'])
     expect(first.items[0]!.reason).toContain('no step of case:HELD-1 named a place')
     // HELD-2, held an hour later, is the sentinel: refused once its own window passes, and HELD-1 not again
-    server.channels.setReplayClock(channel, { now: start + (PARK_WINDOW_HOURS + 1) * HOUR + MINUTE, speed: 1, paused: true })
+    pauseAt(channel, start + (PARK_WINDOW_HOURS + 1) * HOUR + MINUTE)
     const all = await waitFor(async () => {
       const r = await refused(channel)
       return r.items.some((i) => i.event.subject === 'HELD-2') ? r : undefined
@@ -234,14 +239,13 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
   it('expires a closed subject of a district partition after CLOSED_TTL_DAYS, keeping an open one', async () => {
     const start = Date.parse('2026-11-22T09:00:00+08:00')
     const channel = 'replay-part-ttl'
-    await server.channels.createReplay(channel, start, 1)
-    server.channels.setReplayClock(channel, { now: start, speed: 1, paused: true })
+    await pausedReplay(channel, start)
     // ended subjects are indexed by when they ended, channel time
     expect(await ingestInto(channel, [
       caseReported('TTL-DONE', start - HOUR, TOKSUN), caseStep('TTL-DONE', 'closed', start - HOUR + 1000),
       caseReported('TTL-OPEN', start - HOUR, TOKSUN),
     ])).toMatchObject({ accepted: 3, rejected: [] })
-    server.channels.setReplayClock(channel, { now: start + 30 * MINUTE, speed: 1, paused: true })
+    pauseAt(channel, start + 30 * MINUTE)
     expect(await ingestInto(channel, [caseReported('TTL-GC', start, GAOCHANG), caseStep('TTL-GC', 'closed', start + 1000)]))
       .toMatchObject({ accepted: 2, rejected: [] })
     const k = keys(channel, '650422')
@@ -249,14 +253,14 @@ describe('timers across partitions (PARTITION_LEVEL=district)', () => {
     expect(await server.store.exists(k.subject('case', 'TTL-DONE'), k.events('case', 'TTL-DONE'), k.seen('case-TTL-DONE-closed'))).toBe(3)
 
     // one day and a quarter of an hour after TTL-DONE closed: it goes; TTL-GC (closed half an hour later) is the sentinel still due
-    server.channels.setReplayClock(channel, { now: start + CLOSED_TTL_DAYS * 86_400_000 + 15 * MINUTE, speed: 1, paused: true })
+    pauseAt(channel, start + CLOSED_TTL_DAYS * 86_400_000 + 15 * MINUTE)
     await waitFor(async () => ((await server.store.exists(k.subject('case', 'TTL-DONE'))) === 0 ? true : undefined))
     expect(await server.store.exists(k.events('case', 'TTL-DONE'), k.seen('case-TTL-DONE-closed'), k.seen('case-TTL-DONE-reported'))).toBe(0)
     expect(await server.store.zcard(k.ended)).toBe(0)
     expect(await server.store.hget(k.subject('case', 'TTL-OPEN'), 'state')).toBe('REPORTED')
     const gc = keys(channel, '650402')
     expect(await server.store.exists(gc.subject('case', 'TTL-GC'))).toBe(1)
-    server.channels.setReplayClock(channel, { now: start + CLOSED_TTL_DAYS * 86_400_000 + 31 * MINUTE, speed: 1, paused: true })
+    pauseAt(channel, start + CLOSED_TTL_DAYS * 86_400_000 + 31 * MINUTE)
     await waitFor(async () => ((await server.store.exists(gc.subject('case', 'TTL-GC'))) === 0 ? true : undefined))
     expect(await server.store.hget(k.subject('case', 'TTL-OPEN'), 'state')).toBe('REPORTED')
     // counters stay: both cases of 托克逊县 still count as reported in its month
