@@ -96,7 +96,8 @@ it(`keeps heap and DOM flat over ${MINUTES} min at ${RATE} events/s`, async () =
   expect(settled.length, 'samples after the warm-up').toBeGreaterThanOrEqual(3)
   const growth = (pick: (s: Sample) => number) => {
     const base = settled.slice(0, 3).reduce((sum, s) => sum + pick(s), 0) / 3
-    const last = Math.max(...settled.slice(-3).map(pick))
+    // the middle of the last three: a leak grows in all of them, while one sample can catch nodes not yet collected (a spike of 12 % in one sample, flat before and after, failed a run)
+    const last = settled.slice(-3).map(pick).sort((a, b) => a - b)[1]!
     return last / base - 1
   }
   const heapGrowth = growth((s) => s.heapMB)
