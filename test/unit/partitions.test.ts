@@ -2,6 +2,7 @@
 // on a two-city tree written out here.
 import { expect, it } from 'vitest'
 import { RegionIndex, type RegionCollection, type RegionProps } from '../../server/domain/regions.ts'
+import { loadRegions, partitionLevelFrom } from '../../server/config.ts'
 
 const box = (x: number): RegionCollection['features'][number]['geometry'] => ({ type: 'Polygon', coordinates: [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]] })
 const f = (p: RegionProps, x = 0) => ({ type: 'Feature' as const, properties: p, geometry: box(x) })
@@ -34,4 +35,15 @@ it('puts an event in its city and sums the province over every partition', () =>
   expect(r.partitionOf(undefined)).toBe('')
   expect(r.partitionsOf('650502')).toEqual(['650500'])
   expect(r.partitionsOf('650000')).toEqual(['', '650400', '650500'])
+})
+
+it('stops the server with a clear message for a PARTITION_LEVEL it cannot use', () => {
+  expect(partitionLevelFrom({})).toBeUndefined()
+  expect(partitionLevelFrom({ PARTITION_LEVEL: ' city ' })).toBe('city')
+  expect(() => partitionLevelFrom({ PARTITION_LEVEL: 'county' })).toThrow('PARTITION_LEVEL="county" must be one of province, city, district')
+  expect(() => partitionLevelFrom({ PARTITION_LEVEL: '市' })).toThrow(/must be one of/)
+  // the demo tree's root is a city: no region is a province, so nothing could be partitioned by it
+  expect(() => loadRegions(undefined, 'province')).toThrow(/PARTITION_LEVEL="province": .* has no region at that level/)
+  expect(loadRegions(undefined, 'city').partitions).toEqual(['']) // the root's own level: one partition
+  expect([...loadRegions(undefined, 'district').partitions].sort()).toEqual(['', '650402', '650421', '650422'])
 })
