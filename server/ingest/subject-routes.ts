@@ -66,16 +66,17 @@ export async function routeSubjects(store: Store, channel: string, ready: ApplyI
     const s = subjectKey(input)
     if (input.chain.length > 0 && (!routes.has(s) || routing(input) === 'lead')) routes.set(s, input.partition ?? '')
   }
+  const heldIds = new Set<string>() // `<subject>\n<id>` held before, of subjects still without a route
   subjects.forEach((s, i) => {
     const held = heldOf(replies[i + 1]![1] as Record<string, string>)
     const route = routes.get(s)
     if (route !== undefined) out.release.push(...held.map((h) => ({ ...h.input, partition: route })))
-    else for (const input of steps) if (subjectKey(input) === s && held.some((h) => h.input.event.id === input.event.id)) out.heldBefore.push(input)
+    else for (const h of held) heldIds.add(`${s}\n${h.input.event.id}`)
   })
   for (const input of steps) {
     const route = routes.get(subjectKey(input))
     if (route !== undefined && !(routing(input) === 'lead' && input.chain.length > 0)) input.partition = route
-    else if (route === undefined && !out.heldBefore.includes(input)) out.hold.push(input)
+    else if (route === undefined) (heldIds.has(`${subjectKey(input)}\n${input.event.id}`) ? out.heldBefore : out.hold).push(input)
   }
   return out
 }
