@@ -2,9 +2,9 @@
 // CPU is the server's: started by fork(), holds `sockets` lean socket.io
 // clients (the v4 wire protocol over a bare WebSocket, so that a thousand
 // screens cost this process little more than reading what they are sent),
-// each subscribed to `region` (or, against the bare broadcast server, only
-// connected). Messages from the parent:
-//   { cmd: 'open', url, token?, sockets, region? }  → { opened, refused, ms }
+// each subscribed to `region` (or socket i to `regions[i]`; against the bare
+// broadcast server, only connected). Messages from the parent:
+//   { cmd: 'open', url, token?, sockets, region?, regions? }  → { opened, refused, ms }
 //   { cmd: 'mark' }   forget what was received so far → { marked: true }
 //   { cmd: 'report' } since the mark                 → { events, samples } (every 10th socket: events and latencies, ms)
 //   { cmd: 'close' }  close the sockets and exit
@@ -13,7 +13,7 @@
 import WebSocket from 'ws'
 
 export type ClientOrder =
-  | { cmd: 'open'; url: string; token?: string; sockets: number; region?: string }
+  | { cmd: 'open'; url: string; token?: string; sockets: number; region?: string; regions?: string[] }
   | { cmd: 'mark' } | { cmd: 'report' } | { cmd: 'close' }
 
 const sockets: WebSocket[] = []
@@ -31,7 +31,7 @@ function latencies(packet: string, now: number) {
   }
 }
 
-function screen(o: Extract<ClientOrder, { cmd: 'open' }>, sampled: boolean): Promise<boolean> {
+function screen(o: Extract<ClientOrder, { cmd: 'open' }>, region: string | undefined, sampled: boolean): Promise<boolean> {
   const base = o.url.replace(/^http/, 'ws')
   // a screen that is not sampled looks at the first bytes of a packet only; nothing is decoded as UTF-8
   const ws = new WebSocket(`${base}/socket.io/?EIO=4&transport=websocket&channel=live`, { skipUTF8Validation: true, perMessageDeflate: false })
@@ -44,7 +44,7 @@ function screen(o: Extract<ClientOrder, { cmd: 'open' }>, sampled: boolean): Pro
       if (head.startsWith('42["events"')) return sampled ? latencies(data.toString('latin1'), Date.now()) : undefined
       if (head === '2') return ws.send('3') // engine.io ping
       if (head.startsWith('0{')) return ws.send(`40${JSON.stringify(o.token ? { token: o.token } : {})}`)
-      if (head.startsWith('40{')) return o.region ? ws.send(`420["subscribe",${JSON.stringify({ region: o.region })}]`) : resolve(true)
+      if (head.startsWith('40{')) return region ? ws.send(`420["subscribe",${JSON.stringify({ region })}]`) : resolve(true)
       if (head.startsWith('44')) return resolve(false) // refused at connect
       if (head.startsWith('430[')) return resolve(head.startsWith('430[{"ok":true,'))
     })
@@ -53,7 +53,7 @@ function screen(o: Extract<ClientOrder, { cmd: 'open' }>, sampled: boolean): Pro
 
 async function open(o: Extract<ClientOrder, { cmd: 'open' }>) {
   const t0 = performance.now()
-  const ok = await Promise.all(Array.from({ length: o.sockets }, (_, i) => screen(o, i % 10 === 0)))
+  const ok = await Promise.all(Array.from({ length: o.sockets }, (_, i) => screen(o, o.regions?.[i] ?? o.region, i % 10 === 0)))
   const opened = ok.filter(Boolean).length
   return { opened, refused: o.sockets - opened, ms: Math.round(performance.now() - t0) }
 }
