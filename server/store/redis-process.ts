@@ -33,8 +33,21 @@ export interface RedisOptions {
 }
 
 /** Spawn redis-server bound to loopback and resolve once it accepts connections. */
+/**
+ * A redis-server on `opts.port`, or on a free port: a port another process took between
+ * freePort() and redis-server's bind (two test runs side by side) is tried again with another.
+ */
 export async function startRedis(opts: RedisOptions = {}): Promise<RedisProcess> {
-  const port = opts.port ?? (await freePort())
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisOn(opts.port ?? (await freePort()), opts)
+    } catch (err) {
+      if (opts.port !== undefined || attempt >= 5 || !/Address already in use/i.test((err as Error).message)) throw err
+    }
+  }
+}
+
+async function startRedisOn(port: number, opts: RedisOptions): Promise<RedisProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--protected-mode', 'yes']
   if (opts.dir) {
     mkdirSync(opts.dir, { recursive: true })
