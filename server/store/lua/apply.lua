@@ -32,7 +32,7 @@
   onDuty, patrolled, recent, recentFrom, and the channel's ended subjects).
   Declared before this script when it is loaded (server/store/lua-header.ts):
   K key suffixes, C and CF counter names (server/domain/counters.ts), and
-  transitionsOf(feed), the lifecycle table of a feed (server/domain/lifecycles.ts).
+  transitionsOf(feed), the lifecycle of a feed as a function of (type, state) (server/domain/lifecycles.ts).
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
@@ -266,8 +266,8 @@ end
 if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
 
 -- case, hotline and service subjects: checks that do not depend on the subject's state
-local transitions = transitionsOf(feed)
-if type(transitions[etype]) ~= 'table' or type(transitions[etype][1]) ~= 'table' then
+local transition = transitionsOf(feed)
+if transition(etype, '') == nil then
   return invalid('type ' .. etype .. ' is not a step of the ' .. feed .. ' lifecycle')
 end
 local intakeCategory = type(ev.category) == 'string' and ev.category or nil
@@ -311,6 +311,14 @@ local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED
 -- never due, yet still 在办. The latest instant a JS Date holds, exact in a double.
 local CLOCK_STOPPED = 8640000000000000
 -- With lastApart, the same pass also returns the derivation of the entries before the last one.
+-- An entry's event, decoded when a step needs more than its type (y; entries stored before
+-- y was kept are decoded for their type too): most steps of a subject are never decoded.
+local function evOf(en)
+  local e = en.ev
+  if not e then e = cjson.decode(en.e); en.ev = e end
+  return e
+end
+local function attrsOf(e) return type(e.attrs) == 'table' and e.attrs or {} end
 local function derive(entries, lastApart)
   local W = { h = {}, x = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
@@ -338,19 +346,17 @@ local function derive(entries, lastApart)
   local pauses = false -- service: the errand's item stops its clock during 补正 (from its accepted entry)
   -- one step, when it fits the state reached so far; false when it does not
   local function step(en)
-    local e = en.ev
-    local t = transitions[e.type]
-    local fits = false
-    for _, from in ipairs(t[1]) do if from == state then fits = true end end
-    if not fits then return false end
-    local a = type(e.attrs) == 'table' and e.attrs or {}
-    local et, when = e.type, en.t
+    local et = en.y or evOf(en).type
+    local to = transition(et, state)
+    if not to then return false end
+    local when = en.t
     local deadline = f.deadline
     local onTime = deadline ~= nil and when <= deadline
     if feed == 'case' then
       if et == 'reported' then
+        local e = evOf(en)
         chain = split(en.c)
-        f.chain, f.iday, f.category, f.sla, f.priority = en.c, en.d, e.category, en.i, a.priority or 'normal'
+        f.chain, f.iday, f.category, f.sla, f.priority = en.c, en.d, e.category, en.i, attrsOf(e).priority or 'normal'
         cnt(en.d, C.caseReported, 1)
         marks(en, e.category)
       elseif et == 'registered' then
@@ -377,7 +383,7 @@ local function derive(entries, lastApart)
         end
         if string.sub(f.category or '', 1, 8) == 'dispute.' then
           cnt(f.cday or f.iday, C.caseDisputeClosed, 1)
-          if a.outcome == 'success' then cnt(f.cday or f.iday, C.caseDisputeSuccess, 1) end
+          if attrsOf(evOf(en)).outcome == 'success' then cnt(f.cday or f.iday, C.caseDisputeSuccess, 1) end
         end
       elseif et == 'urged' then
         cnt(en.d, C.caseUrgedFlow, 1)
@@ -387,14 +393,15 @@ local function derive(entries, lastApart)
       -- errands feed neither the intake trend nor the category breakdown (no marks)
       -- a stopped clock starts again when the errand leaves WAITING (resumed, completed, withdrawn): the
       -- deadline moves later by the event time waited, before this step is judged against it
-      if f.paused and t[2] ~= '=' then
+      if f.paused and to ~= '=' then
         f.deadline = f.deadline + (when - f.paused)
         f.paused = nil
         onTime = when <= f.deadline
       end
       if et == 'accepted' then
+        local e = evOf(en)
         chain = split(en.c)
-        f.chain, f.iday, f.category, f.scope = en.c, en.d, e.category, a.scope
+        f.chain, f.iday, f.category, f.scope = en.c, en.d, e.category, attrsOf(e).scope
         f.deadline = en.x or tonumber(en.i)
         pauses = en.q == true
         milestone('accepted', when)
@@ -413,11 +420,14 @@ local function derive(entries, lastApart)
         cnt(f.iday, SC[f.scope].withdrawn, 1)
       elseif et == 'rated' then
         -- as 12345: the latest rating (by event time) counts, once, at the end
+        local a = attrsOf(evOf(en))
         f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
       end
       -- ==== service: end ====
     else
       if et == 'received' then
+        local e = evOf(en)
+        local a = attrsOf(e)
         chain = split(en.c)
         -- the SLA of the order, kept for a reopen: intake deadline minus receipt
         slaMs = tonumber(en.i) and (tonumber(en.i) - when) or 0
@@ -447,11 +457,12 @@ local function derive(entries, lastApart)
         cnt(f.iday, CF.hotlineKind .. f.kind, -1)
       elseif et == 'rated' then
         -- a subject's satisfaction is its latest rating (by event time): counted once, at the end
+        local a = attrsOf(evOf(en))
         f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
       end
     end
-    if t[2] == '<' then state = f.prev or state -- service resumed: back to the state before WAITING
-    elseif t[2] ~= '=' then state = t[2] end
+    if to == '<' then state = f.prev or state -- service resumed: back to the state before WAITING
+    elseif to ~= '=' then state = to end
     return true
   end
 
@@ -519,8 +530,7 @@ local function derive(entries, lastApart)
   return finish(), beforeLast
 end
 
-for _, en in ipairs(list) do en.ev = cjson.decode(en.e) end
-local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
+local entry = { id = ev.id, t = at, y = etype, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
 local before, after
 if #list == 0 or list[#list].t <= at then
   -- later than every entry (the common case): one pass derives the list with it and, on the way, without it
