@@ -86,9 +86,16 @@ local function split(s)
   return out
 end
 
+-- a counter step as a command argument: Redis prints a Lua number with snprintf on every call
+-- (a HINCRBY of 1 cost more in formatting than in the hash), so the usual ±1 go as text
+local function stepArg(n)
+  if n == 1 then return '1' elseif n == -1 then return '-1' end
+  return n
+end
 -- counters of a period: the day hash, its month and its year
 local function count(chain, d, field, n)
   local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
+  n = stepArg(n)
   for _, r in ipairs(chain) do
     redis.call('HINCRBY', P .. K.day .. r .. ':' .. d, field, n)
     redis.call('HINCRBY', P .. K.month .. r .. ':' .. month, field, n)
@@ -213,7 +220,7 @@ if feed == 'grid' then
       if #parked >= MAX_SUBJECT_EVENTS then return invalid('too many parked events for this worker') end
       insertByTime(parked, { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], p = now })
       redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, ev.id))
-      redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1)
+      redis.call('HINCRBY', KEYS[4], 'outOfOrder', '1')
       status = 'p'
     end
     if parkedRaw or #parked > 0 then saveList(parked) end -- nothing was or is parked: no write
@@ -300,10 +307,12 @@ if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' ..
 -- One derivation of a subject from its event list: what it adds to every
 -- counter (h: key -> field -> n), its members (z: open zset -> score,
 -- s: pending sets), its hash fields (f) and which entries took effect (ok).
--- A counter key of h stands for a kind ('c' the day/month/year hashes, 't'
--- trend, 'k' categories), a region chain and a day (x: key -> those three):
--- it is spread over the chain's regions only when its difference is written,
--- so deriving a subject does one addition per counter, not three per region.
+-- A counter key of h is a kind ('c' the day/month/year hashes, 't' trend,
+-- 'k' categories) and a day, counted in the chain of the subject's intake
+-- (f.chain; chain, split): it is spread over the chain's regions only when
+-- its difference is written, so deriving a subject does one addition per
+-- counter, not three per region. A derivation has one chain: only the intake
+-- step, which fits no state but the first, sets it.
 local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED = true }
   or feed == 'service' and { ACCEPTED = true, FORWARDED = true, WAITING = true }
   or { RECEIVED = true, DISPATCHED = true, REPLIED = true }
@@ -320,16 +329,20 @@ local function evOf(en)
 end
 local function attrsOf(e) return type(e.attrs) == 'table' and e.attrs or {} end
 local function derive(entries, lastApart)
-  local W = { h = {}, x = {}, z = {}, s = {}, f = {}, ok = {} }
+  local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
   local chain = {}
-  local keyedChain, chainCsv = nil, ''
   local function add(kind, d, field, n)
-    if keyedChain ~= chain then keyedChain, chainCsv = chain, table.concat(chain, ',') end
-    if chainCsv == '' then return end -- no place: counted nowhere
-    local key = kind .. ' ' .. chainCsv .. ' ' .. d
+    if f.chain == nil or f.chain == '' then return end -- before the intake, or no place: counted nowhere
+    local key = kind .. d
     local h = W.h[key]
-    if not h then h = {}; W.h[key] = h; W.x[key] = { kind, chain, d } end
+    if not h then
+      h = {}; W.h[key] = h
+    elseif W.shared and W.shared[key] == h then -- fields shared with a copy (finishCopy): cloned on the first write
+      local c = {}
+      for field0, n0 in pairs(h) do c[field0] = n0 end
+      h = c; W.h[key] = c
+    end
     h[field] = (h[field] or 0) + n
   end
   local function cnt(d, field, n) add('c', d, field, n) end
@@ -478,6 +491,7 @@ local function derive(entries, lastApart)
       if f.solved == '1' then cnt(f.iday, C.hotlineSolved, 1) end
       if f.contacted == '1' then cnt(f.iday, C.hotlineContacted, 1) end
     end
+    W.chain = chain
     if OPEN[state] then
       local score = f.paused and CLOCK_STOPPED or f.deadline -- service: a stopped clock is never due
       for _, r in ipairs(chain) do W.z[K.open .. feed .. ':' .. r] = score end
@@ -488,19 +502,16 @@ local function derive(entries, lastApart)
     return W
   end
   -- the derivation so far, finished on a copy: the pass then goes on from where it was
+  -- (the counter fields of a key are shared by both until either adds to that key)
   local function finishCopy()
     local live, liveF = W, f
-    local h, x, fc = {}, {}, {}
-    for key, fields in pairs(W.h) do
-      local c = {}
-      for field, n in pairs(fields) do c[field] = n end
-      h[key] = c
-    end
-    for key, v in pairs(W.x) do x[key] = v end
+    local h, fc = {}, {}
+    for key, fields in pairs(W.h) do h[key] = fields end
     for k, v in pairs(f) do fc[k] = v end
-    W, f = { h = h, x = x, z = {}, s = {}, f = fc, ok = {} }, fc
+    W, f = { h = h, shared = live.h, z = {}, s = {}, f = fc, ok = {} }, fc
     local copy = finish()
     W, f = live, liveF
+    W.shared = copy.h
     return copy
   end
 
@@ -545,8 +556,8 @@ end
 markSeen()
 -- the Redis keys a derivation's counter key stands for (see derive)
 local SPREAD_SUFFIX = { t = K.trend, k = K.categories }
-local function spread(x)
-  local kind, chain, d = x[1], x[2], x[3]
+local function spread(key, chain)
+  local kind, d = string.sub(key, 1, 1), string.sub(key, 2)
   local out = {}
   local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
   for _, r in ipairs(chain) do
@@ -561,25 +572,29 @@ local function spread(x)
   return out
 end
 -- the difference of the two derivations, written: counters (a field is created
--- even at 0, as HINCRBY does), open and pending members, hash fields
+-- even at 0, as HINCRBY does), open and pending members, hash fields.
+-- Derivations of different chains (a late intake of another place) share no counter.
+local sameChain = before.f.chain == after.f.chain
 for key, fields in pairs(after.h) do
-  local old = before.h[key] or {}
+  local old = sameChain and before.h[key] or {}
   local targets
   for field, n in pairs(fields) do
     local d = n - (old[field] or 0)
     if d ~= 0 or old[field] == nil then
-      targets = targets or spread(after.x[key])
+      targets = targets or spread(key, after.chain)
+      d = stepArg(d)
       for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, d) end
     end
   end
 end
 for key, fields in pairs(before.h) do
-  local new = after.h[key] or {}
+  local new = sameChain and after.h[key] or {}
   local targets
   for field, n in pairs(fields) do
     if new[field] == nil and n ~= 0 then
-      targets = targets or spread(before.x[key])
-      for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, -n) end
+      targets = targets or spread(key, before.chain)
+      local back = stepArg(-n)
+      for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, back) end
     end
   end
 end
@@ -641,7 +656,7 @@ local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true }
 local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state or '']
 if isEnded and not wasEnded then redis.call('ZADD', P .. K.ended, now, feed .. ':' .. ev.subject) end
 if wasEnded and not isEnded then redis.call('ZREM', P .. K.ended, feed .. ':' .. ev.subject) end
-if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1) end
+if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', '1') end
 local regionChain = split(after.f.chain)
 if not regionChain[1] then regionChain = eventChain end
 local sid = log(regionChain[1] or '', status == 'applied' and '1' or 'p', after.f.category, regionChain)
