@@ -80,9 +80,16 @@ if not string.match(day, '^%d%d%d%d%d%d%d%d$') then return invalid('day must be 
 -- the id is seen from the first write on: called by every path that writes
 local function markSeen() redis.call('SET', KEYS[2], '1', 'EX', seenTtl) end
 
+-- a comma separated chain as a list, split once per text in a call (the event's chain, its subject's,
+-- a worker's): callers only read the lists
+local splitMemo = {}
 local function split(s)
-  local out = {}
-  for code in string.gmatch(s or '', '[^,]+') do out[#out + 1] = code end
+  s = s or ''
+  local out = splitMemo[s]
+  if out then return out end
+  out = {}
+  for code in string.gmatch(s, '[^,]+') do out[#out + 1] = code end
+  splitMemo[s] = out
   return out
 end
 
@@ -320,14 +327,23 @@ local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED
 -- never due, yet still 在办. The latest instant a JS Date holds, exact in a double.
 local CLOCK_STOPPED = 8640000000000000
 -- With lastApart, the same pass also returns the derivation of the entries before the last one.
--- An entry's event, decoded when a step needs more than its type (y; entries stored before
--- y was kept are decoded for their type too): most steps of a subject are never decoded.
+-- An entry's event, decoded when a step needs more than its type (y) and the entry keeps no view
+-- (v) of what derive reads of it (entries stored before y and v were kept are decoded): a subject's
+-- earlier events are not decoded again on each of its events.
 local function evOf(en)
-  local e = en.ev
+  local e = en.ev or en.v
   if not e then e = cjson.decode(en.e); en.ev = e end
   return e
 end
 local function attrsOf(e) return type(e.attrs) == 'table' and e.attrs or {} end
+-- the view of an event of a type whose step reads more than its type: its category and these attrs
+local function viewOf(e)
+  local t = e.type
+  if t ~= 'reported' and t ~= 'received' and t ~= 'accepted' and t ~= 'rated' and t ~= 'closed' then return nil end
+  local a = attrsOf(e)
+  return { category = e.category, attrs = { priority = a.priority, outcome = a.outcome, scope = a.scope,
+    satisfaction = a.satisfaction, solved = a.solved, contacted = a.contacted, kind = a.kind } }
+end
 local function derive(entries, lastApart)
   local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
@@ -541,7 +557,7 @@ local function derive(entries, lastApart)
   return finish(), beforeLast
 end
 
-local entry = { id = ev.id, t = at, y = etype, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
+local entry = { id = ev.id, t = at, y = etype, v = viewOf(ev), e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
 local before, after
 if #list == 0 or list[#list].t <= at then
   -- later than every entry (the common case): one pass derives the list with it and, on the way, without it
@@ -657,7 +673,7 @@ local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state
 if isEnded and not wasEnded then redis.call('ZADD', P .. K.ended, now, feed .. ':' .. ev.subject) end
 if wasEnded and not isEnded then redis.call('ZREM', P .. K.ended, feed .. ':' .. ev.subject) end
 if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', '1') end
-local regionChain = split(after.f.chain)
+local regionChain = after.chain -- the intake's chain, split by derive
 if not regionChain[1] then regionChain = eventChain end
 local sid = log(regionChain[1] or '', status == 'applied' and '1' or 'p', after.f.category, regionChain)
 -- after the event that let them fit, in event-time order: the screens show them applied now
