@@ -660,8 +660,9 @@ for i, en in ipairs(list) do
 end
 if #list >= 2 and list[#list] == entry and not othersChanged and string.sub(listRaw, -1) == ']' then
   -- the common case, an event later than all before it that parks or un-parks no other: the stored
-  -- list gains its entry at the end, and the entries it already holds are not encoded again
-  redis.call('SET', KEYS[5], string.sub(listRaw, 1, -2) .. ',' .. cjson.encode(entry) .. ']')
+  -- list gains its entry at the end, written over its closing bracket; the entries it already holds
+  -- are neither encoded again nor copied into a new string
+  redis.call('SETRANGE', KEYS[5], #listRaw - 1, ',' .. cjson.encode(entry) .. ']')
 else
   saveList(list)
 end
