@@ -47,9 +47,18 @@ function transitionsOf(): string {
     'local function transitionsOf(feed)', ...branches.flat(), '  end', '  return nil', 'end'].join('\n')
 }
 
-// tables a script may index with a variable: declared as `local` tables (built on every call, so kept small)
+// the 代办 counter of a scope and milestone as a function: a table of tables would be built on every call
+function scopeCounter(): string {
+  const branches = Object.entries(SERVICE_COUNTER).flatMap(([scope, names]) => Object.entries(names).map(([name, counter]) =>
+    `scope == ${luaLiteral(scope)} and name == ${luaLiteral(name)} then return ${luaLiteral(counter)}`))
+  return ['-- the 代办 counter of a scope and milestone (server/domain/counters.ts), nil for others',
+    'local function SC(scope, name)', ...branches.map((b, i) => `  ${i === 0 ? 'if' : 'elseif'} ${b}`), '  end', '  return nil', 'end'].join('\n')
+}
+
+// what a script reads with a variable (a lifecycle, a scope): declared as `local` functions before its
+// first line, compiled once with the script (a table would be built on every call)
 const DECLARE: Partial<Record<LuaConstants, () => string>> = {
-  counters: () => `-- the 代办 counters of a scope (server/domain/counters.ts)\nlocal SC = ${luaLiteral(SERVICE_COUNTER)}`,
+  counters: scopeCounter,
   transitions: transitionsOf,
 }
 

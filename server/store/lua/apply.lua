@@ -31,7 +31,7 @@
   K of server/store/keys.ts (day, month, year, trend, categories, open, pending,
   onDuty, patrolled, recent, recentFrom, and the channel's ended subjects).
   Declared before this script when it is loaded (server/store/lua-header.ts):
-  K key suffixes, C and CF counter names (server/domain/counters.ts), and
+  K key suffixes, C and CF counter names, SC(scope, milestone) the 代办 ones (server/domain/counters.ts), and
   transitionsOf(feed), the lifecycle of a feed as a function of (type, state) (server/domain/lifecycles.ts).
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
@@ -434,19 +434,19 @@ local function derive(entries, lastApart)
         f.deadline = en.x or tonumber(en.i)
         pauses = en.q == true
         milestone('accepted', when)
-        cnt(en.d, SC[f.scope].accepted, 1)
+        cnt(en.d, SC(f.scope, 'accepted'), 1)
       elseif et == 'returnedForDocs' then
         -- the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
         f.prev = state
         if pauses then f.paused = when end
       elseif et == 'completed' then
         if milestone('completed', when) then
-          cnt(f.iday, SC[f.scope].completed, 1)
-          if onTime then cnt(f.iday, SC[f.scope].completedOnTime, 1) end
+          cnt(f.iday, SC(f.scope, 'completed'), 1)
+          if onTime then cnt(f.iday, SC(f.scope, 'completedOnTime'), 1) end
           cnt(f.iday, C.serviceMinutes, math.floor((when - (f['m.accepted'] or when)) / 60000))
         end
       elseif et == 'withdrawn' then
-        cnt(f.iday, SC[f.scope].withdrawn, 1)
+        cnt(f.iday, SC(f.scope, 'withdrawn'), 1)
       elseif et == 'rated' then
         -- as 12345: the latest rating (by event time) counts, once, at the end
         local a = attrsOf(evOf(en))
