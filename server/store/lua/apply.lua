@@ -77,8 +77,17 @@ if seenTtl == nil or seenTtl < 1 then return invalid('seen-id TTL must be at lea
 if type(ev.subject) ~= 'string' or type(ev.type) ~= 'string' then return invalid('subject and type must be strings') end
 if not string.match(day, '^%d%d%d%d%d%d%d%d$') then return invalid('day must be yyyymmdd') end
 
+-- a number as a command argument: Redis prints a Lua number with snprintf('%.17g') on every call,
+-- slow for a double (a HINCRBY of 1 cost more in formatting than in the hash); a whole number below
+-- 1e15 has the same digits as text ('%d'), and the usual ±1 are constants. Anything else is left as it is.
+local function numArg(n)
+  if n == 1 then return '1' elseif n == -1 then return '-1' end
+  if type(n) == 'number' and n == math.floor(n) and n > -1e15 and n < 1e15 then return string.format('%d', n) end
+  return n
+end
+local seenTtlArg = numArg(seenTtl)
 -- the id is seen from the first write on: called by every path that writes
-local function markSeen() redis.call('SET', KEYS[2], '1', 'EX', seenTtl) end
+local function markSeen() redis.call('SET', KEYS[2], '1', 'EX', seenTtlArg) end
 
 -- a comma separated chain as a list, split once per text in a call (the event's chain, its subject's,
 -- a worker's): callers only read the lists
@@ -93,16 +102,10 @@ local function split(s)
   return out
 end
 
--- a counter step as a command argument: Redis prints a Lua number with snprintf on every call
--- (a HINCRBY of 1 cost more in formatting than in the hash), so the usual ±1 go as text
-local function stepArg(n)
-  if n == 1 then return '1' elseif n == -1 then return '-1' end
-  return n
-end
 -- counters of a period: the day hash, its month and its year
 local function count(chain, d, field, n)
   local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
-  n = stepArg(n)
+  n = numArg(n)
   for _, r in ipairs(chain) do
     redis.call('HINCRBY', P .. K.day .. r .. ':' .. d, field, n)
     redis.call('HINCRBY', P .. K.month .. r .. ':' .. month, field, n)
@@ -226,15 +229,15 @@ if feed == 'grid' then
     else
       if #parked >= MAX_SUBJECT_EVENTS then return invalid('too many parked events for this worker') end
       insertByTime(parked, { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], p = now })
-      redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, ev.id))
+      redis.call('ZADD', KEYS[6], numArg(now), parkedMember(feed, ev.subject, ev.id))
       redis.call('HINCRBY', KEYS[4], 'outOfOrder', '1')
       status = 'p'
     end
     if parkedRaw or #parked > 0 then saveList(parked) end -- nothing was or is parked: no write
     if wstate then
       local fields = { 'state', wstate, 'chain', wchain or '' }
-      if dat then fields[#fields + 1] = 'dat'; fields[#fields + 1] = dat end
-      if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = fon end
+      if dat then fields[#fields + 1] = 'dat'; fields[#fields + 1] = numArg(dat) end
+      if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = numArg(fon) end
       redis.call('HSET', subj, unpack(fields))
     end
     local sid = log(region, status, nil, eventChain)
@@ -247,7 +250,7 @@ if feed == 'grid' then
     local pat = tonumber(redis.call('HGET', subj, 'pat'))
     if pat == nil or at >= pat then
       redis.call('GEOADD', P .. K.workerGeo, ev.location[1], ev.location[2], ev.subject)
-      redis.call('HSET', subj, 'pat', at)
+      redis.call('HSET', subj, 'pat', numArg(at))
     end
   elseif etype == 'patrol' then
     count(eventChain, day, C.patrols, 1)
@@ -598,7 +601,7 @@ for key, fields in pairs(after.h) do
     local d = n - (old[field] or 0)
     if d ~= 0 or old[field] == nil then
       targets = targets or spread(key, after.chain)
-      d = stepArg(d)
+      d = numArg(d)
       for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, d) end
     end
   end
@@ -609,13 +612,13 @@ for key, fields in pairs(before.h) do
   for field, n in pairs(fields) do
     if new[field] == nil and n ~= 0 then
       targets = targets or spread(key, before.chain)
-      local back = stepArg(-n)
+      local back = numArg(-n)
       for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, back) end
     end
   end
 end
 for key, score in pairs(after.z) do
-  if before.z[key] ~= score then redis.call('ZADD', P .. key, score, ev.subject) end
+  if before.z[key] ~= score then redis.call('ZADD', P .. key, numArg(score), ev.subject) end
 end
 for key in pairs(before.z) do
   if after.z[key] == nil then redis.call('ZREM', P .. key, ev.subject) end
@@ -628,7 +631,7 @@ for key in pairs(before.s) do
 end
 local hset = {}
 for field, v in pairs(after.f) do
-  if before.f[field] ~= v then hset[#hset + 1] = field; hset[#hset + 1] = v end
+  if before.f[field] ~= v then hset[#hset + 1] = field; hset[#hset + 1] = numArg(v) end
 end
 if #hset > 0 then redis.call('HSET', subj, unpack(hset)) end
 for field in pairs(before.f) do
@@ -654,7 +657,7 @@ for i, en in ipairs(list) do
     othersChanged = othersChanged or en ~= entry
     -- applied until a late predecessor re-judged it: logged applied already, so no 'u' when it fits again
     if en ~= entry then en.r = true end
-    redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, en.id))
+    redis.call('ZADD', KEYS[6], numArg(now), parkedMember(feed, ev.subject, en.id))
   end
   if en == entry and not after.ok[i] then status = 'outOfOrder' end
 end
@@ -671,7 +674,7 @@ local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true }
   or feed == 'service' and { COMPLETED = true, DELIVERED = true, WITHDRAWN = true }
   or { CLOSED = true, VOID = true }
 local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state or '']
-if isEnded and not wasEnded then redis.call('ZADD', P .. K.ended, now, feed .. ':' .. ev.subject) end
+if isEnded and not wasEnded then redis.call('ZADD', P .. K.ended, numArg(now), feed .. ':' .. ev.subject) end
 if wasEnded and not isEnded then redis.call('ZREM', P .. K.ended, feed .. ':' .. ev.subject) end
 if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', '1') end
 local regionChain = after.chain -- the intake's chain, split by derive
