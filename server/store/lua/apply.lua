@@ -369,9 +369,10 @@ local function derive(entries, lastApart)
     add('t', en.d, en.b, 1)
     add('k', en.d, category, 1)
   end
-  local function milestone(name, t)
-    if f['m.' .. name] ~= nil then return false end
-    f['m.' .. name] = t
+  -- the first time a milestone is reached (field: its hash field, m.<name>)
+  local function milestone(field, t)
+    if f[field] ~= nil then return false end
+    f[field] = t
     return true
   end
   local state, slaMs = '', nil
@@ -399,12 +400,12 @@ local function derive(entries, lastApart)
       elseif et == 'extended' then
         f.deadline = en.x
       elseif et == 'disposed' then
-        if milestone('disposed', when) then
+        if milestone('m.disposed', when) then
           cnt(f.cday, C.caseDisposed, 1)
           if onTime then cnt(f.cday, C.caseDisposedOnTime, 1) end
         end
       elseif et == 'rework' then
-        if milestone('reworked', when) then cnt(f.cday, C.caseReworked, 1) end
+        if milestone('m.reworked', when) then cnt(f.cday, C.caseReworked, 1) end
       elseif et == 'closed' then
         cnt(en.d, C.caseClosedFlow, 1)
         if state == 'REPORTED' then
@@ -436,14 +437,14 @@ local function derive(entries, lastApart)
         f.chain, f.iday, f.category, f.scope = en.c, en.d, e.category, attrsOf(e).scope
         f.deadline = en.x or tonumber(en.i)
         pauses = en.q == true
-        milestone('accepted', when)
+        milestone('m.accepted', when)
         cnt(en.d, SC(f.scope, 'accepted'), 1)
       elseif et == 'returnedForDocs' then
         -- the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
         f.prev = state
         if pauses then f.paused = when end
       elseif et == 'completed' then
-        if milestone('completed', when) then
+        if milestone('m.completed', when) then
           cnt(f.iday, SC(f.scope, 'completed'), 1)
           if onTime then cnt(f.iday, SC(f.scope, 'completedOnTime'), 1) end
           cnt(f.iday, C.serviceMinutes, math.floor((when - (f['m.accepted'] or when)) / 60000))
@@ -472,7 +473,7 @@ local function derive(entries, lastApart)
         f.deadline = en.x
       elseif et == 'directClosed' or et == 'closed' then
         cnt(en.d, C.hotlineClosedFlow, 1)
-        if milestone('closed', when) then
+        if milestone('m.closed', when) then
           cnt(f.iday, C.hotlineClosed, 1)
           if et == 'directClosed' then cnt(f.iday, C.hotlineDirectClosed, 1) end
           if onTime then cnt(f.iday, C.hotlineClosedOnTime, 1) end
@@ -643,7 +644,7 @@ local status = 'applied'
 local othersChanged = false
 local unparked = {} -- parked before this event, applied now: each gets a log entry of its own ('u')
 for i, en in ipairs(list) do
-  en.ev = nil
+  if en.ev then en.ev = nil end -- (a nil stored to an absent key adds the key to the table)
   if after.ok[i] then
     if en.p then
       en.p = nil
