@@ -25,6 +25,9 @@
 
   KEYS[1] log stream   KEYS[2] seen key of the event id   KEYS[3] subject hash
   KEYS[4] channel stats hash   KEYS[5] the subject's event list (JSON string)
+    (an entry: id, t time, e the event's JSON, y its type and v what derive reads of it beyond
+    the type, c chain, d day, b bucket, i intake, x deadline, q pauses, p parked since, r re-parked;
+    entries without y or v, stored before they were kept, are derived from e)
   KEYS[6] parked index (zset: JSON {feed, subject, id} scored by park time)
   Per-region keys are derived from ARGV[7] (the channel prefix, which carries
   the {channel} hash tag, so every key is in the same slot) with the suffixes
