@@ -5,7 +5,9 @@
  * order), without zod's per-call work. Whatever it cannot vouch for (a
  * construct or check it does not know, a failed check, a value that is not
  * plain JSON) answers undefined, and the caller runs zod, whose issues make
- * the error message: so every result and every message is zod's.
+ * the error message: so every result and every message is zod's. Objects are
+ * built anew as zod builds them; a record or tuple is returned as it came
+ * (zod's copy would be equal).
  */
 
 const NO = Symbol('not sure')
@@ -62,17 +64,17 @@ function compile(schema: unknown, special: ReadonlyMap<unknown, (v: unknown) => 
     case 'tuple': {
       if (def.rest || checks.length > 0) return never
       const items = (def.items as unknown[]).map((s) => compile(s, special))
+      // zod returns a copy; a plain array of what it accepts is the same value, and is nobody else's
       return (v) => {
         if (!Array.isArray(v) || v.length !== items.length) return NO
-        const out = new Array<unknown>(items.length)
-        for (let i = 0; i < items.length; i++) if ((out[i] = items[i]!(v[i])) === NO) return NO
-        return out
+        for (let i = 0; i < items.length; i++) if (items[i]!(v[i]) !== v[i]) return NO
+        return v
       }
     }
     case 'record': {
       const key = defOf(def.keyType)
       if (key.type !== 'string' || (key.checks ?? []).length > 0 || defOf(def.valueType).type !== 'unknown' || checks.length > 0) return never
-      return (v) => (isPlain(v) && !Object.hasOwn(v, '__proto__') && !Object.values(v).includes(undefined) ? { ...v } : NO)
+      return (v) => (isPlain(v) && !Object.hasOwn(v, '__proto__') && !Object.values(v).includes(undefined) ? v : NO) // as a tuple
     }
     default:
       return never
