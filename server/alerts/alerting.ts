@@ -15,7 +15,7 @@ import { alertsRaised, channelKind } from '../metrics/metrics.ts'
 import { logger } from '../ops/logger.ts'
 import type { Store } from '../store/redis-client.ts'
 import { DEFAULT_INTAKE_MAX_AGE_HOURS, type AlertConfig } from './alert-config.ts'
-import { hotspotCheck, immediateAlerts } from './intake-rules.ts'
+import { countsForHotspots, hotspotCheck, immediateAlerts } from './intake-rules.ts'
 import { OverdueScanner } from './overdue-scanner.ts'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -53,14 +53,16 @@ export class Alerting {
       const oldest = this.d.channels.get(channel).clock.now() - (config.intake?.maxAgeHours ?? DEFAULT_INTAKE_MAX_AGE_HOURS) * 3_600_000
       // every complaint window is updated in one pipelined run (each check sends its MULTI when called, so Redis
       // applies them in order), instead of one awaited round trip per hotline `received` before the ack
-      const hotspots = inputs.map((input) => hotspotCheck(channel, input, this.d).catch((err: unknown) => err as Error))
-      for (const [i, input] of inputs.entries()) {
+      // (a promise only for the events that count: most are no hotline `received`)
+      const hotspots = inputs.map((input) => countsForHotspots(input, config) ? hotspotCheck(channel, input, this.d).catch((err: unknown) => err as Error) : null)
+      for (let i = 0; i < inputs.length; i++) {
+        const input = inputs[i]!
         const e = input.event
         // a clearing event ends the critical alert it names, however late it comes
         if (e.feed === 'grid' && e.type === 'alert' && typeof e.attrs.clears === 'string') await endAlert(store, channel, `critical:${e.attrs.clears}`, 'resolved')
         const fresh = input.event.at >= oldest
         if (fresh) for (const alert of immediateAlerts(input, regions, categories)) await raise(store, channel, alert)
-        const hotspot = await hotspots[i] // kept up to date either way: its window counts old complaints
+        const hotspot = hotspots[i] && (await hotspots[i]) // kept up to date either way: its window counts old complaints
         if (hotspot instanceof Error) throw hotspot
         if (hotspot && fresh) await raise(store, channel, hotspot)
       }

@@ -18,21 +18,26 @@ export function immediateAlerts(input: ApplyInput, regions: RegionIndex, categor
   const e = input.event
   const region = input.chain[0]
   if (!region) return []
-  const place = placeName(regions, region)
+  // the place is named only for an alert: most events raise none
   if (e.feed === 'case' && e.type === 'reported' && e.attrs.priority === 'urgent') {
-    return [urgentCaseAlert({ subject: e.subject, at: e.at, region, place, category: e.category, categoryName: categories.name(e.category!) })]
+    return [urgentCaseAlert({ subject: e.subject, at: e.at, region, place: placeName(regions, region), category: e.category, categoryName: categories.name(e.category!) })]
   }
   if (e.feed === 'grid' && e.type === 'alert' && e.attrs.severity === 'critical') {
-    return [criticalAlert({ eventId: e.id, at: e.at, region, place, title: e.attrs.title as string | undefined, source: e.attrs.source as string | undefined })]
+    return [criticalAlert({ eventId: e.id, at: e.at, region, place: placeName(regions, region), title: e.attrs.title as string | undefined, source: e.attrs.source as string | undefined })]
   }
   return []
+}
+
+/** Whether an applied event counts toward repeat hotspots (the others need no hotspotCheck, nor its round trip). */
+export function countsForHotspots(input: ApplyInput, config: AlertConfig): boolean {
+  const e = input.event
+  return e.feed === 'hotline' && e.type === 'received' && !!input.grid && config.hotspot.kinds.includes(e.attrs.kind as AlertConfig['hotspot']['kinds'][number])
 }
 
 /** A repeat-hotspot alert when this work order makes `count` alike complaints in its grid within the window. */
 export async function hotspotCheck(channel: string, input: ApplyInput, d: IntakeRuleDeps): Promise<Alert | null> {
   const e = input.event
-  const kind = e.attrs.kind as AlertConfig['hotspot']['kinds'][number]
-  if (e.feed !== 'hotline' || e.type !== 'received' || !input.grid || !d.config.hotspot.kinds.includes(kind)) return null
+  if (!countsForHotspots(input, d.config)) return null
   const windowMs = d.config.hotspot.windowHours * 3_600_000
   const key = keys(channel).complaints(input.grid, e.category!)
   const [, , [, count]] = (await d.store

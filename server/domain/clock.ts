@@ -81,34 +81,48 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 type Parts = { y: string; m: string; d: string; hour: number; minute: number }
+/** A slot's parts at its start, and its day key (built once per slot, not once per event). */
+type Slot = Parts & { day: string }
 const SLOT = 900_000 // every zone offset is a multiple of 15 minutes, so within a slot only the minute moves
-const slotCache = new Map<string, Parts>()
+const slotCache = new Map<string, Slot>()
+// the slot asked for last: a batch's events mostly share one, so most calls build no cache key
+let last: { zone: string; start: number; slot: Slot } | undefined
+
+/** The parts of the 15-minute slot `start` in a zone (formatToParts once per zone and slot). */
+function slotAt(start: number, zone: string): Slot {
+  if (last && last.start === start && last.zone === zone) return last.slot
+  const key = `${zone}|${start}`
+  let slot = slotCache.get(key)
+  if (!slot) {
+    const p: Record<string, string> = {}
+    for (const { type, value } of formatter(zone).formatToParts(start)) p[type] = value
+    slot = { y: p.year!, m: p.month!, d: p.day!, hour: Number(p.hour), minute: Number(p.minute), day: `${p.year}${p.month}${p.day}` }
+    if (slotCache.size >= 4096) slotCache.clear() // bounded: a replay sweeping years must not grow it
+    slotCache.set(key, slot)
+  }
+  last = { zone, start, slot }
+  return slot
+}
+
+const slotStart = (ms: number) => Math.floor(ms / SLOT) * SLOT
 
 /** Calendar parts of an instant in a zone (formatToParts once per zone and 15-minute slot). */
 export function zonedParts(ms: number, zone: string): Parts {
-  const start = Math.floor(ms / SLOT) * SLOT
-  const key = `${zone}|${start}`
-  let base = slotCache.get(key)
-  if (!base) {
-    const p: Record<string, string> = {}
-    for (const { type, value } of formatter(zone).formatToParts(start)) p[type] = value
-    base = { y: p.year!, m: p.month!, d: p.day!, hour: Number(p.hour), minute: Number(p.minute) }
-    if (slotCache.size >= 4096) slotCache.clear() // bounded: a replay sweeping years must not grow it
-    slotCache.set(key, base)
-  }
-  return { ...base, minute: base.minute + Math.floor((ms - start) / 60_000) }
+  const start = slotStart(ms)
+  const { y, m, d, hour, minute } = slotAt(start, zone)
+  return { y, m, d, hour, minute: minute + Math.floor((ms - start) / 60_000) }
 }
 
 /** Day key yyyymmdd of an instant in a zone. */
 export function dayKey(ms: number, zone: string): string {
-  const { y, m, d } = zonedParts(ms, zone)
-  return `${y}${m}${d}`
+  return slotAt(slotStart(ms), zone).day
 }
 
 /** Index 0–143 of the 10-minute bucket of an instant within its zoned day. */
 export function bucketOfDay(ms: number, zone: string): number {
-  const { hour, minute } = zonedParts(ms, zone)
-  return hour * 6 + Math.floor(minute / 10)
+  const start = slotStart(ms)
+  const { hour, minute } = slotAt(start, zone)
+  return hour * 6 + Math.floor((minute + Math.floor((ms - start) / 60_000)) / 10)
 }
 
 /** Day keys of the n days ending with the day of `ms` (newest last). */

@@ -31,7 +31,6 @@ export const EARLIEST_AT = 0
 export const LATEST_AT = Date.UTC(2100, 0, 1)
 
 const DAY = 86_400_000
-const utf8 = new TextEncoder()
 const KEY_MAX = 128
 const LONE_SURROGATE = /\p{Cs}/u // Redis's cjson refuses to decode them
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
@@ -39,38 +38,71 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const label = (path: string) => (path.length > 80 ? `${path.slice(0, 77)}...` : path)
 const keyLabel = (k: string) => (/^[\w.-]{1,40}$/.test(k) ? k : JSON.stringify(k.slice(0, 20)) + (k.length > 20 ? '…' : ''))
 
+// the walk's nodes, reused by every call (validation is synchronous): a node's path is built only for an error message
+const nodeValue: unknown[] = []
+const nodeDepth: number[] = []
+const nodeParent: number[] = []
+const nodeKey: string[] = []
+const stack: number[] = []
+
+const pathOf = (node: number): string => (node === 0 ? 'attrs' : `${pathOf(nodeParent[node]!)}.${keyLabel(nodeKey[node]!)}`)
+
 /** Why attrs break the bounds (depth, key names, string length, numbers, size), or null when they hold. */
 export function checkAttrs(attrs: Record<string, unknown>, b: EventBounds = DEFAULT_EVENT_BOUNDS): string | null {
-  const stack: [value: unknown, depth: number, path: string][] = [[attrs, 1, 'attrs']]
+  try {
+    return walkAttrs(attrs, b)
+  } finally {
+    nodeValue.length = 0 // hold no reference to the item after the call
+  }
+}
+
+function walkAttrs(attrs: Record<string, unknown>, b: EventBounds): string | null {
+  nodeValue.length = nodeDepth.length = nodeParent.length = nodeKey.length = stack.length = 0
+  nodeValue.push(attrs); nodeDepth.push(1); nodeParent.push(-1); nodeKey.push('')
+  stack.push(0)
   let estimate = 0
+  // one entry of an object or array: its key is checked now, its value when it is popped (the order errors are found in)
+  const visit = (parent: number, k: string, v: unknown): string | null => {
+    if (FORBIDDEN_KEYS.has(k)) return `${label(pathOf(parent))}: key "${k}" is not allowed`
+    if (k.length > KEY_MAX) return `${label(pathOf(parent))}: key ${keyLabel(k)} longer than ${KEY_MAX} characters`
+    estimate += k.length + 4
+    if (estimate > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
+    stack.push(nodeValue.push(v) - 1)
+    nodeDepth.push(nodeDepth[parent]! + 1); nodeParent.push(parent); nodeKey.push(k)
+    return null
+  }
   while (stack.length > 0) {
-    const [value, depth, path] = stack.pop()!
+    const node = stack.pop()!
+    const value = nodeValue[node]
     if (typeof value === 'string') {
-      if (value.length > b.stringMaxChars) return `${label(path)}: string longer than ${b.stringMaxChars} characters`
-      if (LONE_SURROGATE.test(value)) return `${label(path)}: string holds a lone UTF-16 surrogate`
+      if (value.length > b.stringMaxChars) return `${label(pathOf(node))}: string longer than ${b.stringMaxChars} characters`
+      if (LONE_SURROGATE.test(value)) return `${label(pathOf(node))}: string holds a lone UTF-16 surrogate`
       estimate += value.length
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
-        return `${label(path)}: number out of range (at most ±${Number.MAX_SAFE_INTEGER})`
+        return `${label(pathOf(node))}: number out of range (at most ±${Number.MAX_SAFE_INTEGER})`
       }
       estimate += 8
     } else if (value !== null && typeof value === 'object') {
-      if (depth > b.attrsMaxDepth) return `${label(path)}: attrs nest deeper than ${b.attrsMaxDepth} levels`
-      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value)
-      for (const [k, v] of entries) {
-        if (FORBIDDEN_KEYS.has(k)) return `${label(path)}: key "${k}" is not allowed`
-        if (k.length > KEY_MAX) return `${label(path)}: key ${keyLabel(k)} longer than ${KEY_MAX} characters`
-        estimate += k.length + 4
-        if (estimate > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
-        stack.push([v, depth + 1, `${path}.${keyLabel(k)}`])
+      if (nodeDepth[node]! > b.attrsMaxDepth) return `${label(pathOf(node))}: attrs nest deeper than ${b.attrsMaxDepth} levels`
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const bad = i in value ? visit(node, String(i), value[i]) : null // map() skipped holes too
+          if (bad) return bad
+        }
+      } else {
+        for (const [k, v] of Object.entries(value)) {
+          const bad = visit(node, k, v)
+          if (bad) return bad
+        }
       }
     } else {
       estimate += 5
     }
     if (estimate > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
   }
-  // the walk bounded depth and size, so stringify is safe and cheap here
-  if (utf8.encode(JSON.stringify(attrs)).length > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
+  // the walk bounded depth and size, so stringify is safe and cheap here (it writes lone surrogates escaped: UTF-8 bytes = encoded length)
+  if (Buffer.byteLength(JSON.stringify(attrs), 'utf8') > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
   return null
 }
 

@@ -18,15 +18,15 @@ export interface RegionFeature {
 }
 export interface RegionCollection { type: 'FeatureCollection'; name?: string; root?: string; attribution?: string; features: RegionFeature[] }
 
-interface Box { minX: number; minY: number; maxX: number; maxY: number; region: RegionProps; polys: Ring[][] }
+interface Box { minX: number; minY: number; maxX: number; maxY: number; region: RegionProps; polys: Ring[][]; depth: number }
 
 /** Whether a point lies inside a polygon with holes (even-odd ray casting). */
 export function pointInPolygon(x: number, y: number, rings: Ring[]): boolean {
   let inside = false
   for (const ring of rings) {
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i]!
-      const [xj, yj] = ring[j]!
+      const pi = ring[i]!, pj = ring[j]!
+      const xi = pi[0], yi = pi[1], xj = pj[0], yj = pj[1]
       if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
     }
   }
@@ -60,9 +60,8 @@ export class RegionIndex {
       for (const [x, y] of polys.flatMap((rings) => rings[0] ?? [])) {
         minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y)
       }
-      boxes.push({ minX, minY, maxX, maxY, region: p, polys })
+      boxes.push({ minX, minY, maxX, maxY, region: p, polys, depth: 0 })
     }
-    this.tree.load(boxes)
     const root = collection.features.find((f) => !f.properties.parent)
     if (!root) throw new Error('region config has no root (a feature with parent null)')
     this.root = root.properties
@@ -73,6 +72,8 @@ export class RegionIndex {
       if (this.byCode.get(code)!.level === 'grid') for (const c of chain) this.grids.set(c, (this.grids.get(c) ?? 0) + 1)
       if (this.byCode.get(code)!.level === 'village') for (const c of chain) this.villages.set(c, (this.villages.get(c) ?? 0) + 1)
     }
+    for (const b of boxes) b.depth = this.chains.get(b.region.code)!.length
+    this.tree.load(boxes)
     this.partitionLevel = partitionLevel && partitionLevel !== this.root.level ? partitionLevel : undefined
     const level = this.partitionLevel
     this.partitions = ['', ...(level ? [...this.byCode.values()].filter((r) => r.level === level).map((r) => r.code) : [])]
@@ -125,16 +126,11 @@ export class RegionIndex {
 
   /** The deepest region containing the point, or undefined outside all regions. */
   locate(lon: number, lat: number): RegionProps | undefined {
-    let best: RegionProps | undefined
-    let bestDepth = -1
-    for (const b of this.tree.search({ minX: lon, minY: lat, maxX: lon, maxY: lat })) {
-      const d = this.chains.get(b.region.code)!.length
-      if (d > bestDepth && b.polys.some((rings) => pointInPolygon(lon, lat, rings))) {
-        best = b.region
-        bestDepth = d
-      }
-    }
-    return best
+    // deepest boxes first (stable: equal depths keep the tree's order), so the point is tested against the
+    // large polygons of its ancestors only when no deeper region holds it
+    const found = this.tree.search({ minX: lon, minY: lat, maxX: lon, maxY: lat }).sort((a, b) => b.depth - a.depth)
+    for (const b of found) if (b.polys.some((rings) => pointInPolygon(lon, lat, rings))) return b.region
+    return undefined
   }
 
   /** How many grids lie in a region (a grid counts itself). */

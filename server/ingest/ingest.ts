@@ -55,7 +55,10 @@ export function prepare(raw: unknown, deps: Pick<IngestDeps, 'regions' | 'catego
   const chain = place.chain.length || !(e.feed === 'hotline' && e.type === 'call') ? place.chain : [deps.regions.root.code]
   const grid = chain[0] && deps.regions.get(chain[0])?.level === 'grid' ? chain[0] : ''
   const partition = deps.regions.partitionOf(chain[0])
-  return { event: e, chain, grid, intake: intakeArg(e, deps.categories), ...pausesArg(e, deps.categories), ...(partition ? { partition } : {}) }
+  const input: ApplyInput = { event: e, chain, grid, intake: intakeArg(e, deps.categories) }
+  if (pausesOnDocs(e, deps.categories)) input.pausesOnDocs = true
+  if (partition) input.partition = partition
+  return input
 }
 
 // a grid event may name a category (an alert about a case category, say) but only a known one: it is shown on the wall
@@ -82,9 +85,11 @@ export function intakeArg(e: ValidEvent, categories: Categories): string {
 
 /** apply.lua's pause argument: set on a service accepted whose item stops its clock during 补正 (absent otherwise). */
 export function pausesArg(e: ValidEvent, categories: Categories): { pausesOnDocs?: true } {
-  const pauses = e.feed === 'service' && e.type === 'accepted' && categories.servicePausesOnDocs(e.attrs.item as string)
-  return pauses ? { pausesOnDocs: true } : {}
+  return pausesOnDocs(e, categories) ? { pausesOnDocs: true } : {}
 }
+
+const pausesOnDocs = (e: ValidEvent, categories: Categories): boolean =>
+  e.feed === 'service' && e.type === 'accepted' && categories.servicePausesOnDocs(e.attrs.item as string)
 
 const idOf = (raw: unknown) =>
   raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null
@@ -120,13 +125,18 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   const ready: (ApplyInput & { index: number })[] = []
   const ctx: ValidationContext = { bounds: deps.bounds, now: options.now?.() }
   const tally = ingestTally(options.channel)
-  items.forEach((item, index) => {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!
     const prepared = item.ok ? prepare(item.value, deps, ctx) : item.error
     if (typeof prepared === 'string') {
       result.rejected.push({ index, id: item.ok ? idOf(item.value) : null, error: prepared })
       tally.add(item.ok ? (item.value as { feed?: unknown } | null)?.feed : undefined, 'rejected')
-    } else ready.push({ ...prepared, index })
-  })
+    } else {
+      const input = prepared as ApplyInput & { index: number } // prepare() built it for this batch alone: no copy
+      input.index = index
+      ready.push(input)
+    }
+  }
   if (ready.length === 0) {
     tally.flush()
     return result
@@ -151,7 +161,8 @@ export async function ingest(items: RawItem[], deps: IngestDeps, options: Ingest
   timer()
   const applied: ApplyInput[] = []
   const unconfirmed: Unconfirmed[] = []
-  for (const [i, input] of apply.entries()) {
+  for (let i = 0; i < apply.length; i++) {
+    const input = apply[i]!
     const [err, reply] = replies[i]!
     const { index, event } = input
     if (err?.name === 'ReplyError' && NOT_RUN.test(err.message)) {

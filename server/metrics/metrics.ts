@@ -126,18 +126,17 @@ export function watchSockets(source: SocketSource): () => void {
 
 /** Per-batch tally of ingest outcomes, added to the counter once (a batch may hold thousands of events). */
 export function ingestTally(channel: string) {
-  const counts = new Map<string, number>()
+  const counts = new Map<string, Map<IngestStatus, number>>() // feed → status → events (no key string built per event)
   const kind = channelKind(channel)
   return {
     add(feed: unknown, status: IngestStatus): void {
-      const key = `${typeof feed === 'string' && FEEDS.has(feed) ? feed : 'unknown'}|${status}`
-      counts.set(key, (counts.get(key) ?? 0) + 1)
+      const f = typeof feed === 'string' && FEEDS.has(feed) ? feed : 'unknown'
+      let byStatus = counts.get(f)
+      if (!byStatus) counts.set(f, (byStatus = new Map()))
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
     },
     flush(): void {
-      for (const [key, n] of counts) {
-        const [feed, status] = key.split('|') as [string, string]
-        ingestEvents.inc({ channel: kind, feed, status }, n)
-      }
+      for (const [feed, byStatus] of counts) for (const [status, n] of byStatus) ingestEvents.inc({ channel: kind, feed, status }, n)
       counts.clear()
     },
   }

@@ -29,13 +29,16 @@ export interface ApplyOptions {
 
 // built once per channel and partition, not once per event: a batch of 1,000 would build 1,000 sets of key closures
 const channelKeys = new Map<string, ChannelKeys>()
+let last: { channel: string; partition: string; keys: ChannelKeys } | undefined // a batch's events share them: no lookup key built
 function keysOf(channel: string, partition: string): ChannelKeys {
+  if (last && last.channel === channel && last.partition === partition) return last.keys
   const id = `${channel}\n${partition}`
   let k = channelKeys.get(id)
   if (!k) {
     if (channelKeys.size >= 1024) channelKeys.clear() // drills come and go: bounded
     channelKeys.set(id, (k = keys(channel, partition)))
   }
+  last = { channel, partition, keys: k }
   return k
 }
 

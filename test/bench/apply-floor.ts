@@ -39,7 +39,7 @@ while i <= n do
   i = i + c + 1
 end
 return 1`
-const WRITES = new Set(['hincrby', 'set', 'del', 'xadd', 'lpush', 'ltrim', 'zadd', 'zrem', 'sadd', 'srem', 'hset', 'hdel', 'geoadd'])
+const WRITES = new Set(['hincrby', 'set', 'setrange', 'del', 'xadd', 'lpush', 'ltrim', 'zadd', 'zrem', 'sadd', 'srem', 'hset', 'hdel', 'geoadd'])
 const NOT_SCRIPTED = new Set(['evalsha', 'eval', 'info', 'script', 'echo', 'ping', 'monitor', 'client', 'select'])
 
 let redis: RedisProcess | undefined

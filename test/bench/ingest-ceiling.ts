@@ -15,7 +15,7 @@ import { applyEvent } from '../../server/store/apply-event.ts'
 import { connectStore, type Store } from '../../server/store/redis-client.ts'
 import { startRedis, type RedisProcess } from '../../server/store/redis-process.ts'
 import { benchLifecycle } from '../support/bench-lifecycle.ts'
-import { buildServer, lanesOf, launch, post, simulate, type BenchServer } from './bench-server.ts'
+import { buildServer, cpuMs, lanesOf, launch, post, simulate, type BenchServer } from './bench-server.ts'
 import { emitRow, formatTable, ratio, type BenchRow } from './bench-table.ts'
 
 const { values: flags } = parseArgs({ options: { events: { type: 'string' } } })
@@ -73,7 +73,10 @@ try {
   await overHttp(server.url, simulate(3_000)) // warm-up
   await bareEvalsha(store, simulate(3_000), 'warm')
   const rows: BenchRow[] = []
-  const http = await overHttp(server.url, simulate(EVENTS))
+  const httpEvents = simulate(EVENTS)
+  const cpu0 = cpuMs(server.child.pid!)
+  const http = await overHttp(server.url, httpEvents)
+  const serverUs = ((cpuMs(server.child.pid!) - cpu0) * 1000) / EVENTS
   const admin = new Redis(redis.url)
   const scriptUsec = async () => {
     const line = (await admin.info('commandstats')).split('\r\n').find((l) => l.startsWith('cmdstat_evalsha:')) ?? ''
@@ -85,6 +88,7 @@ try {
   admin.disconnect()
   for (const r of [
     { bench: 'ingest', figure: 'HTTP ingest ev/s (batches of 1,000, 2 senders)', value: http.toFixed(0), ceiling: `${bare.toFixed(0)} bare EVALSHA`, ratio: ratio(http, bare), target: '≥ 0.8' },
+    { bench: 'ingest', figure: 'HTTP ingest: server CPU per event', value: `${serverUs.toFixed(1)} µs` },
     { bench: 'ingest', figure: 'apply.lua: Redis time per event', value: `${perEvent.toFixed(1)} µs` },
   ]) {
     rows.push(r)

@@ -25,14 +25,17 @@
 
   KEYS[1] log stream   KEYS[2] seen key of the event id   KEYS[3] subject hash
   KEYS[4] channel stats hash   KEYS[5] the subject's event list (JSON string)
+    (an entry: id, t time, e the event's JSON, y its type and v what derive reads of it beyond
+    the type, c chain, d day, b bucket, i intake, x deadline, q pauses, p parked since, r re-parked;
+    entries without y or v, stored before they were kept, are derived from e)
   KEYS[6] parked index (zset: JSON {feed, subject, id} scored by park time)
   Per-region keys are derived from ARGV[7] (the channel prefix, which carries
   the {channel} hash tag, so every key is in the same slot) with the suffixes
   K of server/store/keys.ts (day, month, year, trend, categories, open, pending,
   onDuty, patrolled, recent, recentFrom, and the channel's ended subjects).
   Declared before this script when it is loaded (server/store/lua-header.ts):
-  K key suffixes, C and CF counter names (server/domain/counters.ts), and
-  transitionsOf(feed), the lifecycle table of a feed (server/domain/lifecycles.ts).
+  K key suffixes, C and CF counter names, SC(scope, milestone) the 代办 ones (server/domain/counters.ts), and
+  transitionsOf(feed), the lifecycle of a feed as a function of (type, state) (server/domain/lifecycles.ts).
   ARGV[1] event json (normalised, stored in the log)
   ARGV[2] region chain of the event, deepest first, comma separated ('' = none)
   ARGV[3] day yyyymmdd of the event time (channel zone)   ARGV[4] 10-min bucket 0-143
@@ -77,18 +80,35 @@ if seenTtl == nil or seenTtl < 1 then return invalid('seen-id TTL must be at lea
 if type(ev.subject) ~= 'string' or type(ev.type) ~= 'string' then return invalid('subject and type must be strings') end
 if not string.match(day, '^%d%d%d%d%d%d%d%d$') then return invalid('day must be yyyymmdd') end
 
+-- a number as a command argument: Redis prints a Lua number with snprintf('%.17g') on every call,
+-- slow for a double (a HINCRBY of 1 cost more in formatting than in the hash); a whole number below
+-- 1e15 has the same digits as text ('%d'), and the usual ±1 are constants. Anything else is left as it is.
+local function numArg(n)
+  if n == 1 then return '1' elseif n == -1 then return '-1' end
+  if type(n) == 'number' and n == math.floor(n) and n > -1e15 and n < 1e15 then return string.format('%d', n) end
+  return n
+end
+local seenTtlArg = numArg(seenTtl)
 -- the id is seen from the first write on: called by every path that writes
-local function markSeen() redis.call('SET', KEYS[2], '1', 'EX', seenTtl) end
+local function markSeen() redis.call('SET', KEYS[2], '1', 'EX', seenTtlArg) end
 
+-- a comma separated chain as a list, split once per text in a call (the event's chain, its subject's,
+-- a worker's): callers only read the lists
+local splitMemo = {}
 local function split(s)
-  local out = {}
-  for code in string.gmatch(s or '', '[^,]+') do out[#out + 1] = code end
+  s = s or ''
+  local out = splitMemo[s]
+  if out then return out end
+  out = {}
+  for code in string.gmatch(s, '[^,]+') do out[#out + 1] = code end
+  splitMemo[s] = out
   return out
 end
 
 -- counters of a period: the day hash, its month and its year
 local function count(chain, d, field, n)
   local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
+  n = numArg(n)
   for _, r in ipairs(chain) do
     redis.call('HINCRBY', P .. K.day .. r .. ':' .. d, field, n)
     redis.call('HINCRBY', P .. K.month .. r .. ':' .. month, field, n)
@@ -212,15 +232,15 @@ if feed == 'grid' then
     else
       if #parked >= MAX_SUBJECT_EVENTS then return invalid('too many parked events for this worker') end
       insertByTime(parked, { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], p = now })
-      redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, ev.id))
-      redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1)
+      redis.call('ZADD', KEYS[6], numArg(now), parkedMember(feed, ev.subject, ev.id))
+      redis.call('HINCRBY', KEYS[4], 'outOfOrder', '1')
       status = 'p'
     end
     if parkedRaw or #parked > 0 then saveList(parked) end -- nothing was or is parked: no write
     if wstate then
       local fields = { 'state', wstate, 'chain', wchain or '' }
-      if dat then fields[#fields + 1] = 'dat'; fields[#fields + 1] = dat end
-      if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = fon end
+      if dat then fields[#fields + 1] = 'dat'; fields[#fields + 1] = numArg(dat) end
+      if fon then fields[#fields + 1] = 'fon'; fields[#fields + 1] = numArg(fon) end
       redis.call('HSET', subj, unpack(fields))
     end
     local sid = log(region, status, nil, eventChain)
@@ -233,7 +253,7 @@ if feed == 'grid' then
     local pat = tonumber(redis.call('HGET', subj, 'pat'))
     if pat == nil or at >= pat then
       redis.call('GEOADD', P .. K.workerGeo, ev.location[1], ev.location[2], ev.subject)
-      redis.call('HSET', subj, 'pat', at)
+      redis.call('HSET', subj, 'pat', numArg(at))
     end
   elseif etype == 'patrol' then
     count(eventChain, day, C.patrols, 1)
@@ -266,8 +286,8 @@ end
 if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
 
 -- case, hotline and service subjects: checks that do not depend on the subject's state
-local transitions = transitionsOf(feed)
-if type(transitions[etype]) ~= 'table' or type(transitions[etype][1]) ~= 'table' then
+local transition = transitionsOf(feed)
+if transition(etype, '') == nil then
   return invalid('type ' .. etype .. ' is not a step of the ' .. feed .. ' lifecycle')
 end
 local intakeCategory = type(ev.category) == 'string' and ev.category or nil
@@ -300,10 +320,12 @@ if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' ..
 -- One derivation of a subject from its event list: what it adds to every
 -- counter (h: key -> field -> n), its members (z: open zset -> score,
 -- s: pending sets), its hash fields (f) and which entries took effect (ok).
--- A counter key of h stands for a kind ('c' the day/month/year hashes, 't'
--- trend, 'k' categories), a region chain and a day (x: key -> those three):
--- it is spread over the chain's regions only when its difference is written,
--- so deriving a subject does one addition per counter, not three per region.
+-- A counter key of h is a kind ('c' the day/month/year hashes, 't' trend,
+-- 'k' categories) and a day, counted in the chain of the subject's intake
+-- (f.chain; chain, split): it is spread over the chain's regions only when
+-- its difference is written, so deriving a subject does one addition per
+-- counter, not three per region. A derivation has one chain: only the intake
+-- step, which fits no state but the first, sets it.
 local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED = true }
   or feed == 'service' and { ACCEPTED = true, FORWARDED = true, WAITING = true }
   or { RECEIVED = true, DISPATCHED = true, REPLIED = true }
@@ -311,17 +333,38 @@ local OPEN = feed == 'case' and { REGISTERED = true, DISPATCHED = true, DISPOSED
 -- never due, yet still 在办. The latest instant a JS Date holds, exact in a double.
 local CLOCK_STOPPED = 8640000000000000
 -- With lastApart, the same pass also returns the derivation of the entries before the last one.
+-- An entry's event, decoded when a step needs more than its type (y) and the entry keeps no view
+-- (v) of what derive reads of it (entries stored before y and v were kept are decoded): a subject's
+-- earlier events are not decoded again on each of its events.
+local function evOf(en)
+  local e = en.ev or en.v
+  if not e then e = cjson.decode(en.e); en.ev = e end
+  return e
+end
+local function attrsOf(e) return type(e.attrs) == 'table' and e.attrs or {} end
+-- the view of an event of a type whose step reads more than its type: its category and these attrs
+local function viewOf(e)
+  local t = e.type
+  if t ~= 'reported' and t ~= 'received' and t ~= 'accepted' and t ~= 'rated' and t ~= 'closed' then return nil end
+  local a = attrsOf(e)
+  return { category = e.category, attrs = { priority = a.priority, outcome = a.outcome, scope = a.scope,
+    satisfaction = a.satisfaction, solved = a.solved, contacted = a.contacted, kind = a.kind } }
+end
 local function derive(entries, lastApart)
-  local W = { h = {}, x = {}, z = {}, s = {}, f = {}, ok = {} }
+  local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
   local chain = {}
-  local keyedChain, chainCsv = nil, ''
   local function add(kind, d, field, n)
-    if keyedChain ~= chain then keyedChain, chainCsv = chain, table.concat(chain, ',') end
-    if chainCsv == '' then return end -- no place: counted nowhere
-    local key = kind .. ' ' .. chainCsv .. ' ' .. d
+    if f.chain == nil or f.chain == '' then return end -- before the intake, or no place: counted nowhere
+    local key = kind .. d
     local h = W.h[key]
-    if not h then h = {}; W.h[key] = h; W.x[key] = { kind, chain, d } end
+    if not h then
+      h = {}; W.h[key] = h
+    elseif W.shared and W.shared[key] == h then -- fields shared with a copy (finishCopy): cloned on the first write
+      local c = {}
+      for field0, n0 in pairs(h) do c[field0] = n0 end
+      h = c; W.h[key] = c
+    end
     h[field] = (h[field] or 0) + n
   end
   local function cnt(d, field, n) add('c', d, field, n) end
@@ -329,28 +372,27 @@ local function derive(entries, lastApart)
     add('t', en.d, en.b, 1)
     add('k', en.d, category, 1)
   end
-  local function milestone(name, t)
-    if f['m.' .. name] ~= nil then return false end
-    f['m.' .. name] = t
+  -- the first time a milestone is reached (field: its hash field, m.<name>)
+  local function milestone(field, t)
+    if f[field] ~= nil then return false end
+    f[field] = t
     return true
   end
   local state, slaMs = '', nil
   local pauses = false -- service: the errand's item stops its clock during 补正 (from its accepted entry)
   -- one step, when it fits the state reached so far; false when it does not
   local function step(en)
-    local e = en.ev
-    local t = transitions[e.type]
-    local fits = false
-    for _, from in ipairs(t[1]) do if from == state then fits = true end end
-    if not fits then return false end
-    local a = type(e.attrs) == 'table' and e.attrs or {}
-    local et, when = e.type, en.t
+    local et = en.y or evOf(en).type
+    local to = transition(et, state)
+    if not to then return false end
+    local when = en.t
     local deadline = f.deadline
     local onTime = deadline ~= nil and when <= deadline
     if feed == 'case' then
       if et == 'reported' then
+        local e = evOf(en)
         chain = split(en.c)
-        f.chain, f.iday, f.category, f.sla, f.priority = en.c, en.d, e.category, en.i, a.priority or 'normal'
+        f.chain, f.iday, f.category, f.sla, f.priority = en.c, en.d, e.category, en.i, attrsOf(e).priority or 'normal'
         cnt(en.d, C.caseReported, 1)
         marks(en, e.category)
       elseif et == 'registered' then
@@ -361,12 +403,12 @@ local function derive(entries, lastApart)
       elseif et == 'extended' then
         f.deadline = en.x
       elseif et == 'disposed' then
-        if milestone('disposed', when) then
+        if milestone('m.disposed', when) then
           cnt(f.cday, C.caseDisposed, 1)
           if onTime then cnt(f.cday, C.caseDisposedOnTime, 1) end
         end
       elseif et == 'rework' then
-        if milestone('reworked', when) then cnt(f.cday, C.caseReworked, 1) end
+        if milestone('m.reworked', when) then cnt(f.cday, C.caseReworked, 1) end
       elseif et == 'closed' then
         cnt(en.d, C.caseClosedFlow, 1)
         if state == 'REPORTED' then
@@ -377,7 +419,7 @@ local function derive(entries, lastApart)
         end
         if string.sub(f.category or '', 1, 8) == 'dispute.' then
           cnt(f.cday or f.iday, C.caseDisputeClosed, 1)
-          if a.outcome == 'success' then cnt(f.cday or f.iday, C.caseDisputeSuccess, 1) end
+          if attrsOf(evOf(en)).outcome == 'success' then cnt(f.cday or f.iday, C.caseDisputeSuccess, 1) end
         end
       elseif et == 'urged' then
         cnt(en.d, C.caseUrgedFlow, 1)
@@ -387,37 +429,41 @@ local function derive(entries, lastApart)
       -- errands feed neither the intake trend nor the category breakdown (no marks)
       -- a stopped clock starts again when the errand leaves WAITING (resumed, completed, withdrawn): the
       -- deadline moves later by the event time waited, before this step is judged against it
-      if f.paused and t[2] ~= '=' then
+      if f.paused and to ~= '=' then
         f.deadline = f.deadline + (when - f.paused)
         f.paused = nil
         onTime = when <= f.deadline
       end
       if et == 'accepted' then
+        local e = evOf(en)
         chain = split(en.c)
-        f.chain, f.iday, f.category, f.scope = en.c, en.d, e.category, a.scope
+        f.chain, f.iday, f.category, f.scope = en.c, en.d, e.category, attrsOf(e).scope
         f.deadline = en.x or tonumber(en.i)
         pauses = en.q == true
-        milestone('accepted', when)
-        cnt(en.d, SC[f.scope].accepted, 1)
+        milestone('m.accepted', when)
+        cnt(en.d, SC(f.scope, 'accepted'), 1)
       elseif et == 'returnedForDocs' then
         -- the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
         f.prev = state
         if pauses then f.paused = when end
       elseif et == 'completed' then
-        if milestone('completed', when) then
-          cnt(f.iday, SC[f.scope].completed, 1)
-          if onTime then cnt(f.iday, SC[f.scope].completedOnTime, 1) end
+        if milestone('m.completed', when) then
+          cnt(f.iday, SC(f.scope, 'completed'), 1)
+          if onTime then cnt(f.iday, SC(f.scope, 'completedOnTime'), 1) end
           cnt(f.iday, C.serviceMinutes, math.floor((when - (f['m.accepted'] or when)) / 60000))
         end
       elseif et == 'withdrawn' then
-        cnt(f.iday, SC[f.scope].withdrawn, 1)
+        cnt(f.iday, SC(f.scope, 'withdrawn'), 1)
       elseif et == 'rated' then
         -- as 12345: the latest rating (by event time) counts, once, at the end
+        local a = attrsOf(evOf(en))
         f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
       end
       -- ==== service: end ====
     else
       if et == 'received' then
+        local e = evOf(en)
+        local a = attrsOf(e)
         chain = split(en.c)
         -- the SLA of the order, kept for a reopen: intake deadline minus receipt
         slaMs = tonumber(en.i) and (tonumber(en.i) - when) or 0
@@ -430,7 +476,7 @@ local function derive(entries, lastApart)
         f.deadline = en.x
       elseif et == 'directClosed' or et == 'closed' then
         cnt(en.d, C.hotlineClosedFlow, 1)
-        if milestone('closed', when) then
+        if milestone('m.closed', when) then
           cnt(f.iday, C.hotlineClosed, 1)
           if et == 'directClosed' then cnt(f.iday, C.hotlineDirectClosed, 1) end
           if onTime then cnt(f.iday, C.hotlineClosedOnTime, 1) end
@@ -447,11 +493,12 @@ local function derive(entries, lastApart)
         cnt(f.iday, CF.hotlineKind .. f.kind, -1)
       elseif et == 'rated' then
         -- a subject's satisfaction is its latest rating (by event time): counted once, at the end
+        local a = attrsOf(evOf(en))
         f.sat, f.solved, f.contacted = a.satisfaction, a.solved and '1' or '0', a.contacted and '1' or '0'
       end
     end
-    if t[2] == '<' then state = f.prev or state -- service resumed: back to the state before WAITING
-    elseif t[2] ~= '=' then state = t[2] end
+    if to == '<' then state = f.prev or state -- service resumed: back to the state before WAITING
+    elseif to ~= '=' then state = to end
     return true
   end
 
@@ -467,6 +514,7 @@ local function derive(entries, lastApart)
       if f.solved == '1' then cnt(f.iday, C.hotlineSolved, 1) end
       if f.contacted == '1' then cnt(f.iday, C.hotlineContacted, 1) end
     end
+    W.chain = chain
     if OPEN[state] then
       local score = f.paused and CLOCK_STOPPED or f.deadline -- service: a stopped clock is never due
       for _, r in ipairs(chain) do W.z[K.open .. feed .. ':' .. r] = score end
@@ -477,19 +525,16 @@ local function derive(entries, lastApart)
     return W
   end
   -- the derivation so far, finished on a copy: the pass then goes on from where it was
+  -- (the counter fields of a key are shared by both until either adds to that key)
   local function finishCopy()
     local live, liveF = W, f
-    local h, x, fc = {}, {}, {}
-    for key, fields in pairs(W.h) do
-      local c = {}
-      for field, n in pairs(fields) do c[field] = n end
-      h[key] = c
-    end
-    for key, v in pairs(W.x) do x[key] = v end
+    local h, fc = {}, {}
+    for key, fields in pairs(W.h) do h[key] = fields end
     for k, v in pairs(f) do fc[k] = v end
-    W, f = { h = h, x = x, z = {}, s = {}, f = fc, ok = {} }, fc
+    W, f = { h = h, shared = live.h, z = {}, s = {}, f = fc, ok = {} }, fc
     local copy = finish()
     W, f = live, liveF
+    W.shared = copy.h
     return copy
   end
 
@@ -519,8 +564,7 @@ local function derive(entries, lastApart)
   return finish(), beforeLast
 end
 
-for _, en in ipairs(list) do en.ev = cjson.decode(en.e) end
-local entry = { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
+local entry = { id = ev.id, t = at, y = etype, v = viewOf(ev), e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
 local before, after
 if #list == 0 or list[#list].t <= at then
   -- later than every entry (the common case): one pass derives the list with it and, on the way, without it
@@ -535,8 +579,8 @@ end
 markSeen()
 -- the Redis keys a derivation's counter key stands for (see derive)
 local SPREAD_SUFFIX = { t = K.trend, k = K.categories }
-local function spread(x)
-  local kind, chain, d = x[1], x[2], x[3]
+local function spread(key, chain)
+  local kind, d = string.sub(key, 1, 1), string.sub(key, 2)
   local out = {}
   local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
   for _, r in ipairs(chain) do
@@ -551,30 +595,34 @@ local function spread(x)
   return out
 end
 -- the difference of the two derivations, written: counters (a field is created
--- even at 0, as HINCRBY does), open and pending members, hash fields
+-- even at 0, as HINCRBY does), open and pending members, hash fields.
+-- Derivations of different chains (a late intake of another place) share no counter.
+local sameChain = before.f.chain == after.f.chain
 for key, fields in pairs(after.h) do
-  local old = before.h[key] or {}
+  local old = sameChain and before.h[key] or {}
   local targets
   for field, n in pairs(fields) do
     local d = n - (old[field] or 0)
     if d ~= 0 or old[field] == nil then
-      targets = targets or spread(after.x[key])
+      targets = targets or spread(key, after.chain)
+      d = numArg(d)
       for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, d) end
     end
   end
 end
 for key, fields in pairs(before.h) do
-  local new = after.h[key] or {}
+  local new = sameChain and after.h[key] or {}
   local targets
   for field, n in pairs(fields) do
     if new[field] == nil and n ~= 0 then
-      targets = targets or spread(before.x[key])
-      for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, -n) end
+      targets = targets or spread(key, before.chain)
+      local back = numArg(-n)
+      for _, k in ipairs(targets) do redis.call('HINCRBY', k, field, back) end
     end
   end
 end
 for key, score in pairs(after.z) do
-  if before.z[key] ~= score then redis.call('ZADD', P .. key, score, ev.subject) end
+  if before.z[key] ~= score then redis.call('ZADD', P .. key, numArg(score), ev.subject) end
 end
 for key in pairs(before.z) do
   if after.z[key] == nil then redis.call('ZREM', P .. key, ev.subject) end
@@ -587,7 +635,7 @@ for key in pairs(before.s) do
 end
 local hset = {}
 for field, v in pairs(after.f) do
-  if before.f[field] ~= v then hset[#hset + 1] = field; hset[#hset + 1] = v end
+  if before.f[field] ~= v then hset[#hset + 1] = field; hset[#hset + 1] = numArg(v) end
 end
 if #hset > 0 then redis.call('HSET', subj, unpack(hset)) end
 for field in pairs(before.f) do
@@ -599,7 +647,7 @@ local status = 'applied'
 local othersChanged = false
 local unparked = {} -- parked before this event, applied now: each gets a log entry of its own ('u')
 for i, en in ipairs(list) do
-  en.ev = nil
+  if en.ev then en.ev = nil end -- (a nil stored to an absent key adds the key to the table)
   if after.ok[i] then
     if en.p then
       en.p = nil
@@ -613,14 +661,15 @@ for i, en in ipairs(list) do
     othersChanged = othersChanged or en ~= entry
     -- applied until a late predecessor re-judged it: logged applied already, so no 'u' when it fits again
     if en ~= entry then en.r = true end
-    redis.call('ZADD', KEYS[6], now, parkedMember(feed, ev.subject, en.id))
+    redis.call('ZADD', KEYS[6], numArg(now), parkedMember(feed, ev.subject, en.id))
   end
   if en == entry and not after.ok[i] then status = 'outOfOrder' end
 end
 if #list >= 2 and list[#list] == entry and not othersChanged and string.sub(listRaw, -1) == ']' then
   -- the common case, an event later than all before it that parks or un-parks no other: the stored
-  -- list gains its entry at the end, and the entries it already holds are not encoded again
-  redis.call('SET', KEYS[5], string.sub(listRaw, 1, -2) .. ',' .. cjson.encode(entry) .. ']')
+  -- list gains its entry at the end, written over its closing bracket; the entries it already holds
+  -- are neither encoded again nor copied into a new string
+  redis.call('SETRANGE', KEYS[5], #listRaw - 1, ',' .. cjson.encode(entry) .. ']')
 else
   saveList(list)
 end
@@ -629,10 +678,10 @@ local TERMINAL = feed == 'case' and { CLOSED = true, CANCELLED = true }
   or feed == 'service' and { COMPLETED = true, DELIVERED = true, WITHDRAWN = true }
   or { CLOSED = true, VOID = true }
 local wasEnded, isEnded = TERMINAL[before.f.state or ''], TERMINAL[after.f.state or '']
-if isEnded and not wasEnded then redis.call('ZADD', P .. K.ended, now, feed .. ':' .. ev.subject) end
+if isEnded and not wasEnded then redis.call('ZADD', P .. K.ended, numArg(now), feed .. ':' .. ev.subject) end
 if wasEnded and not isEnded then redis.call('ZREM', P .. K.ended, feed .. ':' .. ev.subject) end
-if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', 1) end
-local regionChain = split(after.f.chain)
+if status == 'outOfOrder' then redis.call('HINCRBY', KEYS[4], 'outOfOrder', '1') end
+local regionChain = after.chain -- the intake's chain, split by derive
 if not regionChain[1] then regionChain = eventChain end
 local sid = log(regionChain[1] or '', status == 'applied' and '1' or 'p', after.f.category, regionChain)
 -- after the event that let them fit, in event-time order: the screens show them applied now
