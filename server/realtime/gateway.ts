@@ -39,6 +39,11 @@ export interface RealtimeDeps {
   limits?: RealtimeLimits
 }
 
+// Regions whose KPIs (once a second) and panels (every 5 s) one push reads at most: a city's
+// walls and desks (a few dozen regions) always fit; a tablet on every village and grid of a
+// flooded feed waits a few seconds more (push-queue.ts)
+const KPI_PUSH_BUDGET = 128
+const PANELS_PUSH_BUDGET = 64
 const ANSWERS_PER_TURN = 16
 const REFUSALS_PER_TURN = 200
 
@@ -61,12 +66,14 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
     emit: (channel, region, values) => io.to(roomKey(channel, region)).volatile.emit('kpis', { region, values }),
     everyTicks: 1,
     fullEveryTicks: 10,
+    budget: KPI_PUSH_BUDGET,
   })
   const panels = new RegionPusher(d.channels, subs, {
     read: (channel, regions) => d.reader.panels(channel, regions),
     emit: (channel, region, p) => io.to(roomKey(channel, region)).volatile.emit('panels', { region, ...p }),
     everyTicks: 5,
     fullEveryTicks: 30,
+    budget: PANELS_PUSH_BUDGET,
   })
   const unwatch = watchSockets({
     sockets: () => io.engine.clientsCount,

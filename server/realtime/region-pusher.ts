@@ -2,21 +2,34 @@
  * Pushes a per-region value (KPIs, panels) to the rooms of regions that
  * changed, at most once every `everyTicks` seconds, and to every watched
  * region every `fullEveryTicks` (overdue counts move with time alone); only
- * values that differ from the last push are sent.
+ * values that differ from the last push are sent. A run reads at most
+ * `budget` regions (push-queue.ts picks which; the rest wait for the next
+ * run), `PUSH_SLICE` at a time, one read after the other, so `events`
+ * batches go out between them: with a screen on every village and grid, one
+ * read of every region and its hundreds of emits held the event loop for
+ * 150–800 ms once a second.
  */
 import type { Channels } from '../channels/channels.ts'
 import type { Subscriptions } from './subscriptions.ts'
 import { isRoomOf, roomKey } from '../domain/room-key.ts'
+import { dueRegions, type Waiting } from './push-queue.ts'
+
+/** Regions read (one Redis pipeline per partition) and pushed between two turns of the event loop. */
+export const PUSH_SLICE = 32
 
 export interface PushedValue<T> {
   read: (channel: string, regions: string[]) => Promise<Map<string, T>>
   emit: (channel: string, region: string, value: T) => void
   everyTicks: number
   fullEveryTicks: number
+  /** Regions read on one run at most. */
+  budget: number
 }
 
 export class RegionPusher<T> {
   private readonly dirty = new Map<string, Set<string>>()
+  /** Per channel, the regions to read and since which tick. */
+  private readonly waiting = new Map<string, Waiting>()
   private readonly lastSent = new Map<string, string>()
   private busy = false
 
@@ -34,14 +47,24 @@ export class RegionPusher<T> {
     this.busy = true
     const full = tick % this.v.fullEveryTicks === 0
     try {
-      for (const id of this.channels.ids()) {
-        const watched = this.subscriptions.watched(id)
+      const ids = this.channels.ids()
+      for (const id of this.waiting.keys()) if (!ids.includes(id)) this.waiting.delete(id)
+      for (const id of ids) {
+        const watchers = this.subscriptions.watchers(id)
         const dirty = this.dirty.get(id)
         this.dirty.delete(id)
-        if (full) this.prune(id, watched)
-        const regions = full ? watched : watched.filter((r) => dirty?.has(r))
-        if (regions.length === 0) continue
-        for (const [region, value] of await this.v.read(id, regions)) this.send(id, region, value)
+        if (full) this.prune(id, watchers)
+        const waiting = this.waiting.get(id) ?? new Map<string, number>()
+        this.waiting.set(id, waiting)
+        for (const r of waiting.keys()) if (!watchers.has(r)) waiting.delete(r)
+        for (const r of full ? watchers.keys() : (dirty ?? [])) if (watchers.has(r) && !waiting.has(r)) waiting.set(r, tick)
+        const due = dueRegions(waiting, watchers, tick, this.v.budget)
+        for (let i = 0; i < due.length; i += PUSH_SLICE) {
+          const slice = due.slice(i, i + PUSH_SLICE)
+          const values = await this.v.read(id, slice)
+          for (const r of slice) waiting.delete(r)
+          for (const [region, value] of values) this.send(id, region, value)
+        }
       }
     } catch {
       // Redis away: a later tick tries again; healthz reports it
@@ -59,8 +82,8 @@ export class RegionPusher<T> {
   }
 
   /** Forget rooms nobody watches any more, so the map stays as small as the audience. */
-  private prune(channel: string, watched: string[]): void {
-    const keep = new Set(watched.map((r) => roomKey(channel, r)))
+  private prune(channel: string, watched: ReadonlyMap<string, number>): void {
+    const keep = new Set([...watched.keys()].map((r) => roomKey(channel, r)))
     for (const key of this.lastSent.keys()) if (isRoomOf(key, channel) && !keep.has(key)) this.lastSent.delete(key)
   }
 }

@@ -139,9 +139,11 @@ export class Subscriptions {
     if (room.live.size + room.behind.size === 0) this.byRoom.delete(key)
   }
 
-  /** Regions with at least one subscriber on a channel. */
-  watched(channel: string): string[] {
-    return [...this.byRoom.keys()].filter((k) => isRoomOf(k, channel)).map((k) => roomParts(k).region)
+  /** Regions with at least one subscriber on a channel, and how many sockets watch each. */
+  watchers(channel: string): Map<string, number> {
+    const out = new Map<string, number>()
+    for (const [k, room] of this.byRoom) if (isRoomOf(k, channel)) out.set(roomParts(k).region, room.live.size + room.behind.size)
+    return out
   }
 
   /** Put new log entries in the batch of every room whose region contains them, and in the outbox of every socket behind. */
