@@ -173,25 +173,25 @@ try {
   await sleep(1_000)
   const idleRss = rssMb(pid)
 
-  // server CPU of the same paced ingest without sockets, before and after the levels (the machine is shared: its mean is the baseline)
+  // server CPU of the same paced ingest without sockets, just before each level (the machine is shared: the nearest run is the baseline)
   const pacedCpu = async () => {
     const cpu0 = cpuMs(pid)
     await paced(server.url, RATE, SECONDS)
     await sleep(600)
     return cpuMs(pid) - cpu0
   }
-  const baseBefore = await pacedCpu()
   const baseCpu0 = { server: cpuMs(pid), redis: cpuMs(redis.pid), senders: selfCpuMs(), at: performance.now() }
   const baseFlat = await flat(server.url, MAX_SECONDS)
   const baseMs = performance.now() - baseCpu0.at
   console.log(`0 sockets, flat out: cores busy (of 2) — server ${((cpuMs(pid) - baseCpu0.server) / baseMs).toFixed(2)}, redis-server ${((cpuMs(redis.pid) - baseCpu0.redis) / baseMs).toFixed(2)}, senders ${((selfCpuMs() - baseCpu0.senders) / baseMs).toFixed(2)}`)
   row({ figure: '0 sockets: ingest ev/s, 2 senders flat out', value: baseFlat.toFixed(0) })
   let loadRss = idleRss
-  const fanned: { label: string; cpu: number; delivered: number; bare: number }[] = []
+  const fanned: { label: string; base: number; cpu: number; delivered: number; bare: number }[] = []
   const runs = LEVELS.filter((l) => l > 0).map((n) => ({ n, label: `${n} sockets`, regions: undefined as string[] | undefined }))
   if (LEVEL_FLAGS.includes('mix')) runs.push({ n: DEPLOYED_MIX.total, label: `${DEPLOYED_MIX.total} sockets, deployed mix`, regions: deployedMix() })
   const largest = Math.max(...runs.map((r) => r.n))
   for (const { n, label, regions } of runs) {
+    const base = await pacedCpu()
     const s = await screens(n, { url: server.url, token: server.token, region: ROOT, regions })
     console.log(`${label}: ${s.opened} subscribed (${regions ? `${new Set(regions).size} regions, city ${DEPLOYED_MIX.city}, each district ${DEPLOYED_MIX.district}, township ${DEPLOYED_MIX.township}, village ${DEPLOYED_MIX.village}, the rest one a grid` : 'all to the city'}), ${s.refused} refused`)
     await sleep(1_500)
@@ -216,18 +216,15 @@ try {
     s.close()
     await sleep(500)
     const bare = await bareBroadcast(n, regions)
-    fanned.push({ label, cpu, delivered, bare })
+    fanned.push({ label, base, cpu, delivered, bare })
     const target = n === DEPLOYED_MIX.total
     row({ figure: `${label}: paced ingest ev/s`, value: rate.toFixed(0), ceiling: `${RATE} asked`, ratio: ratio(rate, RATE) })
     row({ figure: `${label}: ingest ev/s, 2 senders flat out`, value: flatRate.toFixed(0), ceiling: `${baseFlat.toFixed(0)} with 0 sockets`, ratio: ratio(flatRate, baseFlat), target: target ? '≥ 0.9' : undefined })
     row({ figure: `${label}: ingest→socket p50/p95/p99`, value: `${percentile(lat, 0.5)} / ${percentile(lat, 0.95)} / ${percentile(lat, 0.99)} ms`, target: target ? 'p99 ≤ 250 ms' : undefined })
-    console.log(`  ${delivered} deliveries (${(delivered / (rate * SECONDS)).toFixed(0)} an event) in ${(wallMs / 1000).toFixed(1)} s: server CPU ${cpu} ms, screen processes ${screensCpu} ms; ${lat.length} latency samples`)
+    console.log(`  ${delivered} deliveries (${(delivered / (rate * SECONDS)).toFixed(0)} an event) in ${(wallMs / 1000).toFixed(1)} s: server CPU ${cpu} ms (${base} ms without sockets just before), screen processes ${screensCpu} ms; ${lat.length} latency samples`)
   }
-  const baseAfter = await pacedCpu()
-  const baseCpu = (baseBefore + baseAfter) / 2
-  console.log(`server CPU of ${SECONDS} s paced ingest without sockets: ${baseBefore} ms before, ${baseAfter} ms after the levels`)
   for (const f of fanned) {
-    const perDelivery = ((f.cpu - baseCpu) * 1000) / f.delivered
+    const perDelivery = ((f.cpu - f.base) * 1000) / f.delivered
     row({ figure: `${f.label}: server CPU µs per delivery`, value: perDelivery.toFixed(3), ceiling: `${f.bare.toFixed(3)} bare socket.io, same rooms`, ratio: ratio(perDelivery, f.bare), target: '≤ 2' })
   }
 
