@@ -101,9 +101,28 @@ function walkAttrs(attrs: Record<string, unknown>, b: EventBounds): string | nul
     }
     if (estimate > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
   }
-  // the walk bounded depth and size, so stringify is safe and cheap here (it writes lone surrogates escaped: UTF-8 bytes = encoded length)
-  if (Buffer.byteLength(JSON.stringify(attrs), 'utf8') > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
+  // the walk bounded depth and size, so stringify is safe and cheap here
+  if (utf8Length(JSON.stringify(attrs)) > b.attrsMaxBytes) return `attrs: larger than ${b.attrsMaxBytes} bytes as JSON`
   return null
+}
+
+/**
+ * The UTF-8 length of a string, counted without encoding it (this file runs in the browser
+ * too: no Buffer). A lone surrogate counts 3, as TextEncoder writes it (U+FFFD); JSON.stringify
+ * escapes those anyway.
+ */
+export function utf8Length(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4
+      i++
+    } else n += 3
+  }
+  return n
 }
 
 /** Why `at` lies outside the window around the channel clock's `now`, or null. */
