@@ -59,11 +59,6 @@ local function invalid(reason) return { 'invalid', reason } end
 local MAX_STEP = 1000000000
 -- a subject's event list is derived on every event: keep it bounded
 local MAX_SUBJECT_EVENTS = 200
-local function count_step(v)
-  local n = tonumber(v)
-  if n == nil or n ~= math.floor(n) or n < 0 or n > MAX_STEP then return nil end
-  return n
-end
 
 local decoded, ev = pcall(cjson.decode, ARGV[1])
 if not decoded or type(ev) ~= 'table' then return invalid('event is not decodable JSON') end
@@ -179,7 +174,8 @@ if feed == 'grid' then
   local region = eventChain[1] or ''
   local households = 0
   if etype == 'visit' and attrs.households ~= nil then
-    households = count_step(attrs.households)
+    households = tonumber(attrs.households) -- a whole number of households, 0 to MAX_STEP
+    if households ~= nil and (households ~= math.floor(households) or households < 0 or households > MAX_STEP) then households = nil end
     if households == nil then return invalid('attrs.households must be a whole number from 0 to ' .. MAX_STEP) end
   end
   if etype == 'position' then
@@ -350,6 +346,18 @@ local function viewOf(e)
   return { category = e.category, attrs = { priority = a.priority, outcome = a.outcome, scope = a.scope,
     satisfaction = a.satisfaction, solved = a.solved, contacted = a.contacted, kind = a.kind } }
 end
+-- the open and pending set of a region, named once in a call though both derivations name them
+local openKeys, pendingKeys = {}, {}
+local function openKey(r)
+  local k = openKeys[r]
+  if not k then k = K.open .. feed .. ':' .. r; openKeys[r] = k end
+  return k
+end
+local function pendingKey(r)
+  local k = pendingKeys[r]
+  if not k then k = K.pending .. r; pendingKeys[r] = k end
+  return k
+end
 local function derive(entries, lastApart)
   local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
@@ -367,7 +375,6 @@ local function derive(entries, lastApart)
     end
     h[field] = (h[field] or 0) + n
   end
-  local function cnt(d, field, n) add('c', d, field, n) end
   local function marks(en, category)
     add('t', en.d, en.b, 1)
     add('k', en.d, category, 1)
@@ -393,36 +400,36 @@ local function derive(entries, lastApart)
         local e = evOf(en)
         chain = split(en.c)
         f.chain, f.iday, f.category, f.sla, f.priority = en.c, en.d, e.category, en.i, attrsOf(e).priority or 'normal'
-        cnt(en.d, C.caseReported, 1)
+        add('c', en.d, C.caseReported, 1)
         marks(en, e.category)
       elseif et == 'registered' then
         f.cday = en.d
         f.deadline = en.x or (when + (tonumber(f.sla) or 0) * 3600000)
-        cnt(f.iday, C.caseReportedRegistered, 1)
-        cnt(en.d, C.caseRegistered, 1)
+        add('c', f.iday, C.caseReportedRegistered, 1)
+        add('c', en.d, C.caseRegistered, 1)
       elseif et == 'extended' then
         f.deadline = en.x
       elseif et == 'disposed' then
         if milestone('m.disposed', when) then
-          cnt(f.cday, C.caseDisposed, 1)
-          if onTime then cnt(f.cday, C.caseDisposedOnTime, 1) end
+          add('c', f.cday, C.caseDisposed, 1)
+          if onTime then add('c', f.cday, C.caseDisposedOnTime, 1) end
         end
       elseif et == 'rework' then
-        if milestone('m.reworked', when) then cnt(f.cday, C.caseReworked, 1) end
+        if milestone('m.reworked', when) then add('c', f.cday, C.caseReworked, 1) end
       elseif et == 'closed' then
-        cnt(en.d, C.caseClosedFlow, 1)
+        add('c', en.d, C.caseClosedFlow, 1)
         if state == 'REPORTED' then
-          cnt(f.iday, C.caseSelfClosed, 1)
+          add('c', f.iday, C.caseSelfClosed, 1)
         else
-          cnt(f.cday, C.caseClosedRegistered, 1)
-          if onTime then cnt(f.cday, C.caseClosedOnTime, 1) end
+          add('c', f.cday, C.caseClosedRegistered, 1)
+          if onTime then add('c', f.cday, C.caseClosedOnTime, 1) end
         end
         if string.sub(f.category or '', 1, 8) == 'dispute.' then
-          cnt(f.cday or f.iday, C.caseDisputeClosed, 1)
-          if attrsOf(evOf(en)).outcome == 'success' then cnt(f.cday or f.iday, C.caseDisputeSuccess, 1) end
+          add('c', f.cday or f.iday, C.caseDisputeClosed, 1)
+          if attrsOf(evOf(en)).outcome == 'success' then add('c', f.cday or f.iday, C.caseDisputeSuccess, 1) end
         end
       elseif et == 'urged' then
-        cnt(en.d, C.caseUrgedFlow, 1)
+        add('c', en.d, C.caseUrgedFlow, 1)
       end
     elseif feed == 'service' then
       -- ==== service (便民服务代办): cohort counters by accepted day (iday), split by scope: s.<milestone>.<local|outside> ====
@@ -441,19 +448,19 @@ local function derive(entries, lastApart)
         f.deadline = en.x or tonumber(en.i)
         pauses = en.q == true
         milestone('m.accepted', when)
-        cnt(en.d, SC(f.scope, 'accepted'), 1)
+        add('c', en.d, SC(f.scope, 'accepted'), 1)
       elseif et == 'returnedForDocs' then
         -- the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
         f.prev = state
         if pauses then f.paused = when end
       elseif et == 'completed' then
         if milestone('m.completed', when) then
-          cnt(f.iday, SC(f.scope, 'completed'), 1)
-          if onTime then cnt(f.iday, SC(f.scope, 'completedOnTime'), 1) end
-          cnt(f.iday, C.serviceMinutes, math.floor((when - (f['m.accepted'] or when)) / 60000))
+          add('c', f.iday, SC(f.scope, 'completed'), 1)
+          if onTime then add('c', f.iday, SC(f.scope, 'completedOnTime'), 1) end
+          add('c', f.iday, C.serviceMinutes, math.floor((when - (f['m.accepted'] or when)) / 60000))
         end
       elseif et == 'withdrawn' then
-        cnt(f.iday, SC(f.scope, 'withdrawn'), 1)
+        add('c', f.iday, SC(f.scope, 'withdrawn'), 1)
       elseif et == 'rated' then
         -- as 12345: the latest rating (by event time) counts, once, at the end
         local a = attrsOf(evOf(en))
@@ -469,28 +476,28 @@ local function derive(entries, lastApart)
         slaMs = tonumber(en.i) and (tonumber(en.i) - when) or 0
         f.chain, f.iday, f.category, f.kind = en.c, en.d, e.category, a.kind
         f.deadline = en.x or tonumber(en.i)
-        cnt(en.d, C.hotlineReceived, 1)
-        cnt(en.d, CF.hotlineKind .. a.kind, 1)
+        add('c', en.d, C.hotlineReceived, 1)
+        add('c', en.d, CF.hotlineKind .. a.kind, 1)
         marks(en, e.category)
       elseif et == 'extended' then
         f.deadline = en.x
       elseif et == 'directClosed' or et == 'closed' then
-        cnt(en.d, C.hotlineClosedFlow, 1)
+        add('c', en.d, C.hotlineClosedFlow, 1)
         if milestone('m.closed', when) then
-          cnt(f.iday, C.hotlineClosed, 1)
-          if et == 'directClosed' then cnt(f.iday, C.hotlineDirectClosed, 1) end
-          if onTime then cnt(f.iday, C.hotlineClosedOnTime, 1) end
+          add('c', f.iday, C.hotlineClosed, 1)
+          if et == 'directClosed' then add('c', f.iday, C.hotlineDirectClosed, 1) end
+          if onTime then add('c', f.iday, C.hotlineClosedOnTime, 1) end
         end
       elseif et == 'reopened' then
         -- a reopened order is due again: its own deadline, else the SLA from the reopen time
         f.deadline = en.x or (when + slaMs)
       elseif et == 'urged' then
-        cnt(en.d, C.hotlineUrgedFlow, 1)
+        add('c', en.d, C.hotlineUrgedFlow, 1)
       elseif et == 'voided' then
         -- a voided order leaves the received cohort (and its kind)
-        cnt(f.iday, C.hotlineVoided, 1)
-        cnt(f.iday, C.hotlineReceived, -1)
-        cnt(f.iday, CF.hotlineKind .. f.kind, -1)
+        add('c', f.iday, C.hotlineVoided, 1)
+        add('c', f.iday, C.hotlineReceived, -1)
+        add('c', f.iday, CF.hotlineKind .. f.kind, -1)
       elseif et == 'rated' then
         -- a subject's satisfaction is its latest rating (by event time): counted once, at the end
         local a = attrsOf(evOf(en))
@@ -506,21 +513,21 @@ local function derive(entries, lastApart)
   local function finish()
     if state ~= '' then f.state = state end
     if f.sat and feed == 'service' then
-      cnt(f.iday, C.serviceRated, 1)
-      cnt(f.iday, CF.serviceRating .. f.sat, 1)
+      add('c', f.iday, C.serviceRated, 1)
+      add('c', f.iday, CF.serviceRating .. f.sat, 1)
     elseif f.sat then
-      cnt(f.iday, C.hotlineRated, 1)
-      cnt(f.iday, CF.hotlineRating .. f.sat, 1)
-      if f.solved == '1' then cnt(f.iday, C.hotlineSolved, 1) end
-      if f.contacted == '1' then cnt(f.iday, C.hotlineContacted, 1) end
+      add('c', f.iday, C.hotlineRated, 1)
+      add('c', f.iday, CF.hotlineRating .. f.sat, 1)
+      if f.solved == '1' then add('c', f.iday, C.hotlineSolved, 1) end
+      if f.contacted == '1' then add('c', f.iday, C.hotlineContacted, 1) end
     end
     W.chain = chain
     if OPEN[state] then
       local score = f.paused and CLOCK_STOPPED or f.deadline -- service: a stopped clock is never due
-      for _, r in ipairs(chain) do W.z[K.open .. feed .. ':' .. r] = score end
+      for _, r in ipairs(chain) do W.z[openKey(r)] = score end
     end
     if state == 'REPORTED' then
-      for _, r in ipairs(chain) do W.s[K.pending .. r] = true end
+      for _, r in ipairs(chain) do W.s[pendingKey(r)] = true end
     end
     return W
   end
@@ -598,9 +605,12 @@ end
 -- even at 0, as HINCRBY does), open and pending members, hash fields.
 -- Derivations of different chains (a late intake of another place) share no counter.
 local sameChain = before.f.chain == after.f.chain
+local NOTHING = {}
 for key, fields in pairs(after.h) do
-  local old = sameChain and before.h[key] or {}
+  local old = sameChain and before.h[key] or NOTHING
   local targets
+  -- a key neither derivation added to since the copy (finishCopy) is the same table: nothing changed
+  if old == fields then fields = NOTHING end
   for field, n in pairs(fields) do
     local d = n - (old[field] or 0)
     if d ~= 0 or old[field] == nil then
@@ -611,8 +621,9 @@ for key, fields in pairs(after.h) do
   end
 end
 for key, fields in pairs(before.h) do
-  local new = sameChain and after.h[key] or {}
+  local new = sameChain and after.h[key] or NOTHING
   local targets
+  if new == fields then fields = NOTHING end
   for field, n in pairs(fields) do
     if new[field] == nil and n ~= 0 then
       targets = targets or spread(key, before.chain)
