@@ -52,21 +52,14 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   return { 'duplicate', '' }
 end
 
-local function invalid(reason) return { 'invalid', reason } end
-
 -- no single event moves a counter by more than this (ingest's own bounds are far lower),
 -- so HINCRBY can never overflow and fail half way through an event
 local MAX_STEP = 1000000000
 -- a subject's event list is derived on every event: keep it bounded
 local MAX_SUBJECT_EVENTS = 200
-local function count_step(v)
-  local n = tonumber(v)
-  if n == nil or n ~= math.floor(n) or n < 0 or n > MAX_STEP then return nil end
-  return n
-end
 
 local decoded, ev = pcall(cjson.decode, ARGV[1])
-if not decoded or type(ev) ~= 'table' then return invalid('event is not decodable JSON') end
+if not decoded or type(ev) ~= 'table' then return { 'invalid', 'event is not decodable JSON' } end
 local attrs = type(ev.attrs) == 'table' and ev.attrs or {}
 local subj = KEYS[3]
 local P = ARGV[7]
@@ -75,10 +68,10 @@ local at = tonumber(ev.at)
 local explicitDeadline = tonumber(ARGV[10])
 local seenTtl = tonumber(ARGV[9])
 local now = tonumber(ARGV[5]) or at
-if at == nil then return invalid('at is not a number') end
-if seenTtl == nil or seenTtl < 1 then return invalid('seen-id TTL must be at least 1 second') end
-if type(ev.subject) ~= 'string' or type(ev.type) ~= 'string' then return invalid('subject and type must be strings') end
-if not string.match(day, '^%d%d%d%d%d%d%d%d$') then return invalid('day must be yyyymmdd') end
+if at == nil then return { 'invalid', 'at is not a number' } end
+if seenTtl == nil or seenTtl < 1 then return { 'invalid', 'seen-id TTL must be at least 1 second' } end
+if type(ev.subject) ~= 'string' or type(ev.type) ~= 'string' then return { 'invalid', 'subject and type must be strings' } end
+if not string.match(day, '^%d%d%d%d%d%d%d%d$') then return { 'invalid', 'day must be yyyymmdd' } end
 
 -- a number as a command argument: Redis prints a Lua number with snprintf('%.17g') on every call,
 -- slow for a double (a HINCRBY of 1 cost more in formatting than in the hash); a whole number below
@@ -89,8 +82,7 @@ local function numArg(n)
   return n
 end
 local seenTtlArg = numArg(seenTtl)
--- the id is seen from the first write on: called by every path that writes
-local function markSeen() redis.call('SET', KEYS[2], '1', 'EX', seenTtlArg) end
+-- the id is seen from the first write on: every path that writes SETs KEYS[2] to '1' for this TTL
 
 -- a comma separated chain as a list, split once per text in a call (the event's chain, its subject's,
 -- a worker's): callers only read the lists
@@ -105,43 +97,32 @@ local function split(s)
   return out
 end
 
--- counters of a period: the day hash, its month and its year
-local function count(chain, d, field, n)
-  local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
-  n = numArg(n)
-  for _, r in ipairs(chain) do
-    redis.call('HINCRBY', P .. K.day .. r .. ':' .. d, field, n)
-    redis.call('HINCRBY', P .. K.month .. r .. ':' .. month, field, n)
-    redis.call('HINCRBY', P .. K.year .. r .. ':' .. year, field, n)
+-- Every call of the script builds a closure for each function it defines, used or not (measured:
+-- ~20 closures cost ~8 % of apply.lua's time): functions of one path are defined on that path only,
+-- and one-use helpers are written where they are used.
+-- counters of a period: the day hash, its month and its year (grid events and hotline calls)
+local count, each
+if ev.feed == 'grid' or ev.type == 'call' then
+  count = function(chain, d, field, n)
+    local month, year = string.sub(d, 1, 6), string.sub(d, 1, 4)
+    n = numArg(n)
+    for _, r in ipairs(chain) do
+      redis.call('HINCRBY', P .. K.day .. r .. ':' .. d, field, n)
+      redis.call('HINCRBY', P .. K.month .. r .. ':' .. month, field, n)
+      redis.call('HINCRBY', P .. K.year .. r .. ':' .. year, field, n)
+    end
   end
-end
-local function each(chain, cmd, suffix, ...)
-  for _, r in ipairs(chain) do redis.call(cmd, P .. suffix .. r, ...) end
+  each = function(chain, cmd, suffix, ...)
+    for _, r in ipairs(chain) do redis.call(cmd, P .. suffix .. r, ...) end
+  end
 end
 
 -- >>> per-region recent events (issue 11): the newest stream ids of every region along the
 -- chain of the entry's region, so a quiet region's snapshot reads its own list instead of
 -- scanning the log (server/store/read-snapshot.ts). rl:from is the first entry listed:
 -- older entries (written before the lists existed) are found by scanning.
+-- (written in log below, after the log entry: its stream id is what the lists hold)
 local RECENT_MAX, RECENT_SLACK = 100, 20
-local function recentChain(region, known)
-  if known and known[1] == region then return known end -- the chain the caller already holds
-  local c = split(ARGV[2])
-  if c[1] == region then return c end
-  c = split(redis.call('HGET', subj, 'chain') or '')
-  if c[1] == region then return c end
-  return { region }
-end
-local function recent(region, sid, known)
-  if region == '' then return end
-  for _, r in ipairs(recentChain(region, known)) do
-    local key = P .. K.recent .. r
-    local n = redis.call('LPUSH', key, sid)
-    if n == 1 then redis.call('SET', P .. K.recentFrom, sid, 'NX') end -- a first list: lists begin here unless they began before
-    if n > RECENT_MAX + RECENT_SLACK then redis.call('LTRIM', key, 0, RECENT_MAX - 1) end
-  end
-end
--- <<< per-region recent events
 
 -- the log entry: the event, the region it counts in, applied ('1') or parked ('p') on arrival,
 -- or applied later ('u', an earlier parked event: json is its event),
@@ -150,7 +131,22 @@ end
 local function log(region, applied, category, chain, json)
   local sid = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[8], '*', 'e', json or ARGV[1], 'r', region, 'a', applied,
     'c', category or '')
-  recent(region, sid, chain)
+  if region == '' then return sid end
+  -- the chain of the region: the caller's when it holds it, else the event's, the subject's, or the region alone
+  if not (chain and chain[1] == region) then
+    chain = split(ARGV[2])
+    if chain[1] ~= region then
+      chain = split(redis.call('HGET', subj, 'chain') or '')
+      if chain[1] ~= region then chain = { region } end
+    end
+  end
+  for _, r in ipairs(chain) do
+    local key = P .. K.recent .. r
+    local n = redis.call('LPUSH', key, sid)
+    if n == 1 then redis.call('SET', P .. K.recentFrom, sid, 'NX') end -- a first list: lists begin here unless they began before
+    if n > RECENT_MAX + RECENT_SLACK then redis.call('LTRIM', key, 0, RECENT_MAX - 1) end
+  end
+  -- <<< per-region recent events
   return sid
 end
 local function parkedMember(feed, subject, id) return cjson.encode({ feed = feed, subject = subject, id = id }) end
@@ -179,15 +175,16 @@ if feed == 'grid' then
   local region = eventChain[1] or ''
   local households = 0
   if etype == 'visit' and attrs.households ~= nil then
-    households = count_step(attrs.households)
-    if households == nil then return invalid('attrs.households must be a whole number from 0 to ' .. MAX_STEP) end
+    households = tonumber(attrs.households) -- a whole number of households, 0 to MAX_STEP
+    if households ~= nil and (households ~= math.floor(households) or households < 0 or households > MAX_STEP) then households = nil end
+    if households == nil then return { 'invalid', 'attrs.households must be a whole number from 0 to ' .. MAX_STEP } end
   end
   if etype == 'position' then
     local loc = type(ev.location) == 'table' and ev.location or {}
     local lon, lat = tonumber(loc[1]), tonumber(loc[2])
     -- GEOADD refuses latitudes beyond ±85.05112878 (web mercator)
     if lon == nil or lat == nil or math.abs(lon) > 180 or math.abs(lat) > 85.05112878 then
-      return invalid('location of a grid position must lie within ±180 / ±85.05112878')
+      return { 'invalid', 'location of a grid position must lie within ±180 / ±85.05112878' }
     end
   end
   if etype == 'onDuty' or etype == 'offDuty' then
@@ -195,7 +192,7 @@ if feed == 'grid' then
     local wstate, wchain, dat, fon = w[1], w[2], tonumber(w[3]), tonumber(w[4])
     if fon == nil and wstate then fon = 0 end -- a worker stored before duty times were kept had been on duty
     local parked, parkedRaw = loadList()
-    markSeen()
+    redis.call('SET', KEYS[2], '1', 'EX', seenTtlArg) -- seen
     -- the latest duty event by event time decides (equal times: the later arrival)
     local function duty(typ, t, chainCsv)
       if dat ~= nil and t < dat then return end
@@ -230,7 +227,7 @@ if feed == 'grid' then
       local workerChain = split(wchain)
       if workerChain[1] then region, eventChain = workerChain[1], workerChain end
     else
-      if #parked >= MAX_SUBJECT_EVENTS then return invalid('too many parked events for this worker') end
+      if #parked >= MAX_SUBJECT_EVENTS then return { 'invalid', 'too many parked events for this worker' } end
       insertByTime(parked, { id = ev.id, t = at, e = ARGV[1], c = ARGV[2], p = now })
       redis.call('ZADD', KEYS[6], numArg(now), parkedMember(feed, ev.subject, ev.id))
       redis.call('HINCRBY', KEYS[4], 'outOfOrder', '1')
@@ -247,7 +244,7 @@ if feed == 'grid' then
     for _, json in ipairs(unparkedOff) do log(region, 'u', nil, eventChain, json) end
     return { status == '1' and 'applied' or 'outOfOrder', sid }
   end
-  markSeen()
+  redis.call('SET', KEYS[2], '1', 'EX', seenTtlArg) -- seen
   if etype == 'position' then
     -- the latest position by event time is where the worker is
     local pat = tonumber(redis.call('HGET', subj, 'pat'))
@@ -277,45 +274,45 @@ end
 
 -- hotline calls have no subject state: flow counts by call day
 if feed == 'hotline' and etype == 'call' then
-  markSeen()
+  redis.call('SET', KEYS[2], '1', 'EX', seenTtlArg) -- seen
   count(eventChain, day, C.calls, 1)
   if attrs.answered then count(eventChain, day, C.callsAnswered, 1) end
   return { 'applied', log(eventChain[1] or '', '1', nil, eventChain) }
 end
 
-if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return invalid('feed must be case, hotline, grid or service') end
+if feed ~= 'case' and feed ~= 'hotline' and feed ~= 'service' then return { 'invalid', 'feed must be case, hotline, grid or service' } end
 
 -- case, hotline and service subjects: checks that do not depend on the subject's state
 local transition = transitionsOf(feed)
 if transition(etype, '') == nil then
-  return invalid('type ' .. etype .. ' is not a step of the ' .. feed .. ' lifecycle')
+  return { 'invalid', 'type ' .. etype .. ' is not a step of the ' .. feed .. ' lifecycle' }
 end
 local intakeCategory = type(ev.category) == 'string' and ev.category or nil
 if (etype == 'reported' or etype == 'received' or (feed == 'service' and etype == 'accepted')) and intakeCategory == nil then
-  return invalid('category is required on intake')
+  return { 'invalid', 'category is required on intake' }
 end
-if etype == 'reported' and tonumber(ARGV[6]) == nil then return invalid('SLA hours are required on case reported') end
+if etype == 'reported' and tonumber(ARGV[6]) == nil then return { 'invalid', 'SLA hours are required on case reported' } end
 if etype == 'received' then
-  if (explicitDeadline or tonumber(ARGV[6])) == nil then return invalid('a deadline is required on hotline received') end
-  if type(attrs.kind) ~= 'string' then return invalid('attrs.kind is required on hotline received') end
+  if (explicitDeadline or tonumber(ARGV[6])) == nil then return { 'invalid', 'a deadline is required on hotline received' } end
+  if type(attrs.kind) ~= 'string' then return { 'invalid', 'attrs.kind is required on hotline received' } end
 end
 if (feed == 'hotline' or feed == 'service') and etype == 'rated' and type(attrs.satisfaction) ~= 'string' then
-  return invalid('attrs.satisfaction is required on ' .. feed .. ' rated')
+  return { 'invalid', 'attrs.satisfaction is required on ' .. feed .. ' rated' }
 end
 -- ==== service (便民服务代办) checks: begin ====
 -- ARGV[12] '1' on a service accepted whose item stops its clock during 补正 (categories' pausesOnDocs), else ''
 if feed == 'service' and etype == 'accepted' then
-  if (explicitDeadline or tonumber(ARGV[6])) == nil then return invalid('a deadline is required on service accepted') end
-  if attrs.scope ~= 'local' and attrs.scope ~= 'outside' then return invalid('attrs.scope must be local or outside on service accepted') end
+  if (explicitDeadline or tonumber(ARGV[6])) == nil then return { 'invalid', 'a deadline is required on service accepted' } end
+  if attrs.scope ~= 'local' and attrs.scope ~= 'outside' then return { 'invalid', 'attrs.scope must be local or outside on service accepted' } end
 end
 -- ==== service checks: end ====
-if etype == 'extended' and explicitDeadline == nil then return invalid('attrs.deadline is required on extended') end
+if etype == 'extended' and explicitDeadline == nil then return { 'invalid', 'attrs.deadline is required on extended' } end
 local list, listRaw = loadList()
 -- the list knows its ids too: a resend after its seen-id expired is still a duplicate
 for _, en in ipairs(list) do
   if en.id == ev.id then return { 'duplicate', '' } end
 end
-if #list >= MAX_SUBJECT_EVENTS then return invalid('the subject already has ' .. MAX_SUBJECT_EVENTS .. ' events; no more are taken') end
+if #list >= MAX_SUBJECT_EVENTS then return { 'invalid', 'the subject already has ' .. MAX_SUBJECT_EVENTS .. ' events; no more are taken' } end
 
 -- One derivation of a subject from its event list: what it adds to every
 -- counter (h: key -> field -> n), its members (z: open zset -> score,
@@ -342,14 +339,8 @@ local function evOf(en)
   return e
 end
 local function attrsOf(e) return type(e.attrs) == 'table' and e.attrs or {} end
--- the view of an event of a type whose step reads more than its type: its category and these attrs
-local function viewOf(e)
-  local t = e.type
-  if t ~= 'reported' and t ~= 'received' and t ~= 'accepted' and t ~= 'rated' and t ~= 'closed' then return nil end
-  local a = attrsOf(e)
-  return { category = e.category, attrs = { priority = a.priority, outcome = a.outcome, scope = a.scope,
-    satisfaction = a.satisfaction, solved = a.solved, contacted = a.contacted, kind = a.kind } }
-end
+-- the open and pending set of a region, named once in a call though both derivations name them
+local openKeys, pendingKeys = {}, {}
 local function derive(entries, lastApart)
   local W = { h = {}, z = {}, s = {}, f = {}, ok = {} }
   local f = W.f
@@ -360,17 +351,12 @@ local function derive(entries, lastApart)
     local h = W.h[key]
     if not h then
       h = {}; W.h[key] = h
-    elseif W.shared and W.shared[key] == h then -- fields shared with a copy (finishCopy): cloned on the first write
+    elseif W.shared and W.shared[key] == h then -- fields shared with the copy of lastApart: cloned on the first write
       local c = {}
       for field0, n0 in pairs(h) do c[field0] = n0 end
       h = c; W.h[key] = c
     end
     h[field] = (h[field] or 0) + n
-  end
-  local function cnt(d, field, n) add('c', d, field, n) end
-  local function marks(en, category)
-    add('t', en.d, en.b, 1)
-    add('k', en.d, category, 1)
   end
   -- the first time a milestone is reached (field: its hash field, m.<name>)
   local function milestone(field, t)
@@ -393,36 +379,37 @@ local function derive(entries, lastApart)
         local e = evOf(en)
         chain = split(en.c)
         f.chain, f.iday, f.category, f.sla, f.priority = en.c, en.d, e.category, en.i, attrsOf(e).priority or 'normal'
-        cnt(en.d, C.caseReported, 1)
-        marks(en, e.category)
+        add('c', en.d, C.caseReported, 1)
+        add('t', en.d, en.b, 1) -- the intake's marks: its 10-minute bucket and its category
+        add('k', en.d, e.category, 1)
       elseif et == 'registered' then
         f.cday = en.d
         f.deadline = en.x or (when + (tonumber(f.sla) or 0) * 3600000)
-        cnt(f.iday, C.caseReportedRegistered, 1)
-        cnt(en.d, C.caseRegistered, 1)
+        add('c', f.iday, C.caseReportedRegistered, 1)
+        add('c', en.d, C.caseRegistered, 1)
       elseif et == 'extended' then
         f.deadline = en.x
       elseif et == 'disposed' then
         if milestone('m.disposed', when) then
-          cnt(f.cday, C.caseDisposed, 1)
-          if onTime then cnt(f.cday, C.caseDisposedOnTime, 1) end
+          add('c', f.cday, C.caseDisposed, 1)
+          if onTime then add('c', f.cday, C.caseDisposedOnTime, 1) end
         end
       elseif et == 'rework' then
-        if milestone('m.reworked', when) then cnt(f.cday, C.caseReworked, 1) end
+        if milestone('m.reworked', when) then add('c', f.cday, C.caseReworked, 1) end
       elseif et == 'closed' then
-        cnt(en.d, C.caseClosedFlow, 1)
+        add('c', en.d, C.caseClosedFlow, 1)
         if state == 'REPORTED' then
-          cnt(f.iday, C.caseSelfClosed, 1)
+          add('c', f.iday, C.caseSelfClosed, 1)
         else
-          cnt(f.cday, C.caseClosedRegistered, 1)
-          if onTime then cnt(f.cday, C.caseClosedOnTime, 1) end
+          add('c', f.cday, C.caseClosedRegistered, 1)
+          if onTime then add('c', f.cday, C.caseClosedOnTime, 1) end
         end
         if string.sub(f.category or '', 1, 8) == 'dispute.' then
-          cnt(f.cday or f.iday, C.caseDisputeClosed, 1)
-          if attrsOf(evOf(en)).outcome == 'success' then cnt(f.cday or f.iday, C.caseDisputeSuccess, 1) end
+          add('c', f.cday or f.iday, C.caseDisputeClosed, 1)
+          if attrsOf(evOf(en)).outcome == 'success' then add('c', f.cday or f.iday, C.caseDisputeSuccess, 1) end
         end
       elseif et == 'urged' then
-        cnt(en.d, C.caseUrgedFlow, 1)
+        add('c', en.d, C.caseUrgedFlow, 1)
       end
     elseif feed == 'service' then
       -- ==== service (便民服务代办): cohort counters by accepted day (iday), split by scope: s.<milestone>.<local|outside> ====
@@ -441,19 +428,19 @@ local function derive(entries, lastApart)
         f.deadline = en.x or tonumber(en.i)
         pauses = en.q == true
         milestone('m.accepted', when)
-        cnt(en.d, SC(f.scope, 'accepted'), 1)
+        add('c', en.d, SC(f.scope, 'accepted'), 1)
       elseif et == 'returnedForDocs' then
         -- the clock keeps running unless the item pauses it: then it stands still from here; resumed goes back to this state
         f.prev = state
         if pauses then f.paused = when end
       elseif et == 'completed' then
         if milestone('m.completed', when) then
-          cnt(f.iday, SC(f.scope, 'completed'), 1)
-          if onTime then cnt(f.iday, SC(f.scope, 'completedOnTime'), 1) end
-          cnt(f.iday, C.serviceMinutes, math.floor((when - (f['m.accepted'] or when)) / 60000))
+          add('c', f.iday, SC(f.scope, 'completed'), 1)
+          if onTime then add('c', f.iday, SC(f.scope, 'completedOnTime'), 1) end
+          add('c', f.iday, C.serviceMinutes, math.floor((when - (f['m.accepted'] or when)) / 60000))
         end
       elseif et == 'withdrawn' then
-        cnt(f.iday, SC(f.scope, 'withdrawn'), 1)
+        add('c', f.iday, SC(f.scope, 'withdrawn'), 1)
       elseif et == 'rated' then
         -- as 12345: the latest rating (by event time) counts, once, at the end
         local a = attrsOf(evOf(en))
@@ -469,28 +456,29 @@ local function derive(entries, lastApart)
         slaMs = tonumber(en.i) and (tonumber(en.i) - when) or 0
         f.chain, f.iday, f.category, f.kind = en.c, en.d, e.category, a.kind
         f.deadline = en.x or tonumber(en.i)
-        cnt(en.d, C.hotlineReceived, 1)
-        cnt(en.d, CF.hotlineKind .. a.kind, 1)
-        marks(en, e.category)
+        add('c', en.d, C.hotlineReceived, 1)
+        add('c', en.d, CF.hotlineKind .. a.kind, 1)
+        add('t', en.d, en.b, 1) -- the intake's marks: its 10-minute bucket and its category
+        add('k', en.d, e.category, 1)
       elseif et == 'extended' then
         f.deadline = en.x
       elseif et == 'directClosed' or et == 'closed' then
-        cnt(en.d, C.hotlineClosedFlow, 1)
+        add('c', en.d, C.hotlineClosedFlow, 1)
         if milestone('m.closed', when) then
-          cnt(f.iday, C.hotlineClosed, 1)
-          if et == 'directClosed' then cnt(f.iday, C.hotlineDirectClosed, 1) end
-          if onTime then cnt(f.iday, C.hotlineClosedOnTime, 1) end
+          add('c', f.iday, C.hotlineClosed, 1)
+          if et == 'directClosed' then add('c', f.iday, C.hotlineDirectClosed, 1) end
+          if onTime then add('c', f.iday, C.hotlineClosedOnTime, 1) end
         end
       elseif et == 'reopened' then
         -- a reopened order is due again: its own deadline, else the SLA from the reopen time
         f.deadline = en.x or (when + slaMs)
       elseif et == 'urged' then
-        cnt(en.d, C.hotlineUrgedFlow, 1)
+        add('c', en.d, C.hotlineUrgedFlow, 1)
       elseif et == 'voided' then
         -- a voided order leaves the received cohort (and its kind)
-        cnt(f.iday, C.hotlineVoided, 1)
-        cnt(f.iday, C.hotlineReceived, -1)
-        cnt(f.iday, CF.hotlineKind .. f.kind, -1)
+        add('c', f.iday, C.hotlineVoided, 1)
+        add('c', f.iday, C.hotlineReceived, -1)
+        add('c', f.iday, CF.hotlineKind .. f.kind, -1)
       elseif et == 'rated' then
         -- a subject's satisfaction is its latest rating (by event time): counted once, at the end
         local a = attrsOf(evOf(en))
@@ -506,42 +494,47 @@ local function derive(entries, lastApart)
   local function finish()
     if state ~= '' then f.state = state end
     if f.sat and feed == 'service' then
-      cnt(f.iday, C.serviceRated, 1)
-      cnt(f.iday, CF.serviceRating .. f.sat, 1)
+      add('c', f.iday, C.serviceRated, 1)
+      add('c', f.iday, CF.serviceRating .. f.sat, 1)
     elseif f.sat then
-      cnt(f.iday, C.hotlineRated, 1)
-      cnt(f.iday, CF.hotlineRating .. f.sat, 1)
-      if f.solved == '1' then cnt(f.iday, C.hotlineSolved, 1) end
-      if f.contacted == '1' then cnt(f.iday, C.hotlineContacted, 1) end
+      add('c', f.iday, C.hotlineRated, 1)
+      add('c', f.iday, CF.hotlineRating .. f.sat, 1)
+      if f.solved == '1' then add('c', f.iday, C.hotlineSolved, 1) end
+      if f.contacted == '1' then add('c', f.iday, C.hotlineContacted, 1) end
     end
     W.chain = chain
     if OPEN[state] then
       local score = f.paused and CLOCK_STOPPED or f.deadline -- service: a stopped clock is never due
-      for _, r in ipairs(chain) do W.z[K.open .. feed .. ':' .. r] = score end
+      for _, r in ipairs(chain) do
+        local k = openKeys[r]
+        if not k then k = K.open .. feed .. ':' .. r; openKeys[r] = k end
+        W.z[k] = score
+      end
     end
     if state == 'REPORTED' then
-      for _, r in ipairs(chain) do W.s[K.pending .. r] = true end
+      for _, r in ipairs(chain) do
+        local k = pendingKeys[r]
+        if not k then k = K.pending .. r; pendingKeys[r] = k end
+        W.s[k] = true
+      end
     end
     return W
   end
-  -- the derivation so far, finished on a copy: the pass then goes on from where it was
-  -- (the counter fields of a key are shared by both until either adds to that key)
-  local function finishCopy()
-    local live, liveF = W, f
-    local h, fc = {}, {}
-    for key, fields in pairs(W.h) do h[key] = fields end
-    for k, v in pairs(f) do fc[k] = v end
-    W, f = { h = h, shared = live.h, z = {}, s = {}, f = fc, ok = {} }, fc
-    local copy = finish()
-    W, f = live, liveF
-    W.shared = copy.h
-    return copy
-  end
-
   local waiting = {}
   local beforeLast
   for i, en in ipairs(entries) do
-    if lastApart and i == #entries then beforeLast = finishCopy() end
+    if lastApart and i == #entries then
+      -- the derivation so far, finished on a copy: the pass then goes on from where it was
+      -- (the counter fields of a key are shared by both until either adds to that key)
+      local live, liveF = W, f
+      local h, fc = {}, {}
+      for key, fields in pairs(W.h) do h[key] = fields end
+      for k, v in pairs(f) do fc[k] = v end
+      W, f = { h = h, shared = live.h, z = {}, s = {}, f = fc }, fc
+      beforeLast = finish()
+      W, f = live, liveF
+      W.shared = beforeLast.h
+    end
     if step(en) then
       W.ok[i] = true
       -- every step may let parked ones fit: retry them, earliest first, until none does
@@ -564,7 +557,13 @@ local function derive(entries, lastApart)
   return finish(), beforeLast
 end
 
-local entry = { id = ev.id, t = at, y = etype, v = viewOf(ev), e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
+-- the view (v) of an event of a type whose step reads more than its type: its category and these attrs
+local view
+if etype == 'reported' or etype == 'received' or etype == 'accepted' or etype == 'rated' or etype == 'closed' then
+  view = { category = ev.category, attrs = { priority = attrs.priority, outcome = attrs.outcome, scope = attrs.scope,
+    satisfaction = attrs.satisfaction, solved = attrs.solved, contacted = attrs.contacted, kind = attrs.kind } }
+end
+local entry = { id = ev.id, t = at, y = etype, v = view, e = ARGV[1], c = ARGV[2], d = day, b = bucket, i = ARGV[6], x = explicitDeadline, q = ARGV[12] == '1' or nil, ev = ev }
 local before, after
 if #list == 0 or list[#list].t <= at then
   -- later than every entry (the common case): one pass derives the list with it and, on the way, without it
@@ -576,7 +575,7 @@ else
   after = derive(list)
 end
 
-markSeen()
+redis.call('SET', KEYS[2], '1', 'EX', seenTtlArg) -- seen
 -- the Redis keys a derivation's counter key stands for (see derive)
 local SPREAD_SUFFIX = { t = K.trend, k = K.categories }
 local function spread(key, chain)
@@ -598,9 +597,12 @@ end
 -- even at 0, as HINCRBY does), open and pending members, hash fields.
 -- Derivations of different chains (a late intake of another place) share no counter.
 local sameChain = before.f.chain == after.f.chain
+local NOTHING = {}
 for key, fields in pairs(after.h) do
-  local old = sameChain and before.h[key] or {}
+  local old = sameChain and before.h[key] or NOTHING
   local targets
+  -- a key neither derivation added to since the copy of lastApart is the same table: nothing changed
+  if old == fields then fields = NOTHING end
   for field, n in pairs(fields) do
     local d = n - (old[field] or 0)
     if d ~= 0 or old[field] == nil then
@@ -611,8 +613,9 @@ for key, fields in pairs(after.h) do
   end
 end
 for key, fields in pairs(before.h) do
-  local new = sameChain and after.h[key] or {}
+  local new = sameChain and after.h[key] or NOTHING
   local targets
+  if new == fields then fields = NOTHING end
   for field, n in pairs(fields) do
     if new[field] == nil and n ~= 0 then
       targets = targets or spread(key, before.chain)
