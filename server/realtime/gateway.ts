@@ -63,6 +63,8 @@ export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
       fanoutDeliveries.inc({ path: 'room' }, deliveries)
       batches = deliveries = 0
     },
+    // every socket sits in a room of its own id: one encode for all of them, as each outlet.alert would send it
+    alert: (update, to) => void io.to(to.map((sub) => sub.outlet.id)).emit('alert', update),
     join: (sub) => void io.sockets.sockets.get(sub.outlet.id)?.join(liveRoomKey(sub.channel, sub.region)),
     leave: (sub) => void io.sockets.sockets.get(sub.outlet.id)?.leave(liveRoomKey(sub.channel, sub.region)),
   }

@@ -45,6 +45,8 @@ export interface Broadcaster {
   leave(sub: Subscription): void
   /** A flush has sent every room's batch (metrics count them once a flush, not once a room). */
   flushed?(): void
+  /** An alert to every subscription whose region contains it, encoded once; without it, each outlet is sent its own. */
+  alert?(update: AlertUpdate, to: readonly Subscription[]): void
 }
 
 interface Room {
@@ -213,12 +215,16 @@ export class Subscriptions {
     const rooms = this.byChannel.get(channel)
     if (!rooms) return
     for (const u of updates) {
+      const to: Subscription[] = []
       for (const code of this.regions.chain(u.alert.region)) {
         const room = rooms.get(code)
         if (!room) continue
-        for (const sub of room.live) sub.outlet.alert(u)
-        for (const sub of room.behind) sub.outlet.alert(u)
+        for (const sub of room.live) to.push(sub)
+        for (const sub of room.behind) to.push(sub)
       }
+      if (to.length === 0) continue
+      if (this.broadcaster.alert) this.broadcaster.alert(u, to)
+      else for (const sub of to) sub.outlet.alert(u)
     }
   }
 
