@@ -105,6 +105,7 @@ export const isCounterName = (field: string): field is CounterName =>
 /** A period hash as Redis returns it (HGETALL), as counters. */
 export function toCounters(h: Record<string, string>): Counters {
   const c: Counters = {}
-  for (const [k, v] of Object.entries(h)) if (isCounterName(k)) c[k] = Number(v)
+  // for…in over the reply's own fields: no [key, value] pair allocated per field (9 hashes a region on every KPI push)
+  for (const k in h) if (isCounterName(k)) c[k] = Number(h[k])
   return c
 }

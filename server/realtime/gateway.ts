@@ -49,12 +49,22 @@ const REFUSALS_PER_TURN = 200
 
 export async function startRealtime(http: HttpServer, d: RealtimeDeps) {
   const io = new Server<ClientToServer, ServerToClient>(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: socketOriginGuard(http) })
+  let batches = 0 // since the last flush, counted in the metrics once a flush
+  let deliveries = 0
   const broadcaster: Broadcaster = {
     send: (channel, region, cursor, items, members) => {
       io.to(liveRoomKey(channel, region)).emit('events', { cursor, items })
-      fanoutBatches.inc({ path: 'room' })
-      fanoutDeliveries.inc({ path: 'room' }, items.length * members.size)
+      batches++
+      deliveries += items.length * members.size
     },
+    flushed: () => {
+      if (batches === 0) return
+      fanoutBatches.inc({ path: 'room' }, batches)
+      fanoutDeliveries.inc({ path: 'room' }, deliveries)
+      batches = deliveries = 0
+    },
+    // every socket sits in a room of its own id: one encode for all of them, as each outlet.alert would send it
+    alert: (update, to) => void io.to(to.map((sub) => sub.outlet.id)).emit('alert', update),
     join: (sub) => void io.sockets.sockets.get(sub.outlet.id)?.join(liveRoomKey(sub.channel, sub.region)),
     leave: (sub) => void io.sockets.sockets.get(sub.outlet.id)?.leave(liveRoomKey(sub.channel, sub.region)),
   }

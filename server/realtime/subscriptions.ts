@@ -17,7 +17,6 @@ import type { AlertUpdate } from '../domain/alerts.ts'
 import type { LiveEvent } from '../domain/protocol.ts'
 import type { RegionIndex } from '../domain/regions.ts'
 import { advanceCursor, compareStreamIds, cursorCovers, cursorCoversAll, cursorPositions, newestStreamId, partitionOfSid, streamIdOf } from '../domain/stream-id.ts'
-import { isRoomOf, roomKey, roomParts } from '../domain/room-key.ts'
 
 export interface Outlet {
   id: string
@@ -44,9 +43,15 @@ export interface Broadcaster {
   send(channel: string, region: string, cursor: string, items: LiveEvent[], members: ReadonlySet<Subscription>): void
   join(sub: Subscription): void
   leave(sub: Subscription): void
+  /** A flush has sent every room's batch (metrics count them once a flush, not once a room). */
+  flushed?(): void
+  /** An alert to every subscription whose region contains it, encoded once; without it, each outlet is sent its own. */
+  alert?(update: AlertUpdate, to: readonly Subscription[]): void
 }
 
 interface Room {
+  channel: string
+  region: string
   live: Set<Subscription>
   behind: Set<Subscription>
   pending: LiveEvent[] // dispatched since the last flush, for the live set
@@ -78,7 +83,8 @@ const sidsOf = function* (items: LiveEvent[]) {
 
 export class Subscriptions {
   private readonly bySocket = new Map<string, Subscription>()
-  private readonly byRoom = new Map<string, Room>()
+  /** Per channel, the rooms by region: the fan-out looks rooms up by (channel, code) without building a key per event and level. */
+  private readonly byChannel = new Map<string, Map<string, Room>>()
   /** Per channel, where the tail stands: the merged positions of every partition log dispatched. */
   private readonly lastDispatched = new Map<string, string>()
 
@@ -99,9 +105,10 @@ export class Subscriptions {
     this.close(outlet.id)
     const sub: Subscription = { outlet, channel, region, cursor: null, outbox: [], heldFrom: this.lastDispatched.get(channel), live: false }
     this.bySocket.set(outlet.id, sub)
-    const key = roomKey(channel, region)
-    let room = this.byRoom.get(key)
-    if (!room) this.byRoom.set(key, (room = { live: new Set(), behind: new Set(), pending: [], cursor: undefined }))
+    let rooms = this.byChannel.get(channel)
+    if (!rooms) this.byChannel.set(channel, (rooms = new Map()))
+    let room = rooms.get(region)
+    if (!room) rooms.set(region, (room = { channel, region, live: new Set(), behind: new Set(), pending: [], cursor: undefined }))
     room.behind.add(sub)
     return sub
   }
@@ -129,20 +136,22 @@ export class Subscriptions {
     const sub = this.bySocket.get(socketId)
     if (!sub) return
     this.bySocket.delete(socketId)
-    const key = roomKey(sub.channel, sub.region)
-    const room = this.byRoom.get(key)
-    if (!room) return
+    const rooms = this.byChannel.get(sub.channel)
+    const room = rooms?.get(sub.region)
+    if (!rooms || !room) return
     if (sub.live) this.broadcaster.leave(sub)
     sub.live = false
     room.live.delete(sub)
     room.behind.delete(sub)
-    if (room.live.size + room.behind.size === 0) this.byRoom.delete(key)
+    if (room.live.size + room.behind.size > 0) return
+    rooms.delete(sub.region)
+    if (rooms.size === 0) this.byChannel.delete(sub.channel)
   }
 
   /** Regions with at least one subscriber on a channel, and how many sockets watch each. */
   watchers(channel: string): Map<string, number> {
     const out = new Map<string, number>()
-    for (const [k, room] of this.byRoom) if (isRoomOf(k, channel)) out.set(roomParts(k).region, room.live.size + room.behind.size)
+    for (const [region, room] of this.byChannel.get(channel) ?? []) out.set(region, room.live.size + room.behind.size)
     return out
   }
 
@@ -152,10 +161,12 @@ export class Subscriptions {
     if (events.length === 0) return touched
     const upTo = this.advance(this.lastDispatched.get(channel), events)
     this.lastDispatched.set(channel, upTo)
+    const rooms = this.byChannel.get(channel)
+    if (!rooms) return touched
     for (const e of events) {
       if (!e.region) continue
       for (const code of this.regions.chain(e.region)) {
-        const room = this.byRoom.get(roomKey(channel, code))
+        const room = rooms.get(code)
         if (!room) continue
         if (e.applied) touched.add(code)
         if (room.live.size > 0) {
@@ -201,13 +212,19 @@ export class Subscriptions {
 
   /** Alerts go out at once to every subscription whose region contains them. */
   dispatchAlerts(channel: string, updates: AlertUpdate[]): void {
+    const rooms = this.byChannel.get(channel)
+    if (!rooms) return
     for (const u of updates) {
+      const to: Subscription[] = []
       for (const code of this.regions.chain(u.alert.region)) {
-        const room = this.byRoom.get(roomKey(channel, code))
+        const room = rooms.get(code)
         if (!room) continue
-        for (const sub of room.live) sub.outlet.alert(u)
-        for (const sub of room.behind) sub.outlet.alert(u)
+        for (const sub of room.live) to.push(sub)
+        for (const sub of room.behind) to.push(sub)
       }
+      if (to.length === 0) continue
+      if (this.broadcaster.alert) this.broadcaster.alert(u, to)
+      else for (const sub of to) sub.outlet.alert(u)
     }
   }
 
@@ -229,19 +246,19 @@ export class Subscriptions {
    * behind is sent what it lacks and, once it holds everything dispatched, joins the live set.
    */
   flush(): void {
-    for (const [key, room] of this.byRoom) {
+    for (const rooms of this.byChannel.values()) for (const room of rooms.values()) {
       if (room.pending.length > 0) {
         const items = room.pending
         room.pending = []
         for (const sub of room.live) if (sub.outlet.overloaded()) this.demote(room, sub, items)
         if (room.live.size > 0) {
           room.cursor = this.advance(room.cursor, items)
-          const { channel, region } = roomParts(key)
-          this.broadcaster.send(channel, region, room.cursor, items, room.live)
+          this.broadcaster.send(room.channel, room.region, room.cursor, items, room.live)
         }
       }
       for (const sub of room.behind) this.catchUp(room, sub)
     }
+    this.broadcaster.flushed?.()
   }
 
   private catchUp(room: Room, sub: Subscription): void {
