@@ -94,8 +94,10 @@ const pausesOnDocs = (e: ValidEvent, categories: Categories): boolean =>
 const idOf = (raw: unknown) =>
   raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null
 
-// Redis refused to run the script at all (busy, loading, out of memory…): the event was not applied
-const NOT_RUN = /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOSCRIPT|NOREPLICAS)\b/
+// Redis refused to run the script at all (busy, loading, out of memory…), or a Cluster node sent it on
+// (MOVED/ASK: ioredis follows a redirect only when every reply of a pipeline is the same one, and the
+// pipeline's WAIT answers otherwise, e.g. on a replica just promoted): the event was not applied
+const NOT_RUN = /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOSCRIPT|NOREPLICAS|MOVED|ASK)\b/
 
 /** The batch's steps that were held (outOfOrder, or unconfirmed when the hold was not written) or held before (duplicates). */
 function settleHeld(r: Routing, ready: (ApplyInput & { index: number })[], failed: boolean, result: IngestResult, unconfirmed: Unconfirmed[], tally: ReturnType<typeof ingestTally>) {

@@ -93,7 +93,7 @@ export function blockingConnection(store: Store): Redis {
 
 export const isReady = (r: Redis) => r.status === 'ready'
 
-const DOWN = /^(Command timed out|Connection is closed|Stream isn't writeable|Reached the max retries per request|LOADING|MASTERDOWN|READONLY|BUSY |CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|All sentinels are unreachable)/
+const DOWN = /^(Command timed out|Connection is closed|Stream isn't writeable|Reached the max retries per request|LOADING|MASTERDOWN|READONLY|BUSY |CLUSTERDOWN|TRYAGAIN|MOVED |ASK |Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready|All sentinels are unreachable)/
 
 /** True when an error means Redis cannot answer now (down, hung, loading), not that a command was wrong. */
 export function isStoreDown(err: unknown): boolean {
