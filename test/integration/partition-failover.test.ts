@@ -16,14 +16,14 @@ import { Redis } from 'ioredis'
 import { afterAll, expect, it } from 'vitest'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
-import type { Running } from '../../server/main.ts'
 import { createRedis } from '../../server/store/redis-client.ts'
 import { keys } from '../../server/store/keys.ts'
 import { until } from '../../server/store/local-processes.ts'
 import { startLocalCluster, type LocalTopology } from '../../server/store/local-topology.ts'
 import { redisSettingsFromEnv } from '../../server/store/redis-topology.ts'
 import { caseReported, caseStep } from '../support/events-factory.ts'
-import { connect, eventually, post, startTestServer, type TestSocket } from '../support/test-server.ts'
+import { instancesWithWalls } from '../support/instances-with-walls.ts'
+import { eventually, post } from '../support/test-server.ts'
 
 const regions = loadRegions(undefined, 'district')
 const DISTRICTS = ['650402', '650421', '650422']
@@ -78,23 +78,7 @@ it('loses no acknowledged event when the channel slot\'s master is killed mid-in
     rmSync(dir, { recursive: true, force: true })
   })
   const env = { REDIS_URL: '', ...topology.env, PARTITION_LEVEL: 'district', REDIS_WAIT_REPLICAS: '1', LOG_LEVEL: 'error' }
-  const instances: Running[] = []
-  for (let i = 0; i < 2; i++) {
-    const s = await startTestServer('redis://unused', env)
-    instances.push(s)
-    cleanups.push(() => s.stop())
-  }
-  const walls: Map<string, number>[] = []
-  const sockets: TestSocket[] = []
-  for (const s of instances) {
-    const seen = new Map<string, number>()
-    const socket = await connect(s.url)
-    socket.on('events', (b) => { for (const e of b.items) if (e.applied) seen.set(e.id, (seen.get(e.id) ?? 0) + 1) })
-    expect((await socket.emitWithAck('subscribe', { region: '650400' })).ok).toBe(true)
-    walls.push(seen)
-    sockets.push(socket)
-  }
-  cleanups.push(async () => { for (const s of sockets) s.disconnect() })
+  const { instances, walls } = await instancesWithWalls(env, cleanups, { counted: (e) => e.applied })
 
   const victim = await masterOf(topology, keys('live').log)
   const districtMasters = await Promise.all(DISTRICTS.map((d) => masterOf(topology, keys('live', d).log)))

@@ -15,14 +15,14 @@ import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
-import type { Running } from '../../server/main.ts'
 import { createRedis } from '../../server/store/redis-client.ts'
 import { keys } from '../../server/store/keys.ts'
 import { until } from '../../server/store/local-processes.ts'
 import { startLocalCluster, startLocalSentinel, type LocalTopology } from '../../server/store/local-topology.ts'
 import { redisSettingsFromEnv } from '../../server/store/redis-topology.ts'
 import { caseReported } from '../support/events-factory.ts'
-import { connect, eventually, post, startTestServer, type TestSocket } from '../support/test-server.ts'
+import { instancesWithWalls } from '../support/instances-with-walls.ts'
+import { eventually, post, startTestServer } from '../support/test-server.ts'
 
 const BATCH = 10
 // FAILOVER_WAIT_REPLICAS=0 shows what a failover loses without WAIT (the assertion on lost events then reports, not guards)
@@ -87,23 +87,7 @@ async function runFailover(kind: 'cluster' | 'sentinel'): Promise<Figures> {
   })
   // REDIS_URL '' drops the test run's own Redis: these instances reach only the topology
   const env = { REDIS_URL: '', ...topology.env, REDIS_WAIT_REPLICAS: WAIT_REPLICAS, LOG_LEVEL: 'error' } // error: not a warning line per 503
-  const instances: Running[] = []
-  for (let i = 0; i < 2; i++) {
-    const s = await startTestServer('redis://unused', env)
-    instances.push(s)
-    cleanups.push(() => s.stop())
-  }
-  const walls: Map<string, number>[] = []
-  const sockets: TestSocket[] = []
-  for (const s of instances) {
-    const seen = new Map<string, number>()
-    const socket = await connect(s.url)
-    socket.on('events', (b) => { for (const e of b.items) seen.set(e.id, (seen.get(e.id) ?? 0) + 1) })
-    expect((await socket.emitWithAck('subscribe', { region: '650400' })).ok).toBe(true)
-    walls.push(seen)
-    sockets.push(socket)
-  }
-  cleanups.push(async () => { for (const s of sockets) s.disconnect() })
+  const { instances, walls } = await instancesWithWalls(env, cleanups)
 
   const victim = await liveMaster(topology)
   const acked = new Set<string>()
