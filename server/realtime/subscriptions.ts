@@ -45,8 +45,8 @@ export interface Broadcaster {
   leave(sub: Subscription): void
   /** A flush has sent every room's batch (metrics count them once a flush, not once a room). */
   flushed?(): void
-  /** An alert to every subscription whose region contains it, encoded once; without it, each outlet is sent its own. */
-  alert?(update: AlertUpdate, to: readonly Subscription[]): void
+  /** An alert to the subscriptions whose regions contain it (the socket.io one encodes it once for all). */
+  alert(update: AlertUpdate, to: readonly Subscription[]): void
 }
 
 interface Room {
@@ -60,9 +60,10 @@ interface Room {
 
 export const OUTBOX_CAP = 2_000
 
-/** Without a socket.io server (unit tests): each live member is sent the same batch. */
+/** Without a socket.io server (unit tests): each live member is sent the same batch, each subscription the alert. */
 const sendEach: Broadcaster = {
   send: (_c, _r, cursor, items, members) => { for (const sub of members) sub.outlet.send(cursor, items) },
+  alert: (u, to) => { for (const sub of to) sub.outlet.alert(u) },
   join: () => {},
   leave: () => {},
 }
@@ -222,9 +223,7 @@ export class Subscriptions {
         for (const sub of room.live) to.push(sub)
         for (const sub of room.behind) to.push(sub)
       }
-      if (to.length === 0) continue
-      if (this.broadcaster.alert) this.broadcaster.alert(u, to)
-      else for (const sub of to) sub.outlet.alert(u)
+      if (to.length > 0) this.broadcaster.alert(u, to)
     }
   }
 

@@ -38,6 +38,7 @@ function roomOf() {
     },
     join: () => {},
     leave: () => {},
+    alert: (u, to) => { for (const sub of to) sub.outlet.alert(u) },
   })
   return { subs, broadcasts }
 }
