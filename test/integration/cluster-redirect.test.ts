@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Cluster } from 'ioredis'
-import { Redis } from 'ioredis'
 import { afterAll, expect, it } from 'vitest'
 import { keys } from '../../server/store/keys.ts'
 import { startLocalCluster } from '../../server/store/local-topology.ts'
+import { slotOwner } from '../support/cluster-slot-owner.ts'
 import { caseReported } from '../support/events-factory.ts'
 import { eventually, post, startTestServer } from '../support/test-server.ts'
 
@@ -32,11 +32,8 @@ it('answers 503 with the batch unconfirmed, not a rejection, when a node answers
   cleanups.push(() => server.stop())
   expect((await post(server.url, [caseReported('MOVED-0')])).status).toBe(200)
 
-  const any = new Redis({ port: topology.nodes[0]!.port, host: '127.0.0.1' })
-  const slot = Number(await any.cluster('KEYSLOT', keys('live').log))
-  const owner = (await any.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to)![2]![1]
-  const other = topology.nodes.find((n) => n.role === 'master' && n.port !== Number(owner))!
-  any.disconnect()
+  const { port: owner, slot } = await slotOwner(topology, keys('live').log)
+  const other = topology.nodes.find((n) => n.role === 'master' && n.port !== owner)!
   const cluster = server.store as unknown as Cluster
   cluster.slots[slot] = [`127.0.0.1:${other.port}`] // stale: another master, which answers MOVED
 

@@ -12,7 +12,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
 import { afterAll, expect, it } from 'vitest'
 import { checkConsistency } from '../../server/cli/check-consistency.ts'
 import { loadCategories, loadRegions } from '../../server/config.ts'
@@ -22,6 +21,7 @@ import { until } from '../../server/store/local-processes.ts'
 import { startLocalCluster, type LocalTopology } from '../../server/store/local-topology.ts'
 import { redisSettingsFromEnv } from '../../server/store/redis-topology.ts'
 import { caseReported, caseStep } from '../support/events-factory.ts'
+import { slotOwner } from '../support/cluster-slot-owner.ts'
 import { instancesWithWalls } from '../support/instances-with-walls.ts'
 import { eventually, post } from '../support/test-server.ts'
 
@@ -37,16 +37,7 @@ afterAll(async () => {
 })
 
 /** The port of the master that serves `key`'s slot, asked of a node other than `besides`. */
-async function masterOf(t: LocalTopology, key: string, besides = 0): Promise<number> {
-  const node = t.nodes.find((x) => x.port !== besides)!
-  const r = new Redis({ port: node.port, host: '127.0.0.1', maxRetriesPerRequest: 0, connectTimeout: 1000 })
-  try {
-    const slot = Number(await r.cluster('KEYSLOT', key))
-    return Number((await r.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to)![2]![1])
-  } finally {
-    r.disconnect()
-  }
-}
+const masterOf = async (t: LocalTopology, key: string, besides = 0) => (await slotOwner(t, key, besides)).port
 
 /** Event ids logged applied in every partition's log, and how many applied entries name each. */
 async function logged(t: LocalTopology): Promise<Map<string, number>> {

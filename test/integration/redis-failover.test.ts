@@ -21,6 +21,7 @@ import { until } from '../../server/store/local-processes.ts'
 import { startLocalCluster, startLocalSentinel, type LocalTopology } from '../../server/store/local-topology.ts'
 import { redisSettingsFromEnv } from '../../server/store/redis-topology.ts'
 import { caseReported } from '../support/events-factory.ts'
+import { slotOwner } from '../support/cluster-slot-owner.ts'
 import { instancesWithWalls } from '../support/instances-with-walls.ts'
 import { eventually, post, startTestServer } from '../support/test-server.ts'
 
@@ -46,16 +47,8 @@ async function liveMaster(t: LocalTopology, besides = 0): Promise<number> {
       s.disconnect()
     }
   }
-  // a plain connection to a node other than `besides` (the killed one): its view of who serves the slot
-  const node = t.nodes.find((x) => x.role !== 'sentinel' && x.port !== besides)!
-  const r = new Redis({ port: node.port, host: '127.0.0.1', maxRetriesPerRequest: 0, connectTimeout: 1000 })
-  try {
-    const slot = Number(await r.cluster('KEYSLOT', keys('live').log))
-    const owner = (await r.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to)![2]!
-    return Number(owner[1])
-  } finally {
-    r.disconnect()
-  }
+  // a node other than `besides` (the killed one): its view of who serves the slot
+  return (await slotOwner(t, keys('live').log, besides)).port
 }
 
 /** Ids in the live log as Redis holds it now (through the topology's client: the new master). */
