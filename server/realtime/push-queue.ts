@@ -7,10 +7,10 @@
  * screens on 925 regions at 1,000 ev/s; 102 ms without the pushes). So a run
  * reads at most `budget` regions: those that have waited longest, weighted by
  * how many sockets watch them (a city wall with 40 screens before a grid
- * tablet). A region's score grows with every run it waits, so none waits for
- * ever: one watched by w sockets is read at the latest once w'·(waited) beats
- * the busiest region's first run, i.e. within (1 + W) runs for W the most
- * watchers of any region, and sooner when the budget covers the busy ones.
+ * tablet). Its score, (runs waited) × (1 + watchers), grows with every run it
+ * waits, so none waits for ever: a region watched by w sockets outranks any
+ * region that has just begun to wait (score at most 1 + W, for W the most
+ * watchers of any region) once it has waited (1 + W) / (1 + w) runs.
  */
 
 /** Regions waiting for a push, each with the run it began to wait on. */
